@@ -1,0 +1,378 @@
+"""The shop's catalog: products, prices, stock and policies, read from catalog.yaml.
+
+The file is validated once, at start or on ``/reload``, into typed objects. A bad file
+never half-loads: every problem is reported with the file, the entry (index and sku) and
+the field, in plain words, and the bot refuses to start.
+
+Stock in the file is what the seller has put on the shelf. The store keeps the live count;
+see ``Store.apply_catalog`` for how an edited number becomes a restock.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+
+from bot.money import CURRENCY_EXPONENTS, to_minor
+
+Language = Literal["en", "zh"]
+LANGUAGES: tuple[Language, ...] = ("en", "zh")
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+Stripped = Annotated[str, BeforeValidator(_strip), Field(min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A text the customer reads, in both languages the shop speaks."""
+
+    en: Stripped
+    zh: Stripped
+
+    def get(self, language: str) -> str:
+        return self.zh if language == "zh" else self.en
+
+
+class Category(_Strict):
+    id: Stripped
+    name: Text
+
+
+class FaqEntry(_Strict):
+    question: Text
+    answer: Text
+    keywords: list[Stripped] = Field(default_factory=list)
+
+
+class Shop(_Strict):
+    name: Text
+    owner_contact: Stripped
+    owners: list[Stripped] = Field(default_factory=list)
+    currency: Stripped = "CNY"
+    timezone: Stripped = "Asia/Shanghai"
+    default_language: Language = "zh"
+    payment_instructions: Text
+    shipping_policy: Text
+    return_policy: Text
+    faq: list[FaqEntry] = Field(default_factory=list)
+    max_quantity_per_line: int = Field(default=99, ge=1, le=10_000)
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, value: str) -> str:
+        value = value.upper()
+        if value not in CURRENCY_EXPONENTS:
+            known = ", ".join(sorted(CURRENCY_EXPONENTS))
+            raise ValueError(f"unknown currency {value!r} (known: {known})")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)"
+            ) from None
+        return value
+
+    @field_validator("owners")
+    @classmethod
+    def _owner_ids(cls, value: list[str]) -> list[str]:
+        for owner in value:
+            if ":" not in owner:
+                raise ValueError(
+                    f"owner {owner!r} must be written channel:user_id, e.g. telegram:12345"
+                )
+        return value
+
+
+class Product(_Strict):
+    sku: Stripped
+    category: Stripped
+    name: Text
+    aliases: list[Stripped] = Field(default_factory=list)
+    # As written in the file ("39.90"); ``price_minor`` holds the integer used everywhere.
+    price: Any
+    currency: Stripped | None = None
+    unit: Text
+    stock: int = Field(ge=0)
+    description: Text
+    origin: Text | None = None
+    image: Stripped | None = None
+    tags: list[Stripped] = Field(default_factory=list)
+    reorder_days: int | None = Field(default=None, ge=1, le=365)
+
+    @field_validator("sku")
+    @classmethod
+    def _sku_shape(cls, value: str) -> str:
+        if len(value) > 32 or not all(c.isalnum() or c in "-_" for c in value):
+            raise ValueError(
+                f"sku {value!r} must be at most 32 letters, digits, '-' or '_' (no spaces)"
+            )
+        return value.upper()
+
+    @field_validator("price")
+    @classmethod
+    def _price_is_number(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise ValueError("price must be a number such as 39.90")
+        try:
+            cents = to_minor(value, "CNY")
+        except ValueError as error:
+            raise ValueError(f"price {error}") from None
+        if cents < 0:
+            raise ValueError(f"price must not be negative (got {value})")
+        return value
+
+
+class Catalog(_Strict):
+    shop: Shop
+    categories: list[Category] = Field(min_length=1)
+    products: list[Product] = Field(min_length=1)
+
+    # --- lookups used by handlers -------------------------------------------------
+
+    def product(self, sku: str) -> Product | None:
+        return self._by_sku().get(sku.upper())
+
+    def category(self, category_id: str) -> Category | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    def products_in(self, category_id: str) -> list[Product]:
+        return [p for p in self.products if p.category == category_id]
+
+    def price_minor(self, product: Product) -> int:
+        return to_minor(product.price, self.currency_of(product))
+
+    def currency_of(self, product: Product) -> str:
+        return (product.currency or self.shop.currency).upper()
+
+    def _by_sku(self) -> dict[str, Product]:
+        cached = self.__dict__.get("_sku_index")
+        if cached is None:
+            cached = {p.sku: p for p in self.products}
+            object.__setattr__(self, "_sku_index", cached)
+        return cached
+
+
+@dataclass(frozen=True)
+class CatalogIssue:
+    """One problem in the file, already phrased for the seller."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+class CatalogError(Exception):
+    """The catalog file cannot be used. ``issues`` lists every problem found."""
+
+    def __init__(self, path: Path, issues: list[CatalogIssue]) -> None:
+        self.path = path
+        self.issues = issues
+        lines = [f"{path}: {len(issues)} problem(s) in the catalog:"]
+        lines += [f"  - {issue}" for issue in issues]
+        super().__init__("\n".join(lines))
+
+
+def load_catalog(path: str | Path) -> Catalog:
+    """Read and validate a catalog file; raise CatalogError naming every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CatalogError(path, [CatalogIssue(str(path), "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise CatalogError(path, [CatalogIssue(str(path), f"cannot read: {error}")]) from None
+    return parse_catalog(text, path)
+
+
+def parse_catalog(text: str, path: Path) -> Catalog:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"{path}, line {mark.line + 1}, column {mark.column + 1}" if mark else str(path)
+        problem = " ".join(filter(None, [error.context, error.problem]))
+        raise CatalogError(path, [CatalogIssue(where, f"YAML syntax error: {problem}")]) from None
+    except yaml.YAMLError as error:
+        raise CatalogError(path, [CatalogIssue(str(path), f"YAML error: {error}")]) from None
+    if not isinstance(data, dict):
+        raise CatalogError(
+            path,
+            [CatalogIssue(str(path), "the file must be a mapping with shop, categories, products")],
+        )
+    try:
+        catalog = Catalog.model_validate(data)
+    except ValidationError as error:
+        issues = [_issue_from_pydantic(path, data, e) for e in error.errors()]
+        raise CatalogError(path, issues) from None
+    issues = list(_cross_check_errors(path, catalog))
+    if issues:
+        raise CatalogError(path, issues)
+    return catalog
+
+
+def _entry_name(data: dict[str, Any], section: str, index: int) -> str:
+    entries = data.get(section)
+    entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
+    key = {"products": "sku", "categories": "id"}.get(section, "")
+    label = entry.get(key) if isinstance(entry, dict) and key else None
+    singular = {"products": "product", "categories": "category", "faq": "faq entry"}
+    name = singular.get(section, section)
+    return f"{name} #{index + 1}" + (f" ({key} {label})" if label else "")
+
+
+def _issue_from_pydantic(path: Path, data: dict[str, Any], error: Any) -> CatalogIssue:
+    loc = list(error["loc"])
+    parts: list[str] = []
+    field_path: list[str] = []
+    i = 0
+    while i < len(loc):
+        part = loc[i]
+        if isinstance(part, str) and i + 1 < len(loc) and isinstance(loc[i + 1], int):
+            container = data.get(part) if not parts else None
+            if part in ("products", "categories") and container is not None:
+                parts.append(_entry_name(data, part, loc[i + 1]))
+            elif part == "faq":
+                parts.append(f"shop.faq #{loc[i + 1] + 1}")
+            else:
+                field_path.append(f"{part}[{loc[i + 1]}]")
+            i += 2
+            continue
+        if not parts and part == "shop":
+            parts.append("shop")
+        else:
+            field_path.append(str(part))
+        i += 1
+    where = f"{path}: " + ", ".join(parts) if parts else str(path)
+    field_name = ".".join(field_path)
+    return CatalogIssue(where, _plain_message(error, field_name, loc))
+
+
+_KNOWN_FIELDS: dict[str, Iterable[str]] = {
+    "products": Product.model_fields,
+    "categories": Category.model_fields,
+    "shop": Shop.model_fields,
+    "faq": FaqEntry.model_fields,
+    "": Catalog.model_fields,
+    "text": Text.model_fields,
+}
+
+
+def _plain_message(error: Any, field_name: str, loc: list[Any]) -> str:
+    kind = error["type"]
+    label = f"field '{field_name}'" if field_name else "entry"
+    if kind == "extra_forbidden":
+        section = "text" if len(loc) >= 2 and loc[-2] in _TEXT_FIELDS else _section_of(loc)
+        known = list(_KNOWN_FIELDS.get(section, []))
+        guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+        return f"{label}: unknown field{hint}"
+    if kind == "missing":
+        if loc and loc[-1] in LANGUAGES:
+            language = "Chinese" if loc[-1] == "zh" else "English"
+            return f"{label}: the {language} text is missing"
+        return f"{label}: required field is missing"
+    if kind == "greater_than_equal":
+        return f"{label}: must not be negative (got {error.get('input')!r})"
+    if kind == "string_too_short":
+        return f"{label}: must not be empty"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{label}: must be a whole number (got {error.get('input')!r})"
+    if kind == "literal_error":
+        return f"{label}: {error['msg'].lower()} (got {error.get('input')!r})"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{label}: {message}"
+
+
+_TEXT_FIELDS = {
+    "name",
+    "unit",
+    "description",
+    "origin",
+    "question",
+    "answer",
+    "payment_instructions",
+    "shipping_policy",
+    "return_policy",
+}
+
+
+def _section_of(loc: list[Any]) -> str:
+    strings = [part for part in loc[:-1] if isinstance(part, str)]
+    if "faq" in strings:
+        return "faq"
+    return strings[0] if strings else ""
+
+
+def _cross_check_errors(path: Path, catalog: Catalog) -> Iterable[CatalogIssue]:
+    seen: dict[str, int] = {}
+    category_ids = {c.id for c in catalog.categories}
+    seen_categories: set[str] = set()
+    for index, category in enumerate(catalog.categories):
+        if category.id in seen_categories:
+            yield CatalogIssue(
+                f"{path}: category #{index + 1} (id {category.id})",
+                f"field 'id': duplicate category id {category.id!r}",
+            )
+        seen_categories.add(category.id)
+    for index, product in enumerate(catalog.products):
+        where = f"{path}: product #{index + 1} (sku {product.sku})"
+        if product.sku in seen:
+            yield CatalogIssue(
+                where,
+                f"field 'sku': duplicate sku, already used by product #{seen[product.sku] + 1}",
+            )
+        else:
+            seen[product.sku] = index
+        if product.category not in category_ids:
+            known = ", ".join(sorted(category_ids))
+            yield CatalogIssue(
+                where, f"field 'category': unknown category {product.category!r} (known: {known})"
+            )
+        currency = catalog.currency_of(product)
+        if currency != catalog.shop.currency:
+            yield CatalogIssue(
+                where,
+                f"field 'currency': {currency} differs from the shop currency "
+                f"{catalog.shop.currency}; one shop sells in one currency",
+            )
+        else:
+            try:
+                catalog.price_minor(product)
+            except ValueError as error:
+                yield CatalogIssue(where, f"field 'price': {error}")
+    for owner in catalog.shop.owners:
+        if owner.split(":", 1)[0] not in ("telegram", "wechat", "console"):
+            yield CatalogIssue(
+                f"{path}: shop",
+                f"field 'owners': unknown channel in {owner!r} (telegram, wechat or console)",
+            )

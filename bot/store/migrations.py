@@ -1,0 +1,108 @@
+"""Forward-only schema migrations, tracked in ``PRAGMA user_version``.
+
+Each entry upgrades the schema from version ``index`` to ``index + 1``. Never edit a
+released step: add a new one. Tests open an empty file and a file left at every earlier
+version and check both end up with the same schema.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 0 -> 1: catalog stock, customers, carts, conversations, orders, buttons.
+    """
+    CREATE TABLE products (
+        sku            TEXT PRIMARY KEY,
+        name_en        TEXT NOT NULL,
+        name_zh        TEXT NOT NULL,
+        price_minor    INTEGER NOT NULL CHECK (price_minor >= 0),
+        currency       TEXT NOT NULL,
+        stock          INTEGER NOT NULL CHECK (stock >= 0),
+        stock_baseline INTEGER NOT NULL,
+        active         INTEGER NOT NULL DEFAULT 1,
+        updated_at     TEXT NOT NULL
+    );
+    CREATE TABLE customers (
+        key           TEXT PRIMARY KEY,
+        channel       TEXT NOT NULL,
+        user_id       TEXT NOT NULL,
+        display_name  TEXT NOT NULL DEFAULT '',
+        language      TEXT,
+        contact_name  TEXT,
+        phone         TEXT,
+        address       TEXT,
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
+    );
+    CREATE TABLE cart_items (
+        customer_key TEXT NOT NULL,
+        sku          TEXT NOT NULL,
+        qty          INTEGER NOT NULL CHECK (qty > 0),
+        added_at     TEXT NOT NULL,
+        PRIMARY KEY (customer_key, sku)
+    );
+    CREATE TABLE conversations (
+        customer_key TEXT PRIMARY KEY,
+        state        TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+    );
+    CREATE TABLE orders (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        number        TEXT NOT NULL UNIQUE,
+        customer_key  TEXT NOT NULL,
+        channel       TEXT NOT NULL,
+        chat_id       TEXT NOT NULL,
+        status        TEXT NOT NULL,
+        total_minor   INTEGER NOT NULL,
+        currency      TEXT NOT NULL,
+        contact_name  TEXT NOT NULL,
+        phone         TEXT NOT NULL,
+        address       TEXT NOT NULL,
+        note          TEXT NOT NULL DEFAULT '',
+        language      TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
+    );
+    CREATE INDEX orders_by_customer ON orders (customer_key, created_at);
+    CREATE INDEX orders_by_status ON orders (status, created_at);
+    CREATE TABLE order_items (
+        order_id          INTEGER NOT NULL REFERENCES orders (id),
+        line              INTEGER NOT NULL,
+        sku               TEXT NOT NULL,
+        name_en           TEXT NOT NULL,
+        name_zh           TEXT NOT NULL,
+        unit_price_minor  INTEGER NOT NULL,
+        qty               INTEGER NOT NULL CHECK (qty > 0),
+        PRIMARY KEY (order_id, line)
+    );
+    CREATE TABLE button_actions (
+        key        TEXT PRIMARY KEY,
+        action     TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    """,
+    # 1 -> 2: the chats the bot sits in (groups registered on join) and an order history.
+    """
+    CREATE TABLE chats (
+        key                 TEXT PRIMARY KEY,
+        channel             TEXT NOT NULL,
+        chat_id             TEXT NOT NULL,
+        kind                TEXT NOT NULL,
+        title               TEXT NOT NULL DEFAULT '',
+        active              INTEGER NOT NULL DEFAULT 1,
+        promotions_enabled  INTEGER NOT NULL DEFAULT 0,
+        unreachable_reason  TEXT,
+        created_at          TEXT NOT NULL,
+        updated_at          TEXT NOT NULL
+    );
+    CREATE TABLE order_events (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        order_id  INTEGER NOT NULL REFERENCES orders (id),
+        status    TEXT NOT NULL,
+        actor     TEXT NOT NULL,
+        at        TEXT NOT NULL
+    );
+    CREATE INDEX order_events_by_order ON order_events (order_id, id);
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
