@@ -80,7 +80,8 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     );
     """,
-    # 1 -> 2: the chats the bot sits in (groups registered on join) and an order history.
+    # 1 -> 2: the chats the bot sits in (groups registered on join), an order history and
+    # a record of messages that could not be delivered.
     """
     CREATE TABLE chats (
         key                 TEXT PRIMARY KEY,
@@ -102,6 +103,13 @@ MIGRATIONS: list[str] = [
         at        TEXT NOT NULL
     );
     CREATE INDEX order_events_by_order ON order_events (order_id, id);
+    CREATE TABLE send_failures (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        chat_key  TEXT NOT NULL,
+        text      TEXT NOT NULL,
+        error     TEXT NOT NULL,
+        at        TEXT NOT NULL
+    );
     """,
 ]
 

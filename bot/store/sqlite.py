@@ -512,6 +512,22 @@ class Store:
             (chat.key, chat.channel, chat.chat_id, chat.kind.value, chat.title, reason, now, now),
         )
 
+    async def record_send_failure(self, chat_key: str, text: str, error: str) -> None:
+        await self._write(
+            "INSERT INTO send_failures (chat_key, text, error, at) VALUES (?, ?, ?, ?)",
+            (chat_key, text[:2000], error[:500], self._now()),
+        )
+
+    async def send_failures(self, chat_key: str | None = None) -> list[tuple[str, str]]:
+        """(chat key, error) of recorded failures, oldest first."""
+        rows = await self._all(
+            "SELECT chat_key, error FROM send_failures"
+            + (" WHERE chat_key = ?" if chat_key else "")
+            + " ORDER BY id",
+            (chat_key,) if chat_key else (),
+        )
+        return [(row["chat_key"], row["error"]) for row in rows]
+
     async def is_unreachable(self, chat_key: str) -> bool:
         row = await self._one("SELECT unreachable_reason FROM chats WHERE key = ?", (chat_key,))
         return bool(row and row["unreachable_reason"])

@@ -1,0 +1,138 @@
+"""Wiring: one event loop we own, shared by every channel, the store and delivery.
+
+``Shop`` loads and validates the catalog (refusing to start on a bad one), opens the
+store, and connects channels to the router and delivery. Tests build a Shop with their
+own channels and clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Sequence
+
+from bot.catalog import load_catalog
+from bot.channels.base import Channel, MembershipChange
+from bot.clock import Clock, SystemClock
+from bot.context import CatalogHolder
+from bot.delivery import Delivery, SendResult
+from bot.messages import Incoming
+from bot.router import Router
+from bot.settings import Settings
+from bot.store import Store
+from handlers.groups import membership_changed
+
+log = logging.getLogger(__name__)
+
+
+class Shop:
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.channels: dict[str, Channel] = {}
+        self._store: Store | None = None
+        self._router: Router | None = None
+        self._delivery: Delivery | None = None
+        self.catalog_holder: CatalogHolder | None = None
+
+    @property
+    def store(self) -> Store:
+        assert self._store is not None, "Shop.open() first"
+        return self._store
+
+    @property
+    def router(self) -> Router:
+        assert self._router is not None, "Shop.open() first"
+        return self._router
+
+    @property
+    def delivery(self) -> Delivery:
+        assert self._delivery is not None, "Shop.open() first"
+        return self._delivery
+
+    async def open(self) -> None:
+        """Validate the catalog, then open and migrate the store. Raises CatalogError."""
+        catalog = load_catalog(self.settings.catalog_path)
+        self.catalog_holder = CatalogHolder(catalog, str(self.settings.catalog_path))
+        self._store = await Store.open(self.settings.db_path, self.clock)
+        await self._store.apply_catalog(catalog)
+        owners = self.settings.owners | frozenset(catalog.shop.owners)
+        self._router = Router(
+            store=self._store,
+            catalog_holder=self.catalog_holder,
+            clock=self.clock,
+            owners=owners,
+            deep_link=self._deep_link,
+        )
+        self._delivery = Delivery(self._store, self.clock)
+
+    async def start_channels(self, channels: Sequence[Channel]) -> None:
+        for channel in channels:
+            self.channels[channel.name] = channel
+            self.delivery.add_channel(channel)
+            await channel.start(self.on_incoming, self.on_membership)
+            log.info("channel %s started", channel.name)
+
+    async def on_incoming(self, incoming: Incoming) -> list[SendResult]:
+        replies = await self.router.handle(incoming)
+        return await self.delivery.send_all(replies)
+
+    async def on_membership(self, change: MembershipChange) -> None:
+        assert self.catalog_holder is not None
+        notices = await membership_changed(
+            change, self.store, self.catalog_holder.catalog, self.router.owners
+        )
+        await self.delivery.send_all(notices)
+
+    def _deep_link(self, channel_name: str, payload: str) -> str | None:
+        channel = self.channels.get(channel_name)
+        return channel.deep_link(payload) if channel else None
+
+    async def close(self) -> None:
+        for channel in reversed(list(self.channels.values())):
+            try:
+                await channel.stop()
+            except Exception:
+                log.exception("stopping channel %s failed", channel.name)
+        self.channels.clear()
+        if self._store is not None:
+            await self._store.close()
+            self._store = None
+
+
+def channels_from_settings(settings: Settings, clock: Clock) -> list[Channel]:
+    """Every channel whose credentials are set; the console sandbox when none is."""
+    channels: list[Channel] = []
+    if settings.telegram_token:
+        from bot.channels.telegram import TelegramChannel
+
+        channels.append(TelegramChannel.from_settings(settings, clock))
+    if not channels:
+        from bot.channels.console import ConsoleChannel
+
+        channels.append(ConsoleChannel())
+    return channels
+
+
+async def run(settings: Settings) -> None:
+    """Run the shop until Ctrl-C, SIGTERM, or the console's input ends."""
+    shop = Shop(settings)
+    await shop.open()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        channels = channels_from_settings(settings, shop.clock)
+        await shop.start_channels(channels)
+        waits = [asyncio.create_task(stop.wait())]
+        for channel in channels:
+            finished = getattr(channel, "finished", None)
+            if isinstance(finished, asyncio.Event):
+                waits.append(asyncio.create_task(finished.wait()))
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        for task in waits:
+            task.cancel()
+    finally:
+        await shop.close()

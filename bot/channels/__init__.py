@@ -1,0 +1,1 @@
+"""Platform adapters behind the channel protocol in base.py."""

@@ -1,0 +1,106 @@
+"""The channel protocol: the handful of async methods a platform adapter provides.
+
+A channel turns platform updates into ``Incoming`` and membership events, and sends
+``Outgoing``. It holds no business logic: deciding what to say is the router's and the
+handlers' job, pacing and retrying is delivery's. A channel reports send failures by
+raising one of the neutral errors below, so delivery can treat every platform alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.messages import ChatRef, Incoming, Outgoing, Sender
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a platform can show; the presentation layer adapts messages to it."""
+
+    buttons: bool = True  # inline buttons; without them, buttons become numbered choices
+    images: bool = True
+    edits: bool = True
+    max_text: int = 4096
+    max_caption: int = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimits:
+    """The platform's own sending limits, which delivery never exceeds.
+
+    ``per_chat_interval``: seconds between messages in one chat, with ``per_chat_burst``
+    allowed at once; ``per_group_per_minute``: messages a minute in one group;
+    ``overall_per_second``: messages a second across all chats.
+    """
+
+    per_chat_interval: float = 1.0
+    per_chat_burst: int = 3
+    per_group_per_minute: int = 20
+    overall_per_second: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipChange:
+    """The bot was added to or removed from a group."""
+
+    chat: ChatRef
+    joined: bool
+    by: Sender | None = None
+
+
+IncomingHandler = Callable[[Incoming], Awaitable[None]]
+MembershipHandler = Callable[[MembershipChange], Awaitable[None]]
+
+
+class Channel(Protocol):
+    name: str
+    capabilities: Capabilities
+    rate_limits: RateLimits
+
+    async def start(self, on_incoming: IncomingHandler, on_membership: MembershipHandler) -> None:
+        """Connect and begin delivering updates to the callbacks; returns once running."""
+        ...
+
+    async def stop(self) -> None: ...
+
+    async def send(self, message: Outgoing) -> str | None:
+        """Send (or edit) one message; return the platform's message id if it has one.
+
+        Raises RetryAfter, TransientSendError or ChatUnreachable on failure.
+        """
+        ...
+
+    def deep_link(self, payload: str) -> str | None:
+        """A link that opens a private chat with the bot carrying ``payload``, if any."""
+        ...
+
+
+class SendError(Exception):
+    """Base of the neutral send failures a channel raises."""
+
+
+class RetryAfter(SendError):
+    """The platform asked us to wait before sending again (Telegram's 429)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds} s")
+        self.seconds = seconds
+
+
+class TransientSendError(SendError):
+    """A failure worth retrying: a 5xx, a timeout before the request left, a reset."""
+
+
+class UnknownOutcome(SendError):
+    """The request may have reached the platform (a timeout after sending): retrying
+    could post twice, so callers that must not double-post do not retry."""
+
+
+class ChatUnreachable(SendError):
+    """The chat will not take messages: the bot was blocked, kicked, or the chat is gone."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

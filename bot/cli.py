@@ -1,0 +1,112 @@
+"""The ``chatshop`` command: run the shop, check a catalog."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import __version__
+from bot.catalog import CatalogError, load_catalog
+from bot.settings import Settings, SettingsError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="chatshop",
+        description="A chat shop bot for social sellers: orders by chat in Telegram, "
+        "WeChat or a local console sandbox.",
+    )
+    parser.add_argument("--version", action="version", version=f"chatshop {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run",
+        help="start the shop (every channel with credentials; the console sandbox if none)",
+    )
+    run.add_argument(
+        "--catalog", type=Path, help="catalog file (default: $CHATSHOP_CATALOG or ./catalog.yaml)"
+    )
+    run.add_argument("--db", type=Path, help="SQLite file (default: $CHATSHOP_DB or ./chatshop.db)")
+    run.add_argument(
+        "--webhook-url", help="Telegram: receive updates by webhook at this public URL"
+    )
+    run.add_argument("--listen", help="Telegram webhook: address to listen on (default 0.0.0.0)")
+    run.add_argument("--port", type=int, help="Telegram webhook: port to listen on (default 8443)")
+
+    catalog = commands.add_parser("catalog", help="work with the catalog file")
+    catalog_commands = catalog.add_subparsers(
+        dest="catalog_command", metavar="ACTION", required=True
+    )
+    check = catalog_commands.add_parser(
+        "check", help="validate a catalog file and report every problem"
+    )
+    check.add_argument("path", nargs="?", type=Path, default=None, help="default: ./catalog.yaml")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"chatshop: {error}", file=sys.stderr)
+        return 2
+    if args.command == "catalog":
+        return check_catalog(args.path or settings.catalog_path)
+    if args.command in (None, "run"):
+        if args.command == "run":
+            settings = _apply_run_flags(settings, args)
+        return run_shop(settings)
+    parser.print_help()
+    return 2
+
+
+def _apply_run_flags(settings: Settings, args: argparse.Namespace) -> Settings:
+    changes = {
+        "catalog_path": args.catalog,
+        "db_path": args.db,
+        "telegram_webhook_url": args.webhook_url,
+        "telegram_webhook_listen": args.listen,
+        "telegram_webhook_port": args.port,
+    }
+    return dataclasses.replace(settings, **{k: v for k, v in changes.items() if v is not None})
+
+
+def check_catalog(path: Path) -> int:
+    try:
+        catalog = load_catalog(path)
+    except CatalogError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(
+        f"{path}: OK — {len(catalog.products)} products in {len(catalog.categories)} "
+        f"categories, {len(catalog.shop.faq)} FAQ entries."
+    )
+    return 0
+
+
+def run_shop(settings: Settings) -> int:
+    logging.basicConfig(
+        level=getattr(logging, settings.log_level, logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if not settings.telegram_token:
+        # The sandbox prints to stdout; keep routine logs out of the conversation.
+        logging.getLogger().setLevel(logging.WARNING)
+    from bot.app import run
+
+    try:
+        asyncio.run(run(settings))
+    except CatalogError as error:
+        print(f"chatshop will not start: the catalog has problems.\n{error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0

@@ -1,0 +1,75 @@
+"""What a handler receives: the message, who sent it, and the shop's dependencies.
+
+Handlers take everything they need from here (store, catalog, clock, owners), so nothing
+imports a global bot or database, and tests build a Context with real or fake parts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.catalog import Catalog
+from bot.clock import Clock
+from bot.i18n import t
+from bot.messages import Button, ChatKind, ChatRef, Incoming, Outgoing, buttons
+from bot.store import Customer, Store
+
+
+@dataclass
+class CatalogHolder:
+    """The catalog in force; ``/reload`` swaps it without restarting."""
+
+    catalog: Catalog
+    path: str
+
+
+@dataclass
+class Context:
+    incoming: Incoming
+    customer: Customer
+    language: str
+    store: Store
+    catalog_holder: CatalogHolder
+    clock: Clock
+    owners: frozenset[str]
+    deep_link: Callable[[str, str], str | None]
+    state: dict[str, Any]
+    outbox: list[Outgoing] = field(default_factory=list)
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.catalog_holder.catalog
+
+    @property
+    def chat(self) -> ChatRef:
+        return self.incoming.chat
+
+    @property
+    def is_owner(self) -> bool:
+        return self.incoming.sender.key in self.owners
+
+    @property
+    def private_chat(self) -> ChatRef:
+        """The sender's private chat on the same platform (user id = private chat id)."""
+        sender = self.incoming.sender
+        return ChatRef(sender.channel, sender.user_id, ChatKind.PRIVATE, sender.name)
+
+    def t(self, key: str, **values: Any) -> str:
+        return t(key, self.language, **values)
+
+    def reply(
+        self, text: str, *rows: list[Button], image: str | None = None, to: ChatRef | None = None
+    ) -> None:
+        """Queue a message to the chat the customer wrote in (or ``to``)."""
+        self.outbox.append(
+            Outgoing(chat=to or self.chat, text=text, buttons=buttons(*rows), image=image)
+        )
+
+    def send(self, message: Outgoing) -> None:
+        """Queue a message to anyone (the owner, another customer)."""
+        self.outbox.append(message)
+
+    def button(self, key: str, action: str, **values: Any) -> Button:
+        return Button(label=self.t(key, **values), action=action)

@@ -1,0 +1,248 @@
+"""Delivery owns every send: presentation for the platform, pacing, retries, failures.
+
+- Buttons' actions are swapped for short keys from the store (any platform's payload limit).
+- Texts over the platform's limit are split at line breaks.
+- Pacing: per chat, per group and overall sliding windows from the channel's RateLimits,
+  measured on the injected clock, so our own sending never exceeds a platform limit.
+- Failures: RetryAfter waits as asked; transient errors retry with backoff a bounded number
+  of times and are then recorded; an unreachable chat is marked and never sent to again
+  until the person writes back. No failure propagates to the caller.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.channels.base import (
+    Channel,
+    ChatUnreachable,
+    RateLimits,
+    RetryAfter,
+    SendError,
+    TransientSendError,
+    UnknownOutcome,
+)
+from bot.clock import Clock
+from bot.messages import Button, ChatRef, Outgoing
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class SlidingWindow:
+    """At most ``limit`` events in any ``period`` seconds."""
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit = limit
+        self.period = period
+        self._times: deque[float] = deque()
+
+    def wait(self, now: float) -> float:
+        """Seconds until one more event is allowed (0 when it is allowed now)."""
+        while self._times and self._times[0] <= now - self.period:
+            self._times.popleft()
+        if len(self._times) < self.limit:
+            return 0.0
+        return self._times[0] + self.period - now
+
+    def record(self, now: float) -> None:
+        self._times.append(now)
+
+    @property
+    def idle(self) -> bool:
+        return not self._times
+
+
+class RateLimiter:
+    """The platform's limits for one channel, on a clock."""
+
+    def __init__(self, limits: RateLimits, clock: Clock) -> None:
+        self._limits = limits
+        self._clock = clock
+        self._overall = SlidingWindow(limits.overall_per_second, 1.0)
+        self._chats: dict[str, SlidingWindow] = {}
+        self._groups: dict[str, SlidingWindow] = {}
+
+    async def acquire(self, chat: ChatRef) -> None:
+        """Wait until a message to ``chat`` is within every limit, then count it."""
+        windows = [self._overall, self._chat_window(chat.key)]
+        if chat.is_group:
+            windows.append(self._group_window(chat.key))
+        while True:
+            now = self._clock.monotonic()
+            delay = max(window.wait(now) for window in windows)
+            if delay <= 0:
+                for window in windows:
+                    window.record(now)
+                return
+            await self._clock.sleep(delay)
+
+    def _chat_window(self, key: str) -> SlidingWindow:
+        window = self._chats.get(key)
+        if window is None:
+            self._prune(self._chats)
+            burst = self._limits.per_chat_burst
+            window = self._chats[key] = SlidingWindow(burst, burst * self._limits.per_chat_interval)
+        return window
+
+    def _group_window(self, key: str) -> SlidingWindow:
+        window = self._groups.get(key)
+        if window is None:
+            self._prune(self._groups)
+            window = self._groups[key] = SlidingWindow(self._limits.per_group_per_minute, 60.0)
+        return window
+
+    def _prune(self, windows: dict[str, SlidingWindow]) -> None:
+        # Keeps memory flat as chats come and go: forget windows with nothing in them.
+        if len(windows) >= 1024:
+            now = self._clock.monotonic()
+            for key in [k for k, w in windows.items() if w.wait(now) == 0 and w.idle]:
+                del windows[key]
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    ok: bool
+    message_ids: tuple[str, ...] = ()
+    error: str | None = None
+    # True when the request may have reached the platform although we got no answer.
+    outcome_unknown: bool = False
+
+
+class Delivery:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        channels: Iterable[Channel] = (),
+        max_attempts: int = 5,
+        base_backoff: float = 1.0,
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._channels: dict[str, Channel] = {}
+        self._limiters: dict[str, RateLimiter] = {}
+        self.max_attempts = max_attempts
+        self.base_backoff = base_backoff
+        for channel in channels:
+            self.add_channel(channel)
+
+    def add_channel(self, channel: Channel) -> None:
+        self._channels[channel.name] = channel
+        self._limiters[channel.name] = RateLimiter(channel.rate_limits, self._clock)
+
+    async def send_all(self, messages: Iterable[Outgoing]) -> list[SendResult]:
+        return [await self.send(message) for message in messages]
+
+    async def send(self, message: Outgoing) -> SendResult:
+        """Send one message; never raises for a platform failure."""
+        channel = self._channels.get(message.chat.channel)
+        if channel is None:
+            log.warning(
+                "no channel %r running; not sent to %s", message.chat.channel, message.chat.key
+            )
+            return SendResult(ok=False, error=f"channel {message.chat.channel} is not running")
+        if await self._store.is_unreachable(message.chat.key):
+            return SendResult(ok=False, error="chat unreachable")
+        ids: list[str] = []
+        for part in await self._present(message, channel):
+            result = await self._send_one(channel, part)
+            if not result.ok:
+                return SendResult(False, tuple(ids), result.error, result.outcome_unknown)
+            ids.extend(result.message_ids)
+        return SendResult(ok=True, message_ids=tuple(ids))
+
+    async def _send_one(self, channel: Channel, message: Outgoing) -> SendResult:
+        limiter = self._limiters[channel.name]
+        error: SendError | None = None
+        attempt = 0
+        while attempt < self.max_attempts:
+            attempt += 1
+            await limiter.acquire(message.chat)
+            try:
+                message_id = await channel.send(message)
+            except RetryAfter as retry:
+                # The platform says when; that wait does not count as a failed attempt
+                # more than once per request, but it is bounded by max_attempts too.
+                error = retry
+                log.info("%s asked to retry after %s s", message.chat.key, retry.seconds)
+                await self._clock.sleep(retry.seconds)
+            except ChatUnreachable as unreachable:
+                await self._store.mark_unreachable(message.chat, unreachable.reason)
+                log.warning("%s unreachable: %s", message.chat.key, unreachable.reason)
+                return SendResult(ok=False, error=f"unreachable: {unreachable.reason}")
+            except UnknownOutcome as unknown:
+                await self._store.record_send_failure(message.chat.key, message.text, str(unknown))
+                return SendResult(ok=False, error=str(unknown), outcome_unknown=True)
+            except TransientSendError as transient:
+                error = transient
+                await self._clock.sleep(self.base_backoff * 2 ** (attempt - 1))
+            else:
+                return SendResult(ok=True, message_ids=(message_id,) if message_id else ())
+        reason = f"gave up after {attempt} attempts: {error}"
+        log.error("sending to %s failed: %s", message.chat.key, reason)
+        await self._store.record_send_failure(message.chat.key, message.text, reason)
+        return SendResult(ok=False, error=reason)
+
+    async def _present(self, message: Outgoing, channel: Channel) -> list[Outgoing]:
+        """Fit a message to what the platform can show."""
+        rows = []
+        for row in message.buttons:
+            keyed = []
+            for button in row:
+                if button.url:
+                    keyed.append(button)
+                else:
+                    key = await self._store.button_key(button.action)
+                    keyed.append(dataclasses.replace(button, action=key))
+            rows.append(tuple(keyed))
+        caps = channel.capabilities
+        image = message.image if caps.images else None
+        if image and len(message.text) > caps.max_caption:
+            image = None  # a card whose text does not fit a caption goes out as text
+        parts = split_text(message.text, caps.max_text)
+        out = []
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            out.append(
+                dataclasses.replace(
+                    message,
+                    text=part,
+                    buttons=tuple(rows) if last else (),
+                    image=image if index == 0 else None,
+                    edit_message_id=message.edit_message_id if len(parts) == 1 else None,
+                )
+            )
+        return out
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Split at line breaks into parts of at most ``limit`` characters (hard-cut a line
+    only when it alone is longer than the limit)."""
+    if len(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    return parts
+
+
+__all__ = ["Button", "Delivery", "RateLimiter", "SendResult", "SlidingWindow", "split_text"]

@@ -1,0 +1,375 @@
+"""Every user-facing string, in English and Simplified Chinese.
+
+``t(key, language, **values)`` formats one. A test checks that every key has both
+languages with the same placeholders, and that every key the code uses exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGUAGES = ("en", "zh")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # --- greeting and help ---
+    "start.greeting": {
+        "en": "Hi {name}! Welcome to {shop}.\n"
+        'Order by chatting: write what you\'d like, e.g. "2 rose masks" or '
+        '"a box of oranges", or browse with the buttons below. '
+        "You can also see your orders or ask us anything.",
+        "zh": "{name}你好！欢迎来到{shop}。\n"
+        "直接打字下单就行，比如“要两盒玫瑰面膜”“来一箱橙子”，也可以点下面的按钮逛逛。"
+        "还能查看我的订单，或者问我们任何问题。",
+    },
+    "help.customer": {
+        "en": "How to order:\n"
+        '• write what you\'d like: "2 rose masks", "rose mask x3", "one more"\n'
+        "• /browse — look through the shop\n"
+        "• /cart — your cart; /checkout — place the order\n"
+        "• /orders — your orders and their status\n"
+        "• /ask — send a question to the shop\n"
+        "• /lang en or /lang zh — change language\n"
+        "• /cancel — stop what you're doing",
+        "zh": "怎么下单：\n"
+        "• 直接说想要什么：“两盒玫瑰面膜”“玫瑰面膜x3”“再加一个”\n"
+        "• /browse —— 逛逛店里的商品\n"
+        "• /cart —— 购物车；/checkout —— 结算下单\n"
+        "• /orders —— 我的订单和状态\n"
+        "• /ask —— 给店主留言提问\n"
+        "• /lang en 或 /lang zh —— 切换语言\n"
+        "• /cancel —— 取消当前操作",
+    },
+    "help.owner": {
+        "en": "For the owner:\n• /open — open orders with buttons to mark them\n"
+        "• /reload — read catalog.yaml again",
+        "zh": "店主专用：\n• /open —— 未完成订单，可点按钮改状态\n• /reload —— 重新读取 catalog.yaml",
+    },
+    "lang.usage": {
+        "en": "Write /lang en for English or /lang zh for Chinese.",
+        "zh": "发送 /lang zh 切换中文，/lang en 切换英文。",
+    },
+    "lang.set": {"en": "OK, I'll speak English.", "zh": "好的，之后用中文和你聊。"},
+    "cancel.nothing": {
+        "en": "There's nothing in progress to cancel.",
+        "zh": "现在没有进行中的操作。",
+    },
+    "command.unknown": {
+        "en": "I don't know the command /{command}. Tap Help to see what I can do.",
+        "zh": "我不认识 /{command} 这个命令。点“帮助”看看我能做什么。",
+    },
+    "text.empty": {
+        "en": 'I didn\'t get any text. Try "2 rose masks", or browse the shop.',
+        "zh": "没收到文字哦。试试说“两盒玫瑰面膜”，或者逛逛店里。",
+    },
+    "text.not_understood": {
+        "en": "Sorry, I didn't understand that. To order, write what you'd like, "
+        'e.g. "2 rose masks"; to ask the shop something, tap Ask a question.',
+        "zh": "不好意思，没看懂。下单请直接说想要什么，比如“两盒玫瑰面膜”；有问题可以点“问问题”。",
+    },
+    "error.internal": {
+        "en": "Sorry, something went wrong on our side. Nothing you did was lost; "
+        "please try again in a moment.",
+        "zh": "抱歉，我们这边出了点问题。你的内容没有丢失，请稍后再试。",
+    },
+    "button.expired": {
+        "en": "This button has expired: the item or step it belonged to is gone. "
+        "Here's the shop as it is now.",
+        "zh": "这个按钮已失效：对应的商品或步骤已经不存在了。看看店里现在有什么吧。",
+    },
+    # --- buttons ---
+    "btn.browse": {"en": "🛍 Browse", "zh": "🛍 逛逛"},
+    "btn.cart": {"en": "🛒 Cart", "zh": "🛒 购物车"},
+    "btn.my_orders": {"en": "📦 My orders", "zh": "📦 我的订单"},
+    "btn.ask": {"en": "❓ Ask a question", "zh": "❓ 问问题"},
+    "btn.help": {"en": "Help", "zh": "帮助"},
+    "btn.prev": {"en": "◀ Previous", "zh": "◀ 上一页"},
+    "btn.next": {"en": "Next ▶", "zh": "下一页 ▶"},
+    "btn.categories": {"en": "Categories", "zh": "分类"},
+    "btn.back": {"en": "◀ Back", "zh": "◀ 返回"},
+    "btn.add_n": {"en": "Add {n}", "zh": "加{n}件"},
+    "btn.checkout": {"en": "✅ Check out", "zh": "✅ 去结算"},
+    "btn.keep_shopping": {"en": "Keep shopping", "zh": "继续逛"},
+    "btn.clear_cart": {"en": "Empty cart", "zh": "清空购物车"},
+    "btn.use_saved": {"en": "Use these details", "zh": "用这个地址"},
+    "btn.new_details": {"en": "Enter new details", "zh": "填写新信息"},
+    "btn.cancel_checkout": {"en": "Cancel checkout", "zh": "取消结算"},
+    "btn.skip_note": {"en": "No note", "zh": "不用备注"},
+    "btn.confirm_order": {"en": "✅ Confirm order", "zh": "✅ 确认下单"},
+    "btn.cancel_order": {"en": "Cancel order {number}", "zh": "取消订单 {number}"},
+    "btn.cancel_question": {"en": "Never mind", "zh": "算了"},
+    "btn.open_private": {"en": "💬 Continue in private chat", "zh": "💬 私聊继续"},
+    "btn.mark_paid": {"en": "💰 Paid", "zh": "💰 已付款"},
+    "btn.mark_shipped": {"en": "🚚 Shipped", "zh": "🚚 已发货"},
+    "btn.mark_cancelled": {"en": "✖ Cancel", "zh": "✖ 取消订单"},
+    # --- browsing ---
+    "browse.categories": {"en": "What would you like to look at?", "zh": "想看看哪一类？"},
+    "browse.category": {
+        "en": "{category} (page {page} of {pages})",
+        "zh": "{category}（第{page}/{pages}页）",
+    },
+    "product.price": {"en": "{price} per {unit}", "zh": "{price} / {unit}"},
+    "product.origin": {"en": "Origin: {origin}", "zh": "产地：{origin}"},
+    "stock.in_stock": {"en": "In stock", "zh": "有货"},
+    "stock.low": {"en": "Only {count} left", "zh": "仅剩{count}件"},
+    "stock.sold_out": {"en": "Sold out", "zh": "已售罄"},
+    # --- cart ---
+    "cart.added": {
+        "en": "Added {qty} × {name} to your cart.",
+        "zh": "已加入购物车：{name} × {qty}",
+    },
+    "cart.summary_line": {
+        "en": "Your cart: {count} item(s), {total}.",
+        "zh": "购物车共{count}件，合计{total}。",
+    },
+    "cart.title": {"en": "Your cart:", "zh": "你的购物车："},
+    "cart.line": {
+        "en": "{qty} × {name} @ {price} = {total}",
+        "zh": "{name} × {qty}，单价{price}，小计{total}",
+    },
+    "cart.total": {"en": "Total: {total}", "zh": "合计：{total}"},
+    "cart.empty": {
+        "en": 'Your cart is empty. Write what you\'d like ("2 rose masks") or browse.',
+        "zh": "购物车是空的。直接说想要什么（“两盒玫瑰面膜”），或者逛逛。",
+    },
+    "cart.cleared": {"en": "Your cart is now empty.", "zh": "购物车已清空。"},
+    "cart.qty_too_small": {
+        "en": "The quantity must be at least 1.",
+        "zh": "数量至少要1件哦。",
+    },
+    "cart.qty_too_large": {
+        "en": "At most {limit} of one item per order; for more, please ask the shop.",
+        "zh": "每单同一商品最多{limit}件；要更多请直接问店主。",
+    },
+    "cart.sold_out": {"en": "Sorry, {name} is sold out.", "zh": "抱歉，{name}已经卖完了。"},
+    "cart.all_stock_in_cart": {
+        "en": "You already have all {count} {name} we have left in your cart.",
+        "zh": "{name}只剩{count}件，已经都在你的购物车里了。",
+    },
+    "cart.only_left": {
+        "en": "Only {count} × {name} left, so that's what I put in your cart.",
+        "zh": "{name}只剩{count}件，已按剩余数量加入购物车。",
+    },
+    "cart.cannot_add_more": {
+        "en": "You can have at most {count} of that item.",
+        "zh": "这件商品最多只能买{count}件。",
+    },
+    "cart.more_of_what": {
+        "en": 'One more of what? Tell me the product, e.g. "one more rose mask".',
+        "zh": "再加哪个呢？告诉我商品名，比如“再加一盒玫瑰面膜”。",
+    },
+    "cart.unit_note": {
+        "en": "Note: {name} is sold per {unit}; I counted your quantity in {unit}s.",
+        "zh": "提示：{name}按{unit}卖，数量已按{unit}计算。",
+    },
+    "order.which_one": {"en": 'Which one did you mean by "{text}"?', "zh": "“{text}”是指哪一个？"},
+    "order.unknown": {
+        "en": 'Sorry, I couldn\'t find "{text}" in the shop.',
+        "zh": "抱歉，店里没有找到“{text}”。",
+    },
+    "order.unknown_suggest": {
+        "en": 'Sorry, I couldn\'t find "{text}". Did you mean one of these?',
+        "zh": "抱歉，没有找到“{text}”。你是不是想要这些？",
+    },
+    # --- checkout ---
+    "checkout.private_only": {
+        "en": "Checkout happens in a private chat with me, not in the group.",
+        "zh": "结算请私聊我，不在群里进行。",
+    },
+    "checkout.use_saved": {
+        "en": "Deliver to the same place as last time?\n{name}, {phone}\n{address}",
+        "zh": "还寄到上次的地址吗？\n{name}，{phone}\n{address}",
+    },
+    "checkout.ask_name": {"en": "Who should the parcel go to? (name)", "zh": "收件人姓名？"},
+    "checkout.bad_name": {
+        "en": "Please write a name of at most 60 characters.",
+        "zh": "请填写收件人姓名（60字以内）。",
+    },
+    "checkout.ask_phone": {"en": "A phone number for the courier?", "zh": "收件人手机号？"},
+    "checkout.bad_phone": {
+        "en": "That doesn't look like a phone number: please write digits, e.g. 138 0013 8000.",
+        "zh": "手机号格式不对，请只写数字，比如 138 0013 8000。",
+    },
+    "checkout.ask_address": {"en": "The delivery address?", "zh": "收货地址？"},
+    "checkout.bad_address": {
+        "en": "Please write the full address (5 to 300 characters).",
+        "zh": "请填写完整地址（5到300字）。",
+    },
+    "checkout.ask_note": {
+        "en": "Any note for the shop? Write it, or tap No note.",
+        "zh": "有什么要备注的吗？直接写，或点“不用备注”。",
+    },
+    "checkout.press_a_button": {
+        "en": "Please tap one of the buttons above, or write /cancel.",
+        "zh": "请点上面的按钮，或发送 /cancel 取消。",
+    },
+    "checkout.summary_title": {"en": "Please check your order:", "zh": "请确认订单："},
+    "checkout.deliver_to": {
+        "en": "Deliver to: {name}, {phone}, {address}",
+        "zh": "收货：{name}，{phone}，{address}",
+    },
+    "checkout.note": {"en": "Note: {note}", "zh": "备注：{note}"},
+    "checkout.cancelled": {
+        "en": "Checkout cancelled. Your cart is still here.",
+        "zh": "已取消结算，购物车里的东西还在。",
+    },
+    "checkout.short_title": {
+        "en": "Sorry, while you were checking out some items ran short:",
+        "zh": "抱歉，你结算时有商品库存不足了：",
+    },
+    "checkout.short_item": {
+        "en": "• {name}: you wanted {wanted}, {left} left. Your cart now has what's left.",
+        "zh": "• {name}：你要{wanted}件，只剩{left}件，购物车已改为剩余数量。",
+    },
+    "order.placed": {
+        "en": "Thank you! Your order number is {number}.",
+        "zh": "谢谢！你的订单号是 {number}。",
+    },
+    "order.pay_how": {"en": "How to pay: {instructions}", "zh": "付款方式：{instructions}"},
+    # --- customer's orders ---
+    "orders.none": {"en": "You have no orders yet.", "zh": "你还没有订单。"},
+    "orders.title": {"en": "Your orders:", "zh": "你的订单："},
+    "orders.line": {
+        "en": "#{number} · {date} · {status} · {total}\n  {items}",
+        "zh": "#{number} · {date} · {status} · {total}\n  {items}",
+    },
+    "orders.not_yours": {
+        "en": "I can't find an order {number} of yours.",
+        "zh": "没有找到你的订单 {number}。",
+    },
+    "orders.cannot_cancel": {
+        "en": "Order {number} is {status} and can no longer be cancelled here; "
+        "please ask the shop.",
+        "zh": "订单 {number} 当前状态为{status}，不能在这里取消了，请联系店主。",
+    },
+    "orders.cancelled": {
+        "en": "Order {number} is cancelled. Its items are back on the shelf.",
+        "zh": "订单 {number} 已取消。",
+    },
+    "status.pending_payment": {"en": "awaiting payment", "zh": "待付款"},
+    "status.paid": {"en": "paid", "zh": "已付款"},
+    "status.shipped": {"en": "shipped", "zh": "已发货"},
+    "status.cancelled": {"en": "cancelled", "zh": "已取消"},
+    "status.changed": {"en": "changed meanwhile", "zh": "刚刚变了"},
+    "order.now_paid": {
+        "en": "Your payment for order {number} is confirmed. Thank you! We'll ship it soon.",
+        "zh": "订单 {number} 已确认收款，谢谢！我们会尽快发货。",
+    },
+    "order.now_shipped": {
+        "en": "Order {number} is on its way!",
+        "zh": "订单 {number} 已发货，请注意查收！",
+    },
+    "order.now_cancelled": {
+        "en": "Order {number} has been cancelled by the shop. If you have paid, the shop "
+        "will refund you; ask us if anything is unclear.",
+        "zh": "订单 {number} 已被店主取消。如已付款，店主会退款给你，有疑问可以问我们。",
+    },
+    "order.now_pending_payment": {
+        "en": "Order {number} is awaiting payment.",
+        "zh": "订单 {number} 待付款。",
+    },
+    # --- questions ---
+    "ask.prompt": {
+        "en": "What would you like to ask? Write your question and I'll pass it to the shop.",
+        "zh": "想问什么？写下你的问题，我转给店主。",
+    },
+    "ask.cancelled": {"en": "OK, no question sent.", "zh": "好的，没有发送问题。"},
+    "ask.forwarded": {
+        "en": "Thanks, I've passed your question to the shop. They'll reply here.",
+        "zh": "谢谢，问题已经转给店主，会在这里回复你。",
+    },
+    # --- groups ---
+    "group.continue_private": {
+        "en": "Let's continue in a private chat, so the group isn't flooded.",
+        "zh": "我们私聊继续吧，免得刷屏。",
+    },
+    "group.open_private": {
+        "en": "{name}, tap below to continue with me privately.",
+        "zh": "{name}，点下面的按钮和我私聊继续。",
+    },
+    "group.sent_private": {
+        "en": "{name}, I've sent you a private message.",
+        "zh": "{name}，我私信你了。",
+    },
+    "group.hint": {
+        "en": 'Mention me with what you\'d like, e.g. "2 rose masks", or send /start.',
+        "zh": "@我并说出想要的商品，比如“两盒玫瑰面膜”，或者发送 /start。",
+    },
+    "group.added": {
+        "en": 'I was added to the group "{title}" ({chat}). It gets no promotions until '
+        "you enable them.",
+        "zh": "我被拉进了群“{title}”（{chat}）。在你开启之前，这个群不会收到任何推广。",
+    },
+    "group.removed": {
+        "en": 'I was removed from the group "{title}" ({chat}); I won\'t post there any more.',
+        "zh": "我被移出了群“{title}”（{chat}），之后不会再在那里发消息。",
+    },
+    # --- owner ---
+    "owner.only": {
+        "en": "Sorry, only the shop owner can do that.",
+        "zh": "抱歉，只有店主可以这样操作。",
+    },
+    "owner.new_order": {"en": "🆕 New order {number}", "zh": "🆕 新订单 {number}"},
+    "owner.customer_cancelled": {
+        "en": "✖ The customer cancelled order {number}; its stock is back.",
+        "zh": "✖ 顾客取消了订单 {number}，库存已退回。",
+    },
+    "owner.order_card": {
+        "en": "Order {number} · {status} · {total}",
+        "zh": "订单 {number} · {status} · {total}",
+    },
+    "owner.order_contact": {
+        "en": "To: {name}, {phone}, {address}",
+        "zh": "收件：{name}，{phone}，{address}",
+    },
+    "owner.no_such_order": {"en": "There is no order {number}.", "zh": "没有订单 {number}。"},
+    "owner.status_not_allowed": {
+        "en": "Order {number} is {status}; that change is not possible now.",
+        "zh": "订单 {number} 当前为{status}，不能做这个修改。",
+    },
+    "owner.status_changed": {
+        "en": "Order {number} is now {status}. The customer has been told.",
+        "zh": "订单 {number} 已改为{status}，已通知顾客。",
+    },
+    "owner.no_open_orders": {"en": "No open orders. 🎉", "zh": "没有未完成的订单。🎉"},
+    "owner.open_orders": {"en": "{count} open order(s):", "zh": "{count}个未完成订单："},
+    "owner.reload_failed": {
+        "en": "The catalog was NOT reloaded; the shop keeps the old one. Problems:\n{errors}",
+        "zh": "目录没有重新加载，店里继续用旧目录。问题如下：\n{errors}",
+    },
+    "owner.reloaded": {
+        "en": "Catalog reloaded: {products} products. Orders and sold stock are kept.",
+        "zh": "目录已重新加载：{products}件商品。订单和已售库存都保留。",
+    },
+    "owner.question": {
+        "en": "❓ Question from {name} ({customer}):\n{question}",
+        "zh": "❓ {name}（{customer}）提问：\n{question}",
+    },
+}
+
+
+def t(key: str, language: str, **values: Any) -> str:
+    """The text for ``key`` in ``language`` (English if that language lacks it)."""
+    entry = MESSAGES[key]
+    template = entry.get(language) or entry["en"]
+    return template.format(**values) if values else template
+
+
+def normalise_language(code: str | None) -> str | None:
+    """Map a platform language code ("zh-hans", "zh_CN", "en-US") to "zh" or "en"."""
+    if not code:
+        return None
+    code = code.lower()
+    if code.startswith("zh"):
+        return "zh"
+    if code.startswith("en"):
+        return "en"
+    return None
+
+
+def pick_language(*choices: str | None) -> str:
+    """The first choice that is a language we speak; callers pass the shop default last."""
+    for choice in choices:
+        language = normalise_language(choice)
+        if language:
+            return language
+    return "zh"

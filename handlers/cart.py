@@ -1,0 +1,224 @@
+"""The cart: adding what a customer asked for, changing quantities, showing totals."""
+
+from __future__ import annotations
+
+from bot.catalog import Product
+from bot.context import Context
+from bot.messages import Button
+from bot.money import format_money
+from bot.nlu import OrderIntent, ParsedItem
+
+
+def _money(ctx: Context, minor: int) -> str:
+    return format_money(minor, ctx.catalog.shop.currency)
+
+
+def quantity_problem(ctx: Context, quantity: int) -> str | None:
+    """Why a quantity cannot go in the cart, or None when it can."""
+    limit = ctx.catalog.shop.max_quantity_per_line
+    if quantity < 1:
+        return ctx.t("cart.qty_too_small")
+    if quantity > limit:
+        return ctx.t("cart.qty_too_large", limit=limit)
+    return None
+
+
+async def add_to_cart(ctx: Context, sku: str, quantity: int) -> None:
+    """Add ``quantity`` of a product, within the per-line cap and the live stock."""
+    product = ctx.catalog.product(sku)
+    if product is None:
+        ctx.reply(ctx.t("button.expired"), [ctx.button("btn.browse", "browse")])
+        return
+    problem = quantity_problem(ctx, quantity)
+    if problem:
+        ctx.reply(problem)
+        return
+    line = await _add_line(ctx, product, quantity)
+    if line is None:
+        return
+    await _confirm_added(ctx, [line])
+
+
+async def _add_line(ctx: Context, product: Product, quantity: int) -> tuple[Product, int] | None:
+    """Put one product in the cart; tell the customer when stock or the cap trims it."""
+    key = ctx.customer.key
+    in_cart = {line.sku: line.qty for line in await ctx.store.cart(key)}.get(product.sku, 0)
+    stock = await ctx.store.stock(product.sku)
+    limit = ctx.catalog.shop.max_quantity_per_line
+    name = product.name.get(ctx.language)
+    wanted = in_cart + quantity
+    allowed = min(wanted, stock, limit)
+    if allowed <= in_cart:
+        if stock <= in_cart:
+            text = (
+                ctx.t("cart.sold_out", name=name)
+                if stock == 0
+                else ctx.t("cart.all_stock_in_cart", name=name, count=stock)
+            )
+        else:
+            text = ctx.t("cart.qty_too_large", limit=limit)
+        ctx.reply(text, [ctx.button("btn.cart", "cart:show"), ctx.button("btn.browse", "browse")])
+        return None
+    if allowed < wanted:
+        ctx.reply(
+            ctx.t("cart.only_left", name=name, count=stock)
+            if allowed == stock
+            else ctx.t("cart.qty_too_large", limit=limit)
+        )
+    await ctx.store.set_cart_qty(key, product.sku, allowed)
+    ctx.state["last_sku"] = product.sku
+    return product, allowed - in_cart
+
+
+async def _confirm_added(ctx: Context, added: list[tuple[Product, int]]) -> None:
+    lines = [
+        ctx.t("cart.added", qty=qty, name=product.name.get(ctx.language)) for product, qty in added
+    ]
+    total_qty, total = await cart_totals(ctx)
+    lines.append(ctx.t("cart.summary_line", count=total_qty, total=_money(ctx, total)))
+    ctx.reply(
+        "\n".join(lines),
+        [ctx.button("btn.checkout", "checkout:start"), ctx.button("btn.cart", "cart:show")],
+        [ctx.button("btn.keep_shopping", "browse")],
+    )
+
+
+async def cart_totals(ctx: Context) -> tuple[int, int]:
+    """(units, total in minor units) of the customer's cart at current prices."""
+    units = total = 0
+    for line in await ctx.store.cart(ctx.customer.key):
+        product = ctx.catalog.product(line.sku)
+        if product is not None:
+            units += line.qty
+            total += ctx.catalog.price_minor(product) * line.qty
+    return units, total
+
+
+async def handle_order_text(ctx: Context, intent: OrderIntent) -> None:
+    """A free-text order: add what is clear, ask about what is not."""
+    if intent.more_of_last:
+        last = ctx.state.get("last_sku")
+        if not last or ctx.catalog.product(last) is None:
+            ctx.reply(ctx.t("cart.more_of_what"), [ctx.button("btn.browse", "browse")])
+            return
+        await add_to_cart(ctx, last, intent.more_quantity)
+        return
+    added: list[tuple[Product, int]] = []
+    for item in intent.items:
+        product = await _resolve(ctx, item)
+        if product is None:
+            continue
+        problem = quantity_problem(ctx, item.quantity)
+        if problem:
+            ctx.reply(f"{product.name.get(ctx.language)}: {problem}")
+            continue
+        line = await _add_line(ctx, product, item.quantity)
+        if line is not None:
+            if item.unit and item.unit_matches is False:
+                ctx.reply(
+                    ctx.t(
+                        "cart.unit_note",
+                        name=product.name.get(ctx.language),
+                        unit=product.unit.get(ctx.language),
+                    )
+                )
+            added.append(line)
+    if added:
+        await _confirm_added(ctx, added)
+
+
+async def _resolve(ctx: Context, item: ParsedItem) -> Product | None:
+    """The product an item names, or None after asking the customer to choose."""
+    if len(item.candidates) == 1:
+        return ctx.catalog.product(item.candidates[0])
+    qty = item.quantity
+    if item.candidates:
+        rows = [
+            [Button(_choice_label(ctx, sku), f"cart:add:{sku}:{qty}")]
+            for sku in item.candidates
+            if ctx.catalog.product(sku)
+        ]
+        ctx.reply(ctx.t("order.which_one", text=item.text[:60]), *rows)
+        return None
+    rows = [
+        [Button(_choice_label(ctx, sku), f"prod:{sku}")]
+        for sku in item.suggestions
+        if ctx.catalog.product(sku)
+    ]
+    key = "order.unknown_suggest" if rows else "order.unknown"
+    ctx.reply(ctx.t(key, text=item.text[:60]), *rows, [ctx.button("btn.browse", "browse")])
+    return None
+
+
+def _choice_label(ctx: Context, sku: str) -> str:
+    product = ctx.catalog.product(sku)
+    assert product is not None
+    price = format_money(ctx.catalog.price_minor(product), ctx.catalog.currency_of(product))
+    return f"{product.name.get(ctx.language)} · {price}"
+
+
+async def show_cart(ctx: Context) -> None:
+    lines = await ctx.store.cart(ctx.customer.key)
+    if not lines:
+        ctx.reply(ctx.t("cart.empty"), [ctx.button("btn.browse", "browse")])
+        return
+    text = [ctx.t("cart.title")]
+    rows: list[list[Button]] = []
+    total = 0
+    for line in lines:
+        product = ctx.catalog.product(line.sku)
+        if product is None:  # removed from the catalog since it was added
+            await ctx.store.set_cart_qty(ctx.customer.key, line.sku, 0)
+            continue
+        price = ctx.catalog.price_minor(product)
+        total += price * line.qty
+        name = product.name.get(ctx.language)
+        text.append(
+            ctx.t(
+                "cart.line",
+                qty=line.qty,
+                name=name,
+                price=_money(ctx, price),
+                total=_money(ctx, price * line.qty),
+            )
+        )
+        rows.append(
+            [
+                Button(f"➖ {name[:20]}", f"cart:dec:{line.sku}"),
+                Button("➕", f"cart:inc:{line.sku}"),
+                Button("🗑", f"cart:del:{line.sku}"),
+            ]
+        )
+    text.append(ctx.t("cart.total", total=_money(ctx, total)))
+    rows.append([ctx.button("btn.checkout", "checkout:start")])
+    rows.append([ctx.button("btn.clear_cart", "cart:clear"), ctx.button("btn.browse", "browse")])
+    ctx.reply("\n".join(text), *rows)
+
+
+async def change_line(ctx: Context, sku: str, delta: int | None) -> None:
+    """``delta`` of +1/-1 changes a line; None removes it."""
+    key = ctx.customer.key
+    current = {line.sku: line.qty for line in await ctx.store.cart(key)}.get(sku.upper())
+    if current is None:
+        await show_cart(ctx)
+        return
+    if delta is None:
+        await ctx.store.set_cart_qty(key, sku.upper(), 0)
+    elif delta > 0:
+        if ctx.catalog.product(sku) is None:
+            ctx.reply(ctx.t("button.expired"))
+            return
+        stock = await ctx.store.stock(sku.upper())
+        limit = ctx.catalog.shop.max_quantity_per_line
+        if current + delta > min(stock, limit):
+            ctx.reply(ctx.t("cart.cannot_add_more", count=min(stock, limit)))
+        else:
+            await ctx.store.set_cart_qty(key, sku.upper(), current + delta)
+    else:
+        await ctx.store.set_cart_qty(key, sku.upper(), current + delta)
+    await show_cart(ctx)
+
+
+async def clear_cart(ctx: Context) -> None:
+    await ctx.store.clear_cart(ctx.customer.key)
+    ctx.reply(ctx.t("cart.cleared"), [ctx.button("btn.browse", "browse")])

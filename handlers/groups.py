@@ -1,0 +1,29 @@
+"""Groups the bot is added to or removed from: registered, and the owner told."""
+
+from __future__ import annotations
+
+from bot.catalog import Catalog
+from bot.channels.base import MembershipChange
+from bot.i18n import t
+from bot.messages import ChatKind, ChatRef, Outgoing
+from bot.store import Store
+
+
+async def membership_changed(
+    change: MembershipChange, store: Store, catalog: Catalog, owners: frozenset[str]
+) -> list[Outgoing]:
+    """Record the group (promotions stay off until the owner enables them) and tell owners."""
+    if change.joined:
+        record = await store.register_chat(change.chat, active=True)
+    else:
+        await store.mark_unreachable(change.chat, "the bot was removed from the group")
+        record = await store.chat(change.chat.key) or await store.register_chat(change.chat, False)
+    language = catalog.shop.default_language
+    key = "group.added" if change.joined else "group.removed"
+    text = t(key, language, title=record.title or record.chat_id, chat=record.key)
+    notices = []
+    for owner in sorted(owners):
+        channel, _, user_id = owner.partition(":")
+        if channel == change.chat.channel:
+            notices.append(Outgoing(chat=ChatRef(channel, user_id, ChatKind.PRIVATE), text=text))
+    return notices

@@ -1,0 +1,64 @@
+"""A customer's own orders: the list with statuses, and cancelling an unpaid one."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.messages import Button
+from bot.money import format_money
+from bot.store import OrderStatus
+from handlers import owner
+
+
+async def list_orders(ctx: Context) -> None:
+    orders = await ctx.store.orders_of(ctx.customer.key)
+    if not orders:
+        ctx.reply(ctx.t("orders.none"), [ctx.button("btn.browse", "browse")])
+        return
+    text = [ctx.t("orders.title")]
+    rows: list[list[Button]] = []
+    for order in orders:
+        items = ", ".join(f"{line.qty} × {line.name(ctx.language)}" for line in order.lines)
+        text.append(
+            ctx.t(
+                "orders.line",
+                number=order.number,
+                date=order.created_at[:10],
+                status=ctx.t(f"status.{order.status.value}"),
+                total=format_money(order.total_minor, order.currency),
+                items=items,
+            )
+        )
+        if order.status is OrderStatus.PENDING_PAYMENT:
+            rows.append(
+                [
+                    ctx.button(
+                        "btn.cancel_order", f"order:cancel:{order.number}", number=order.number
+                    )
+                ]
+            )
+    ctx.reply("\n".join(text), *rows)
+
+
+async def cancel_order(ctx: Context, number: str) -> None:
+    order = await ctx.store.order(number)
+    # Someone else's order number gets the same answer as a missing one: never confirm
+    # that another customer's order exists.
+    if order is None or order.customer_key != ctx.customer.key:
+        ctx.reply(ctx.t("orders.not_yours", number=number))
+        return
+    if order.status is not OrderStatus.PENDING_PAYMENT:
+        ctx.reply(
+            ctx.t(
+                "orders.cannot_cancel", number=number, status=ctx.t(f"status.{order.status.value}")
+            )
+        )
+        return
+    cancelled = await ctx.store.change_order_status(
+        number, OrderStatus.CANCELLED, actor=ctx.customer.key
+    )
+    if cancelled is None:
+        ctx.reply(ctx.t("orders.cannot_cancel", number=number, status=ctx.t("status.changed")))
+        return
+    ctx.reply(ctx.t("orders.cancelled", number=number), [ctx.button("btn.browse", "browse")])
+    for message in owner.order_notices(ctx, cancelled, "owner.customer_cancelled"):
+        ctx.send(message)

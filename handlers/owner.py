@@ -1,0 +1,141 @@
+"""The owner's side of orders: new-order notices, status buttons, open orders, reload.
+
+The router checks that the sender is an owner before any of ``set_status``,
+``open_orders`` or ``reload`` runs (commands and button presses alike); these functions
+assume it.
+"""
+
+from __future__ import annotations
+
+from bot.catalog import CatalogError, load_catalog
+from bot.context import Context
+from bot.i18n import t
+from bot.messages import Button, ChatKind, ChatRef, Outgoing, buttons
+from bot.money import format_money
+from bot.store import ORDER_TRANSITIONS, Order, OrderStatus
+
+# The statuses an owner can set from a button, in the order they are shown.
+OWNER_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.CANCELLED)
+
+
+def owner_chats(ctx: Context) -> list[ChatRef]:
+    """Private chats of every owner (their user id is their private chat id)."""
+    chats = []
+    for key in sorted(ctx.owners):
+        channel, _, user_id = key.partition(":")
+        chats.append(ChatRef(channel, user_id, ChatKind.PRIVATE))
+    return chats
+
+
+def status_buttons(order: Order, language: str) -> tuple[tuple[Button, ...], ...]:
+    allowed = ORDER_TRANSITIONS[order.status]
+    row = [
+        Button(
+            t(f"btn.mark_{status.value}", language), f"owner:status:{order.number}:{status.value}"
+        )
+        for status in OWNER_STATUSES
+        if status in allowed
+    ]
+    return buttons(row)
+
+
+def order_card(order: Order, language: str) -> str:
+    lines = [
+        t(
+            "owner.order_card",
+            language,
+            number=order.number,
+            status=t(f"status.{order.status.value}", language),
+            total=format_money(order.total_minor, order.currency),
+        )
+    ]
+    lines += [f"  {line.qty} × {line.name(language)}" for line in order.lines]
+    lines.append(
+        t(
+            "owner.order_contact",
+            language,
+            name=order.contact_name,
+            phone=order.phone,
+            address=order.address,
+        )
+    )
+    if order.note:
+        lines.append(t("checkout.note", language, note=order.note))
+    return "\n".join(lines)
+
+
+def order_notices(ctx: Context, order: Order, headline: str) -> list[Outgoing]:
+    """A message to every owner about an order, with the status buttons still allowed."""
+    language = ctx.catalog.shop.default_language
+    text = t(headline, language, number=order.number) + "\n" + order_card(order, language)
+    return [
+        Outgoing(chat=chat, text=text, buttons=status_buttons(order, language))
+        for chat in owner_chats(ctx)
+    ]
+
+
+def customer_status_notice(order: Order) -> Outgoing:
+    """Tell the customer their order moved, in the language they ordered in."""
+    language = order.language
+    return Outgoing(
+        chat=ChatRef(order.channel, order.chat_id, ChatKind.PRIVATE),
+        text=t(
+            f"order.now_{order.status.value}",
+            language,
+            number=order.number,
+        ),
+    )
+
+
+async def set_status(ctx: Context, number: str, status_value: str) -> None:
+    try:
+        status = OrderStatus(status_value)
+    except ValueError:
+        ctx.reply(ctx.t("button.expired"))
+        return
+    before = await ctx.store.order(number)
+    if before is None:
+        ctx.reply(ctx.t("owner.no_such_order", number=number))
+        return
+    after = await ctx.store.change_order_status(number, status, actor=ctx.incoming.sender.key)
+    if after is None:
+        ctx.reply(
+            ctx.t(
+                "owner.status_not_allowed",
+                number=number,
+                status=ctx.t(f"status.{before.status.value}"),
+            )
+        )
+        return
+    ctx.reply(
+        ctx.t("owner.status_changed", number=number, status=ctx.t(f"status.{after.status.value}")),
+    )
+    ctx.send(customer_status_notice(after))
+
+
+async def open_orders(ctx: Context) -> None:
+    orders = await ctx.store.open_orders()
+    if not orders:
+        ctx.reply(ctx.t("owner.no_open_orders"))
+        return
+    ctx.reply(ctx.t("owner.open_orders", count=len(orders)))
+    for order in orders:
+        ctx.send(
+            Outgoing(
+                chat=ctx.chat,
+                text=order_card(order, ctx.language),
+                buttons=status_buttons(order, ctx.language),
+            )
+        )
+
+
+async def reload_catalog(ctx: Context) -> None:
+    """Read catalog.yaml again; on any problem keep the old catalog and say what is wrong."""
+    try:
+        catalog = load_catalog(ctx.catalog_holder.path)
+    except CatalogError as error:
+        ctx.reply(ctx.t("owner.reload_failed", errors="\n".join(f"• {i}" for i in error.issues)))
+        return
+    await ctx.store.apply_catalog(catalog)
+    ctx.catalog_holder.catalog = catalog
+    ctx.reply(ctx.t("owner.reloaded", products=len(catalog.products)))
