@@ -181,6 +181,13 @@ class Delivery:
             except TransientSendError as transient:
                 error = transient
                 await self._clock.sleep(self.base_backoff * 2 ** (attempt - 1))
+            except SendError as refused:
+                # Refused for good (e.g. Telegram's 400 for a message it cannot take): the
+                # same request would fail the same way. Recorded; the caller's other
+                # messages still go.
+                log.error("%s refused a message: %s", message.chat.key, refused)
+                await self._store.record_send_failure(message.chat.key, message.text, str(refused))
+                return SendResult(ok=False, error=f"refused: {refused}")
             else:
                 return SendResult(ok=True, message_ids=(message_id,) if message_id else ())
         reason = f"gave up after {attempt} attempts: {error}"

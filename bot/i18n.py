@@ -42,8 +42,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "help.owner": {
         "en": "For the owner:\n• /open — open orders with buttons to mark them\n"
         "• /reload — read catalog.yaml again",
-        "zh": "店主专用：\n• /open —— 未完成订单，可点按钮改状态\n• /reload —— 重新读取 catalog.yaml",
+        "zh": "店主专用：\n• /open —— 未完成订单，可点按钮改状态\n"
+        "• /reload —— 重新读取 catalog.yaml",
     },
+    # --- the command menu a platform shows beside the text box (Telegram's setMyCommands) ---
+    "menu.start": {"en": "Start: the shop and what I can do", "zh": "开始：店铺首页"},
+    "menu.browse": {"en": "Browse the shop", "zh": "逛逛店里的商品"},
+    "menu.cart": {"en": "Your cart", "zh": "购物车"},
+    "menu.checkout": {"en": "Place your order", "zh": "结算下单"},
+    "menu.orders": {"en": "Your orders and their status", "zh": "我的订单和状态"},
+    "menu.ask": {"en": "Ask the shop a question", "zh": "给店主留言提问"},
+    "menu.lang": {"en": "Language: /lang en or /lang zh", "zh": "切换语言：/lang en 或 /lang zh"},
+    "menu.cancel": {"en": "Stop what you're doing", "zh": "取消当前操作"},
+    "menu.help": {"en": "How to order", "zh": "怎么下单"},
     "lang.usage": {
         "en": "Write /lang en for English or /lang zh for Chinese.",
         "zh": "发送 /lang zh 切换中文，/lang en 切换英文。",

@@ -23,7 +23,8 @@ class ChatRef:
     channel: str
     chat_id: str
     kind: ChatKind = ChatKind.PRIVATE
-    title: str = ""
+    # A display name only; two refs to the same chat are equal whatever title they carry.
+    title: str = field(default="", compare=False)
 
     @property
     def key(self) -> str:

@@ -107,8 +107,14 @@ async def set_status(ctx: Context, number: str, status_value: str) -> None:
             )
         )
         return
-    ctx.reply(
-        ctx.t("owner.status_changed", number=number, status=ctx.t(f"status.{after.status.value}")),
+    ctx.send(
+        Outgoing(
+            chat=ctx.chat,
+            text=ctx.t(
+                "owner.status_changed", number=number, status=ctx.t(f"status.{after.status.value}")
+            ),
+            buttons=status_buttons(after, ctx.language),  # the next step, one tap away
+        )
     )
     ctx.send(customer_status_notice(after))
 

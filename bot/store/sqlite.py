@@ -68,11 +68,16 @@ class Store:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         connection = await aiosqlite.connect(str(path), isolation_level=None)
         connection.row_factory = aiosqlite.Row
+        # Wait (rather than fail) while another process holds the write lock.
+        await connection.execute("PRAGMA busy_timeout=15000")
         await connection.execute("PRAGMA journal_mode=WAL")
-        await connection.execute("PRAGMA busy_timeout=5000")
         await connection.execute("PRAGMA foreign_keys=ON")
         store = cls(connection, clock)
-        await store.migrate()
+        try:
+            await store.migrate()
+        except BaseException:
+            await connection.close()
+            raise
         return store
 
     async def close(self) -> None:
@@ -244,7 +249,7 @@ class Store:
 
     async def cart(self, customer_key: str) -> list[CartLine]:
         rows = await self._all(
-            "SELECT sku, qty FROM cart_items WHERE customer_key = ? ORDER BY added_at, sku",
+            "SELECT sku, qty FROM cart_items WHERE customer_key = ? ORDER BY added_at, rowid",
             (customer_key,),
         )
         return [CartLine(sku=row["sku"], qty=int(row["qty"])) for row in rows]

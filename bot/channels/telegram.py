@@ -1,0 +1,508 @@
+"""The Telegram channel: python-telegram-bot 22 on an event loop the shop owns.
+
+We drive PTB's ``Application`` by hand (initialize, start, polling or webhook, and the
+reverse on stop) instead of ``run_polling()``, so Telegram shares one loop with the other
+channels, the store and the scheduler.
+
+This module only translates. Deciding what to say is the router's job; pacing and
+retrying is delivery's. So PTB's own rate limiter is left out (PTB without an
+``AIORateLimiter`` neither paces nor retries a send) and every failure is raised as one
+of the neutral errors of ``bot.channels.base``, which delivery knows how to handle.
+
+Bot API methods used: getMe, deleteWebhook, getUpdates (polling) or setWebhook (webhook),
+setMyCommands, sendMessage, sendPhoto, editMessageText, editMessageCaption,
+answerCallbackQuery.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram import error as tg_error
+from telegram.constants import ParseMode
+from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.request import HTTPXRequest
+
+from bot.channels.base import (
+    Capabilities,
+    ChatUnreachable,
+    IncomingHandler,
+    MembershipHandler,
+    RateLimits,
+    RetryAfter,
+    SendError,
+    TransientSendError,
+    UnknownOutcome,
+)
+from bot.channels.telegram_updates import (
+    BotIdentity,
+    PerSenderUpdateProcessor,
+    incoming_from_callback,
+    incoming_from_message,
+    membership_from_update,
+)
+from bot.clock import Clock, SystemClock
+from bot.i18n import t
+from bot.messages import Button, Outgoing
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# PTB 22 warns (PTBDeprecationWarning) whenever it builds a RetryAfter, i.e. on every 429,
+# unless the program opts in to the timedelta-valued time periods PTB 23 will always use.
+# PTB reads the variable each time, so setting it here is in time. We read those values
+# as timedeltas (see _retry_seconds); an explicit setting by whoever runs the bot stays.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+_App = Application[Any, Any, Any, Any, Any, Any]
+
+# The commands customers see in Telegram's menu, in this order; descriptions come from
+# the i18n table ("menu.<command>"). Owner commands stay out of the public menu.
+MENU_COMMANDS = ("start", "browse", "cart", "checkout", "orders", "ask", "lang", "cancel", "help")
+# Only the updates we act on: fewer round trips, and edits never reach us at all.
+ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
+# Telegram's rules for a deep-link payload (t.me/<bot>?start=<payload>).
+_DEEP_LINK_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_CALLBACK_DATA_LIMIT = 64  # bytes
+
+
+class MessageRejected(SendError):
+    """Telegram refused this message for good (a 400 other than a vanished chat, or a
+    button it could never take); retrying the same request would fail the same way."""
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookConfig:
+    """Receive updates by webhook: Telegram POSTs to ``url``; we listen on listen:port.
+
+    ``secret_token`` is sent by Telegram in the X-Telegram-Bot-Api-Secret-Token header of
+    every update and requests without it are refused. When none is configured a random
+    one is made per start, which is right for one process; several workers behind one
+    URL must share a configured secret.
+    """
+
+    url: str
+    listen: str = "0.0.0.0"
+    port: int = 8443
+    secret_token: str | None = None
+
+    @property
+    def path(self) -> str:
+        """The path we serve: the public URL's own path (a proxy forwards it unchanged)."""
+        return urlsplit(self.url).path or "/"
+
+
+class TelegramChannel:
+    name = "telegram"
+    capabilities = Capabilities(
+        buttons=True, images=True, edits=True, max_text=4096, max_caption=1024
+    )
+    # Telegram's published limits: about 1 message a second per chat (a short burst is
+    # tolerated), 20 a minute per group, 30 a second overall: RateLimits' defaults.
+    rate_limits = RateLimits()
+
+    def __init__(
+        self,
+        token: str,
+        api_url: str = "https://api.telegram.org",
+        clock: Clock | None = None,
+        webhook: WebhookConfig | None = None,
+        *,
+        poll_timeout: float = 10.0,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 20.0,
+    ) -> None:
+        """``api_url`` is the Bot API root: requests go to ``{api_url}/bot{token}/{method}``.
+
+        ``read_timeout`` bounds the wait for Telegram's answer to a send; it is generous
+        because a timeout after the request went out leaves the outcome unknown (the
+        message may well have been posted), which delivery must not retry.
+        """
+        if not token:
+            raise ValueError("a Telegram bot token is required (TELEGRAM_BOT_TOKEN)")
+        self._token = token
+        self._api_url = api_url.rstrip("/")
+        # The channel makes no timing decision of its own (delivery paces and waits out
+        # retry_after); the clock is kept so the wiring is the same for every channel.
+        self.clock = clock or SystemClock()
+        if webhook is not None and not webhook.secret_token:
+            webhook = WebhookConfig(
+                webhook.url, webhook.listen, webhook.port, secrets.token_urlsafe(32)
+            )
+        self.webhook = webhook
+        self._poll_timeout = poll_timeout
+        self._connect_timeout = connect_timeout
+        self._read_timeout = read_timeout
+        self._app: _App | None = None
+        self._me: BotIdentity | None = None
+        self._on_incoming: IncomingHandler | None = None
+        self._on_membership: MembershipHandler | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, clock: Clock) -> TelegramChannel:
+        if not settings.telegram_token:
+            raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+        webhook = None
+        if settings.telegram_webhook_url:
+            webhook = WebhookConfig(
+                url=settings.telegram_webhook_url,
+                listen=settings.telegram_webhook_listen,
+                port=settings.telegram_webhook_port,
+                secret_token=settings.telegram_webhook_secret,
+            )
+        return cls(settings.telegram_token, settings.telegram_api_url, clock, webhook)
+
+    @property
+    def username(self) -> str | None:
+        """The bot's @username (without the @), known once started."""
+        return self._me.username if self._me else None
+
+    # --- lifecycle ------------------------------------------------------------------
+
+    async def start(self, on_incoming: IncomingHandler, on_membership: MembershipHandler) -> None:
+        """Connect (getMe), publish the command menu, then poll or listen for updates."""
+        self._on_incoming = on_incoming
+        self._on_membership = on_membership
+        app, requests = self._build_application()
+        try:
+            await app.initialize()  # getMe: a wrong token or API URL fails here, loudly
+        except BaseException:
+            # PTB shuts down only what initialized; close the HTTP clients ourselves.
+            for request in requests:
+                await request.shutdown()
+            raise
+        try:
+            me = app.bot.bot
+            self._me = BotIdentity(me.id, me.username or "")
+            await self._publish_commands(app)
+            await app.start()
+            assert app.updater is not None
+            if self.webhook is not None:
+                await app.updater.start_webhook(
+                    listen=self.webhook.listen,
+                    port=self.webhook.port,
+                    url_path=self.webhook.path,
+                    webhook_url=self.webhook.url,
+                    secret_token=self.webhook.secret_token,
+                    allowed_updates=list(ALLOWED_UPDATES),
+                )
+            else:
+                await app.updater.start_polling(
+                    timeout=int(self._poll_timeout),
+                    allowed_updates=list(ALLOWED_UPDATES),
+                    error_callback=_log_polling_error,
+                )
+        except BaseException:
+            await _stop_application(app)
+            raise
+        self._app = app
+        log.info(
+            "telegram: @%s receiving updates by %s",
+            self._me.username,
+            "webhook" if self.webhook else "long polling",
+        )
+
+    async def stop(self) -> None:
+        """Stop receiving, let updates in progress finish, close the HTTP clients."""
+        app, self._app = self._app, None
+        if app is not None:
+            await _stop_application(app)
+
+    def _build_application(self) -> tuple[_App, list[HTTPXRequest]]:
+        def request(read_timeout: float, pool_size: int) -> HTTPXRequest:
+            return HTTPXRequest(
+                connection_pool_size=pool_size,
+                connect_timeout=self._connect_timeout,
+                read_timeout=read_timeout,
+                write_timeout=self._read_timeout,
+                pool_timeout=self._connect_timeout,
+            )
+
+        # Sends are capped at 30 a second by delivery; this pool is never the limit.
+        sending = request(self._read_timeout, 64)
+        # getUpdates adds the long-poll timeout to this read timeout itself.
+        polling = request(self._connect_timeout, 1)
+        app = (
+            Application.builder()
+            .token(self._token)
+            .base_url(f"{self._api_url}/bot")
+            .base_file_url(f"{self._api_url}/file/bot")
+            .request(sending)
+            .get_updates_request(polling)
+            .concurrent_updates(PerSenderUpdateProcessor())
+            # Scheduling is the shop's own (APScheduler in the core), not PTB's job queue.
+            .job_queue(None)
+            .build()
+        )
+        app.add_handler(TypeHandler(Update, self._on_update))
+        app.add_error_handler(self._on_error)
+        return app, [sending, polling]
+
+    async def _publish_commands(self, app: _App) -> None:
+        """The customer commands in Telegram's menu: English by default, Chinese for zh."""
+        for language, code in (("en", None), ("zh", "zh")):
+            commands = [BotCommand(c, t(f"menu.{c}", language)) for c in MENU_COMMANDS]
+            try:
+                await app.bot.set_my_commands(commands, language_code=code)
+            except tg_error.TelegramError as error:
+                # A menu is a convenience; the shop works without it. Not worth failing
+                # the start, and it is published again at the next start.
+                log.warning("telegram: could not publish the %s command menu: %s", language, error)
+
+    # --- receiving ------------------------------------------------------------------
+
+    async def _on_update(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """Every update, mapped and handed over. Never raises: PTB would carry on, but
+        a failure here is ours to log with the update it happened on."""
+        assert self._me is not None and self._on_incoming is not None
+        try:
+            if update.callback_query is not None:
+                await self._on_callback(update)
+            elif update.my_chat_member is not None:
+                change = membership_from_update(update.my_chat_member, self.name)
+                if change is not None and self._on_membership is not None:
+                    await self._on_membership(change)
+            elif update.message is not None:
+                incoming = incoming_from_message(update.message, self._me, self.name)
+                if incoming is not None:
+                    await self._on_incoming(incoming)
+            # Edited messages, channel posts and the rest are not for the shop.
+        except Exception:
+            log.exception("telegram: handling update %s failed", update.update_id)
+
+    async def _on_callback(self, update: Update) -> None:
+        query = update.callback_query
+        assert query is not None and self._on_incoming is not None
+        try:
+            # Answered first and always, even if routing then fails: until it is answered
+            # the person's app shows a spinner on the button, and a query left unanswered
+            # for long can no longer be answered at all.
+            await query.answer()
+        except tg_error.TelegramError as error:
+            log.info("telegram: could not answer callback query %s: %s", query.id, error)
+        incoming = incoming_from_callback(query, self.name)
+        if incoming is not None:
+            await self._on_incoming(incoming)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("telegram: error in update processing: %r", context.error)
+
+    # --- sending ----------------------------------------------------------------------
+
+    def deep_link(self, payload: str) -> str | None:
+        """``https://t.me/<bot>?start=<payload>``: opens a private chat that starts with
+        ``/start <payload>``. None before the bot's username is known (not started)."""
+        if not _DEEP_LINK_PAYLOAD.match(payload):
+            raise ValueError(
+                f"deep-link payload {payload!r} must be 1-64 of A-Z a-z 0-9 _ - (Telegram's rule)"
+            )
+        if self._me is None:
+            return None
+        return f"https://t.me/{self._me.username}?start={payload}"
+
+    async def send(self, message: Outgoing) -> str | None:
+        """Send (or edit) one message as HTML with every text escaped; the message id.
+
+        Raises RetryAfter, ChatUnreachable, TransientSendError, UnknownOutcome or
+        MessageRejected (see ``neutral_error``).
+        """
+        app = self._app
+        if app is None:
+            raise TransientSendError("the Telegram channel is not running")
+        bot = app.bot
+        chat_id = _chat_id(message.chat.chat_id)
+        # Texts are plain: escaped so "<Rose & Co>" shows as written, never as markup.
+        text = html.escape(message.text, quote=False)
+        markup = keyboard(message.buttons)
+        try:
+            if message.edit_message_id is not None:
+                return await self._edit(message, chat_id, text, markup)
+            if message.image:
+                try:
+                    sent = await bot.send_photo(
+                        chat_id,
+                        photo=message.image,
+                        caption=text,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=markup,
+                    )
+                    return str(sent.message_id)
+                except tg_error.BadRequest as error:
+                    if _chat_gone(error):
+                        raise
+                    # A picture Telegram cannot fetch must not cost the customer the
+                    # product card: send the words without it.
+                    log.warning(
+                        "telegram: photo %r refused (%s); sending text", message.image, error
+                    )
+            sent = await bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+            return str(sent.message_id)
+        except tg_error.TelegramError as error:
+            raise neutral_error(error) from error
+
+    async def _edit(
+        self,
+        message: Outgoing,
+        chat_id: int | str,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+    ) -> str:
+        assert self._app is not None and message.edit_message_id is not None
+        bot = self._app.bot
+        message_id = int(message.edit_message_id)
+        try:
+            edited = await bot.edit_message_text(
+                text,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
+        except tg_error.BadRequest as error:
+            reason = error.message.lower()
+            if "message is not modified" in reason:
+                return message.edit_message_id  # it already says this: done
+            if "no text in the message to edit" in reason:
+                # The earlier message was a photo card: its words are the caption.
+                try:
+                    edited = await bot.edit_message_caption(
+                        chat_id=chat_id,
+                        message_id=message_id,
+                        caption=text,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=markup,
+                    )
+                except tg_error.BadRequest as caption_error:
+                    if "message is not modified" in caption_error.message.lower():
+                        return message.edit_message_id
+                    raise
+            elif "message to edit not found" in reason or "message can't be edited" in reason:
+                # Deleted, or too old to edit: the person should still see the update.
+                sent = await bot.send_message(
+                    chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+                )
+                return str(sent.message_id)
+            else:
+                raise
+        return str(edited.message_id) if isinstance(edited, Message) else message.edit_message_id
+
+
+def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
+    """Inline keyboard rows; a button opens ``url`` or sends its action as callback data."""
+    if not any(rows):
+        return None
+    markup_rows = []
+    for row in rows:
+        markup_row = []
+        for button in row:
+            if button.url:
+                markup_row.append(InlineKeyboardButton(button.label, url=button.url))
+                continue
+            size = len(button.action.encode())
+            if not 1 <= size <= _CALLBACK_DATA_LIMIT:
+                # Delivery swaps actions for short store keys, so this is a wiring bug;
+                # Telegram would refuse the whole message with an obscure 400.
+                raise MessageRejected(
+                    f"button {button.label!r}: callback data must be 1-{_CALLBACK_DATA_LIMIT}"
+                    f" bytes, got {size} ({button.action[:80]!r}); was it sent around delivery?"
+                )
+            markup_row.append(InlineKeyboardButton(button.label, callback_data=button.action))
+        if markup_row:
+            markup_rows.append(markup_row)
+    return InlineKeyboardMarkup(markup_rows)
+
+
+def neutral_error(error: tg_error.TelegramError) -> SendError:
+    """Map a PTB error to the neutral failure delivery understands.
+
+    The subtle case is a network failure: delivery retries a TransientSendError, which
+    is only safe if Telegram cannot have acted on the request. PTB folds every httpx
+    failure into TimedOut or NetworkError, but keeps the httpx exception as the cause,
+    and that tells us in which phase the request failed:
+
+    - connecting, waiting for a pooled connection, or writing the request (ConnectError,
+      ConnectTimeout, PoolTimeout, WriteTimeout, WriteError): Telegram never received a
+      whole request, so nothing was posted -> TransientSendError, retry.
+    - reading the answer (ReadTimeout, ReadError, RemoteProtocolError): the request went
+      out in full and Telegram may have posted the message -> UnknownOutcome; a retry
+      could post it twice. (A pooled connection the server closed just before we wrote
+      can also end in RemoteProtocolError with nothing posted; httpx cannot tell the two
+      apart, and a missing message is recorded by delivery whereas a double post in a
+      customer's chat cannot be taken back.)
+    - a TimedOut with no httpx cause: we cannot place it, so it is unknown too.
+    - a 5xx answer: Telegram answered that it failed -> TransientSendError.
+    """
+    if isinstance(error, tg_error.RetryAfter):
+        return RetryAfter(_retry_seconds(error))
+    if isinstance(error, tg_error.Forbidden):
+        # "bot was blocked by the user", "bot was kicked from the group chat", "user is
+        # deactivated", "bot can't initiate conversation with a user".
+        return ChatUnreachable(error.message)
+    if isinstance(error, tg_error.ChatMigrated):
+        # A group became a supergroup with a new id; the old id takes no more messages.
+        return ChatUnreachable(f"the group moved to the supergroup {error.new_chat_id}")
+    if isinstance(error, tg_error.BadRequest):  # before NetworkError: it is a subclass
+        if _chat_gone(error):
+            return ChatUnreachable(error.message)
+        return MessageRejected(error.message)
+    if isinstance(error, tg_error.NetworkError):  # includes TimedOut
+        cause = error.__cause__
+        if isinstance(cause, httpx.ReadTimeout | httpx.ReadError | httpx.RemoteProtocolError):
+            return UnknownOutcome(f"no answer from Telegram after sending: {error.message}")
+        if isinstance(error, tg_error.TimedOut) and not isinstance(cause, httpx.TimeoutException):
+            return UnknownOutcome(f"timed out: {error.message}")
+        return TransientSendError(error.message)
+    # InvalidToken, Conflict and anything new: retrying the same request will not help.
+    return MessageRejected(f"{type(error).__name__}: {error.message}")
+
+
+def _chat_gone(error: tg_error.BadRequest) -> bool:
+    return "chat not found" in error.message.lower()
+
+
+def _retry_seconds(error: tg_error.RetryAfter) -> float:
+    value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _chat_id(chat_id: str) -> int | str:
+    # Numeric ids are ints on the wire; "@channelname" style ids stay strings.
+    try:
+        return int(chat_id)
+    except ValueError:
+        return chat_id
+
+
+def _log_polling_error(error: tg_error.TelegramError) -> None:
+    # PTB keeps polling after a network error; one line instead of its traceback.
+    log.warning("telegram: polling for updates failed, retrying: %s", error)
+
+
+async def _stop_application(app: _App) -> None:
+    """Undo whatever part of start() happened, in reverse order."""
+    try:
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()  # waits for updates in progress
+    finally:
+        await app.shutdown()

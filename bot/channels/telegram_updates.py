@@ -1,0 +1,211 @@
+"""Telegram updates turned into neutral ``Incoming`` and ``MembershipChange`` values.
+
+Pure functions over python-telegram-bot objects and the bot's own identity, so the
+channel stays a thin shell around them. Everything the router's group etiquette relies
+on is decided here: whether a command names this bot, whether the bot was mentioned
+(the mention is removed from the text the parser sees), and whether a message replies
+to one of the bot's own posts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import CallbackQuery, Chat, ChatMemberUpdated, Message, Update, User
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.ext import BaseUpdateProcessor
+
+from bot.channels.base import MembershipChange
+from bot.messages import ChatKind, ChatRef, Incoming, Sender
+
+# A command as Telegram writes it: "/name", "/name@somebot", then anything (the payload
+# of a deep link arrives as "/start <payload>").
+_COMMAND = re.compile(
+    r"^/(?P<name>[A-Za-z0-9_]{1,64})(?:@(?P<bot>[A-Za-z0-9_]+))?(?P<rest>.*)$", re.DOTALL
+)
+# Statuses in which the bot is in a chat and may post (restricted members carry a flag).
+_PRESENT = frozenset(
+    {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BotIdentity:
+    """Who the bot is, as getMe told us at start."""
+
+    id: int
+    username: str
+
+    def mention_pattern(self) -> re.Pattern[str]:
+        # "@shopbot" anywhere, not inside a longer name ("@shopbot_fan") or an address
+        # ("me@shopbot"), with the punctuation people put after a mention ("@shopbot, 2 masks").
+        return re.compile(rf"(?<![\w@/])@{re.escape(self.username)}(?!\w)[,:;]?", re.IGNORECASE)
+
+
+def chat_ref(chat: Chat, channel: str, title: str = "") -> ChatRef | None:
+    """The neutral chat for a Telegram chat; None for channels (the bot sells in chats)."""
+    if chat.type == ChatType.PRIVATE:
+        return ChatRef(channel, str(chat.id), ChatKind.PRIVATE, title or chat.full_name or "")
+    if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+        return ChatRef(channel, str(chat.id), ChatKind.GROUP, chat.title or "")
+    return None
+
+
+def sender_of(user: User, channel: str) -> Sender:
+    return Sender(channel, str(user.id), user.full_name, user.language_code)
+
+
+def incoming_from_message(message: Message, me: BotIdentity, channel: str) -> Incoming | None:
+    """A person's message as the router sees it, or None when it is not for the shop.
+
+    Dropped: channel posts, messages from other bots (two bots answering each other would
+    flood a group), service messages (someone joined, a title changed), and commands
+    addressed to another bot (``/start@otherbot``), which Telegram delivers to every bot
+    in the group but which are none of our business.
+    """
+    user = message.from_user
+    if user is None or user.is_bot:
+        return None
+    chat = chat_ref(message.chat, channel)
+    if chat is None:
+        return None
+    text = message.text if message.text is not None else message.caption
+    if text is None:
+        # A sticker or a photo without words, in private, still gets an answer ("I didn't
+        # get any text"); in a group it is chatter; service messages are never for us.
+        if chat.is_group or message.effective_attachment is None:
+            return None
+        text = ""
+    text = _strip_command_bot(text, me)
+    if text is None:
+        return None
+    pattern = me.mention_pattern()
+    mentions_bot = bool(pattern.search(text))
+    if mentions_bot:
+        text = _tidy(pattern.sub(" ", text))
+    return Incoming(
+        chat=chat,
+        sender=sender_of(user, channel),
+        text=text,
+        mentions_bot=mentions_bot,
+        reply_to_bot=_replies_to_bot(message, me),
+        message_id=str(message.message_id),
+        raw=message,
+    )
+
+
+def incoming_from_callback(query: CallbackQuery, channel: str) -> Incoming | None:
+    """A button press: ``button`` is the callback data (delivery's short store key)."""
+    message = query.message
+    if message is None or query.data is None:
+        return None  # a button on an inline-mode message, or a game: not ours
+    chat = chat_ref(message.chat, channel)
+    if chat is None:
+        return None
+    return Incoming(
+        chat=chat,
+        sender=sender_of(query.from_user, channel),
+        button=query.data,
+        message_id=str(message.message_id),
+        raw=query,
+    )
+
+
+def membership_from_update(update: ChatMemberUpdated, channel: str) -> MembershipChange | None:
+    """The bot was added to or removed from a group; None when its presence did not change.
+
+    A promotion (member -> administrator) or a restriction keeps the bot in the group and
+    must not tell the owner "I was added" again. Private chats are left out: a person
+    blocking the bot shows up as a refused send, which delivery already handles.
+    """
+    chat = chat_ref(update.chat, channel)
+    if chat is None or not chat.is_group:
+        return None
+    was_in = _present(update.old_chat_member.status, update.old_chat_member)
+    is_in = _present(update.new_chat_member.status, update.new_chat_member)
+    if was_in == is_in:
+        return None
+    return MembershipChange(chat=chat, joined=is_in, by=sender_of(update.from_user, channel))
+
+
+def _present(status: str, member: Any) -> bool:
+    if status == ChatMemberStatus.RESTRICTED:
+        return bool(getattr(member, "is_member", False))
+    return status in _PRESENT
+
+
+def _strip_command_bot(text: str, me: BotIdentity) -> str | None:
+    """``/cart@thisbot x`` -> ``/cart x``; None for ``/cart@otherbot``; other text as is."""
+    match = _COMMAND.match(text)
+    if match is None or match["bot"] is None:
+        return text
+    if match["bot"].lower() != me.username.lower():
+        return None
+    return f"/{match['name']}{match['rest']}"
+
+
+def _replies_to_bot(message: Message, me: BotIdentity) -> bool:
+    reply = message.reply_to_message
+    if reply is None or reply.from_user is None or reply.from_user.id != me.id:
+        return False
+    # In forum groups every message of a topic "replies" to the topic's first message;
+    # a topic the bot opened is not a conversation with it.
+    return reply.forum_topic_created is None
+
+
+def _tidy(text: str) -> str:
+    """Collapse the gap a removed mention leaves, keeping line breaks (an order may be a list)."""
+    lines = [re.sub(r"[ \t]{2,}", " ", line).strip() for line in text.split("\n")]
+    return "\n".join(lines).strip()
+
+
+def update_sender_id(update: object) -> int | None:
+    """Whose conversation an update belongs to (None: no person, e.g. a channel post)."""
+    if isinstance(update, Update) and update.effective_user is not None:
+        return update.effective_user.id
+    return None
+
+
+class PerSenderUpdateProcessor(BaseUpdateProcessor):
+    """Updates run concurrently, but one person's updates run one at a time, in order.
+
+    The router keeps each customer's conversation (checkout step, cart) in the store and
+    reads, changes and saves it per message; two messages of the same person handled at
+    once could each save over the other. Different people never wait for each other, so
+    one group's rate-limit pause does not hold up a private checkout.
+    """
+
+    def __init__(self, max_concurrent_updates: int = 256) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._users: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = update_sender_id(update)
+        if key is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] = self._users.get(key, 0) + 1
+        try:
+            # asyncio.Lock wakes waiters first come, first served, and PTB starts the
+            # tasks in the order the updates arrived: a person's messages keep their order.
+            async with lock:
+                await coroutine
+        finally:
+            self._users[key] -= 1
+            if not self._users[key]:
+                del self._users[key]
+                del self._locks[key]
+            if asyncio.iscoroutine(coroutine) and coroutine.cr_frame is not None:
+                coroutine.close()  # cancelled while waiting: never leave it un-awaited
+
+    async def initialize(self) -> None:
+        """Nothing to set up: locks are made per person as updates arrive."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release: the application waits for running updates before this."""

@@ -1,0 +1,185 @@
+"""The store on a real SQLite file: migrations, stock that is never oversold or forgotten."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.catalog import Catalog, load_catalog, parse_catalog
+from bot.clock import FakeClock
+from bot.messages import ChatRef
+from bot.store import OrderLine, OrderRequest, OrderStatus, Shortage, Store
+from bot.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+from support import SAMPLE_CATALOG
+
+
+@pytest.fixture
+def catalog() -> Catalog:
+    return load_catalog(SAMPLE_CATALOG)
+
+
+def request(customer: str, sku: str = "PUER-CAKE", qty: int = 1) -> OrderRequest:
+    return OrderRequest(
+        customer_key=f"test:{customer}",
+        chat=ChatRef("test", customer),
+        lines=(OrderLine(sku, "Pu'er", "普洱", 23800, qty),),
+        currency="CNY",
+        contact_name=customer,
+        phone="13800138000",
+        address="1 Road, Hangzhou",
+        note="",
+        language="en",
+    )
+
+
+def schema(path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(path) as db:
+        rows = db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
+        ).fetchall()
+    return [(name, sql) for name, sql in rows]
+
+
+async def test_empty_file_migrates_to_current_version(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "new.db", FakeClock())
+    try:
+        assert await store.schema_version() == SCHEMA_VERSION
+        async with store._db.execute("PRAGMA journal_mode") as cursor:
+            assert (await cursor.fetchone())[0] == "wal"
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize("start", range(1, SCHEMA_VERSION))
+async def test_every_earlier_version_migrates_and_keeps_data(
+    tmp_path: Path, catalog: Catalog, start: int
+) -> None:
+    old = tmp_path / "old.db"
+    with sqlite3.connect(old) as db:
+        for script in MIGRATIONS[:start]:
+            db.executescript(script)
+        db.execute(f"PRAGMA user_version={start}")
+        db.execute(
+            "INSERT INTO products VALUES"
+            " ('PUER-CAKE', 'Pu''er', '普洱', 23800, 'CNY', 4, 15, 1, 'x')"
+        )
+    store = await Store.open(old, FakeClock())
+    try:
+        assert await store.schema_version() == SCHEMA_VERSION
+        assert await store.stock("PUER-CAKE") == 4  # data from the old version survives
+        order = await store.place_order(request("ann"))
+        assert not isinstance(order, list)
+    finally:
+        await store.close()
+    fresh = await Store.open(tmp_path / "fresh.db", FakeClock())
+    await fresh.close()
+    assert schema(old) == schema(tmp_path / "fresh.db")
+
+
+async def test_refuses_a_newer_database(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    with pytest.raises(RuntimeError, match="newer than this chatshop"):
+        await Store.open(path, FakeClock())
+
+
+async def test_fifty_concurrent_checkouts_for_ten_units(tmp_path: Path, catalog: Catalog) -> None:
+    path = tmp_path / "shop.db"
+    first = await Store.open(path, FakeClock())
+    # A second connection, as a second worker process would have.
+    second = await Store.open(path, FakeClock())
+    try:
+        await first.apply_catalog(catalog)
+        async with first._transaction() as db:
+            await db.execute("UPDATE products SET stock = 10 WHERE sku = 'PUER-CAKE'")
+        results = await asyncio.gather(
+            *((first if n % 2 else second).place_order(request(f"c{n}")) for n in range(50))
+        )
+        orders = [r for r in results if not isinstance(r, list)]
+        refused = [r for r in results if isinstance(r, list)]
+        assert len(orders) == 10
+        assert len({o.number for o in orders}) == 10
+        assert all(r == [Shortage("PUER-CAKE", 1, 0)] for r in refused)
+        assert await first.stock("PUER-CAKE") == 0
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_shortage_changes_nothing(tmp_path: Path, catalog: Catalog) -> None:
+    store = await Store.open(tmp_path / "s.db", FakeClock())
+    try:
+        await store.apply_catalog(catalog)
+        result = await store.place_order(request("ann", qty=16))
+        assert result == [Shortage("PUER-CAKE", 16, 15)]
+        assert await store.stock("PUER-CAKE") == 15
+        assert await store.orders_of("test:ann") == []
+    finally:
+        await store.close()
+
+
+async def test_reload_keeps_sales_and_restocks_by_the_change(
+    tmp_path: Path, catalog: Catalog
+) -> None:
+    store = await Store.open(tmp_path / "s.db", FakeClock())
+    try:
+        await store.apply_catalog(catalog)
+        order = await store.place_order(request("ann", qty=5))
+        assert not isinstance(order, list)
+        await store.apply_catalog(catalog)  # unchanged file: sold units stay sold
+        assert await store.stock("PUER-CAKE") == 10
+        text = SAMPLE_CATALOG.read_text(encoding="utf-8")
+        restocked = parse_catalog(
+            text.replace("price: 238.00", "price: 218.00").replace("stock: 15", "stock: 25"),
+            SAMPLE_CATALOG,
+        )
+        await store.apply_catalog(restocked)  # 15 -> 25: ten more arrived
+        assert await store.stock("PUER-CAKE") == 20
+        written_off = parse_catalog(text.replace("stock: 15", "stock: 0"), SAMPLE_CATALOG)
+        await store.apply_catalog(written_off)  # never below zero
+        assert await store.stock("PUER-CAKE") == 0
+        kept = await store.order(order.number)
+        assert kept is not None and kept.total_minor == 5 * 23800  # orders keep their price
+    finally:
+        await store.close()
+
+
+async def test_cancel_returns_stock_once(tmp_path: Path, catalog: Catalog) -> None:
+    store = await Store.open(tmp_path / "s.db", FakeClock())
+    try:
+        await store.apply_catalog(catalog)
+        order = await store.place_order(request("ann", qty=3))
+        assert not isinstance(order, list)
+        assert await store.stock("PUER-CAKE") == 12
+        cancelled = await store.change_order_status(order.number, OrderStatus.CANCELLED, "x")
+        assert cancelled is not None and cancelled.status is OrderStatus.CANCELLED
+        assert await store.stock("PUER-CAKE") == 15
+        # A second cancel (a replayed button) is refused and returns nothing twice.
+        assert await store.change_order_status(order.number, OrderStatus.CANCELLED, "x") is None
+        assert await store.stock("PUER-CAKE") == 15
+    finally:
+        await store.close()
+
+
+async def test_state_survives_reopening(tmp_path: Path, catalog: Catalog) -> None:
+    path = tmp_path / "s.db"
+    store = await Store.open(path, FakeClock())
+    await store.apply_catalog(catalog)
+    await store.touch_customer("test:ann", "test", "ann", "Ann")
+    await store.set_cart_qty("test:ann", "ROSE-MASK", 2)
+    await store.save_conversation("test:ann", {"checkout": {"step": "phone", "name": "安"}})
+    key = await store.button_key("cart:add:ROSE-MASK:1")
+    await store.close()
+    store = await Store.open(path, FakeClock())
+    try:
+        assert [(line.sku, line.qty) for line in await store.cart("test:ann")] == [("ROSE-MASK", 2)]
+        assert (await store.conversation("test:ann"))["checkout"]["name"] == "安"
+        assert await store.button_action(key) == "cart:add:ROSE-MASK:1"
+        assert len(key) <= 32
+    finally:
+        await store.close()
