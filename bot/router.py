@@ -64,7 +64,8 @@ class Router:
         language = pick_language(
             customer.language,
             sender.language,
-            detect_language(text),
+            # A bare command says nothing about the language a person reads.
+            None if text.startswith("/") else detect_language(text),
             self.catalog_holder.catalog.shop.default_language,
         )
         state = await self.store.conversation(customer.key)

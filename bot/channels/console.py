@@ -115,7 +115,9 @@ class ConsoleChannel:
                     break
                 line = line.rstrip("\n")
                 if self.echo and line.strip():
-                    self._print(f"{self._prompt()} {line}")
+                    # A line that names its speaker ("bob@friends> hi") reads fine as is.
+                    named = _speaker(line) is not None
+                    self._print(line if named else f"{self._prompt()} {line}")
                 if line.strip() in (":quit", ":q"):
                     break
                 await self._handle_line(line, on_incoming, on_membership)
@@ -125,14 +127,14 @@ class ConsoleChannel:
     async def _handle_line(
         self, line: str, on_incoming: IncomingHandler, on_membership: MembershipHandler
     ) -> None:
+        speaker = _speaker(line)
+        if speaker is not None:
+            self._switch(speaker)
+            line = line.partition("> ")[2]
         stripped = line.strip()
         if stripped.startswith(":") or (stripped.startswith("#") and stripped[1:].isdigit()):
             await self._directive(stripped, on_incoming, on_membership)
             return
-        head, arrow, rest = line.partition("> ")
-        if arrow and head and " " not in head.strip():
-            self._switch(head.strip())
-            line = rest
         text = line.strip()
         mentions = BOT_MENTION in text
         if mentions:
@@ -215,3 +217,12 @@ class ConsoleChannel:
     def _print(self, text: str) -> None:
         self.output.write(text + "\n")
         self.output.flush()
+
+
+def _speaker(line: str) -> str | None:
+    """``bob@friends`` from ``bob@friends> hi``; None when the line names no speaker."""
+    head, arrow, _ = line.partition("> ")
+    head = head.strip()
+    if arrow and head and " " not in head and not head.startswith((":", "/", "#")):
+        return head
+    return None
