@@ -64,7 +64,13 @@ class Context:
     ) -> None:
         """Queue a message to the chat the customer wrote in (or ``to``)."""
         self.outbox.append(
-            Outgoing(chat=to or self.chat, text=text, buttons=buttons(*rows), image=image)
+            Outgoing(
+                chat=to or self.chat,
+                text=text,
+                buttons=buttons(*rows),
+                image=image,
+                language=self.language,
+            )
         )
 
     def send(self, message: Outgoing) -> None:

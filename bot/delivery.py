@@ -1,7 +1,7 @@
 """Delivery owns every send: presentation for the platform, pacing, retries, failures.
 
-- Buttons' actions are swapped for short keys from the store (any platform's payload limit).
-- Texts over the platform's limit are split at line breaks.
+- Presentation for the platform (bot/presentation.py): button keys, numbered choices,
+  images, splitting.
 - Pacing: per chat, per group and overall sliding windows from the channel's RateLimits,
   measured on the injected clock, so our own sending never exceeds a platform limit.
 - Failures: RetryAfter waits as asked; transient errors retry with backoff a bounded number
@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections import deque
 from collections.abc import Iterable
@@ -27,7 +26,8 @@ from bot.channels.base import (
     UnknownOutcome,
 )
 from bot.clock import Clock
-from bot.messages import Button, ChatRef, Outgoing
+from bot.messages import ChatRef, Outgoing
+from bot.presentation import present, split_text
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -149,7 +149,7 @@ class Delivery:
         if await self._store.is_unreachable(message.chat.key):
             return SendResult(ok=False, error="chat unreachable")
         ids: list[str] = []
-        for part in await self._present(message, channel):
+        for part in await present(message, channel.capabilities, self._store):
             result = await self._send_one(channel, part)
             if not result.ok:
                 return SendResult(False, tuple(ids), result.error, result.outcome_unknown)
@@ -195,61 +195,5 @@ class Delivery:
         await self._store.record_send_failure(message.chat.key, message.text, reason)
         return SendResult(ok=False, error=reason)
 
-    async def _present(self, message: Outgoing, channel: Channel) -> list[Outgoing]:
-        """Fit a message to what the platform can show."""
-        rows = []
-        for row in message.buttons:
-            keyed = []
-            for button in row:
-                if button.url:
-                    keyed.append(button)
-                else:
-                    key = await self._store.button_key(button.action)
-                    keyed.append(dataclasses.replace(button, action=key))
-            rows.append(tuple(keyed))
-        caps = channel.capabilities
-        image = message.image if caps.images else None
-        if image and len(message.text) > caps.max_caption:
-            image = None  # a card whose text does not fit a caption goes out as text
-        parts = split_text(message.text, caps.max_text)
-        out = []
-        for index, part in enumerate(parts):
-            last = index == len(parts) - 1
-            out.append(
-                dataclasses.replace(
-                    message,
-                    text=part,
-                    buttons=tuple(rows) if last else (),
-                    image=image if index == 0 else None,
-                    edit_message_id=message.edit_message_id if len(parts) == 1 else None,
-                )
-            )
-        return out
 
-
-def split_text(text: str, limit: int) -> list[str]:
-    """Split at line breaks into parts of at most ``limit`` characters (hard-cut a line
-    only when it alone is longer than the limit)."""
-    if len(text) <= limit:
-        return [text]
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        parts.append(current)
-    return parts
-
-
-__all__ = ["Button", "Delivery", "RateLimiter", "SendResult", "SlidingWindow", "split_text"]
+__all__ = ["Delivery", "RateLimiter", "SendResult", "SlidingWindow", "split_text"]

@@ -87,6 +87,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Here's the shop as it is now.",
         "zh": "这个按钮已失效：对应的商品或步骤已经不存在了。看看店里现在有什么吧。",
     },
+    "choices.hint": {"en": "Reply with a number to choose.", "zh": "回复数字即可选择。"},
     # --- buttons ---
     "btn.browse": {"en": "🛍 Browse", "zh": "🛍 逛逛"},
     "btn.cart": {"en": "🛒 Cart", "zh": "🛒 购物车"},

@@ -101,6 +101,8 @@ class Outgoing:
     image: str | None = None
     # When set, the channel edits this earlier message of the bot instead of sending anew.
     edit_message_id: str | None = None
+    # The language the text is in, for anything presentation adds (a choices hint).
+    language: str | None = None
 
 
 def buttons(*rows: list[Button]) -> tuple[tuple[Button, ...], ...]:

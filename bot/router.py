@@ -81,7 +81,10 @@ class Router:
             state=state,
         )
         try:
-            if incoming.button is not None:
+            choice = await self._numbered_choice(incoming.chat.key, text)
+            if choice is not None:
+                await self._press(ctx, choice)
+            elif incoming.button is not None:
                 await self._press(ctx, incoming.button)
             else:
                 await self._text(ctx, text.strip())
@@ -96,6 +99,13 @@ class Router:
         return ctx.outbox
 
     # --- buttons -----------------------------------------------------------------------
+
+    async def _numbered_choice(self, chat_key: str, text: str) -> str | None:
+        """On platforms without buttons a reply "2" presses the second choice offered."""
+        number = text.strip()
+        if not number.isdigit() or len(number) > 2:
+            return None
+        return await self.store.choice(chat_key, int(number))
 
     async def _press(self, ctx: Context, key: str) -> None:
         action = await self.store.button_action(key)

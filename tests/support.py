@@ -30,7 +30,8 @@ class RecordingChannel:
     capabilities = Capabilities()
     rate_limits = RateLimits()
 
-    def __init__(self) -> None:
+    def __init__(self, capabilities: Capabilities | None = None) -> None:
+        self.capabilities = capabilities or Capabilities()
         self.sent: list[Outgoing] = []
         self._ids = itertools.count(1)
 
@@ -57,7 +58,11 @@ class ChatHarness:
 
     @classmethod
     async def open(
-        cls, db_path: Path, catalog_path: Path = SAMPLE_CATALOG, clock: FakeClock | None = None
+        cls,
+        db_path: Path,
+        catalog_path: Path = SAMPLE_CATALOG,
+        clock: FakeClock | None = None,
+        capabilities: Capabilities | None = None,
     ) -> ChatHarness:
         clock = clock or FakeClock()
         settings = Settings(
@@ -65,7 +70,7 @@ class ChatHarness:
         )
         shop = Shop(settings, clock)
         await shop.open()
-        channel = RecordingChannel()
+        channel = RecordingChannel(capabilities)
         await shop.start_channels([channel])
         return cls(shop, channel, clock)
 

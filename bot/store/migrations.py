@@ -111,6 +111,14 @@ MIGRATIONS: list[str] = [
         at        TEXT NOT NULL
     );
     """,
+    # 2 -> 3: numbered choices shown on platforms without buttons, per chat.
+    """
+    CREATE TABLE choices (
+        chat_key    TEXT PRIMARY KEY,
+        keys        TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

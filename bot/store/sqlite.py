@@ -12,6 +12,7 @@ import asyncio
 import hashlib
 import json
 import secrets
+import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from bot.store.models import (
 # Order numbers: short, easy to read aloud and type on a phone (no 0/O, 1/I/L).
 _ORDER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _ORDER_NUMBER_LENGTH = 6
+_LOCKED_RETRIES = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +105,7 @@ class Store:
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[_Tx]:
         async with self._write_lock:
-            await self._db.execute("BEGIN IMMEDIATE")
+            await self._begin_immediate()
             try:
                 yield _Tx(self._db)
             except BaseException:
@@ -111,6 +113,19 @@ class Store:
                 raise
             else:
                 await self._db.execute("COMMIT")
+
+    async def _begin_immediate(self) -> None:
+        # busy_timeout makes SQLite wait for another process's write lock, but under load
+        # WAL can still answer "locked" at once (e.g. while the other side checkpoints);
+        # a short real wait and another try beats failing a customer's checkout.
+        for attempt in range(_LOCKED_RETRIES):
+            try:
+                await self._db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or attempt == _LOCKED_RETRIES - 1:
+                    raise
+                await asyncio.sleep(0.05 * (attempt + 1))
 
     def _now(self) -> str:
         return self._clock.now().isoformat()
@@ -461,6 +476,21 @@ class Store:
     async def button_action(self, key: str) -> str | None:
         row = await self._one("SELECT action FROM button_actions WHERE key = ?", (key,))
         return str(row["action"]) if row else None
+
+    async def save_choices(self, chat_key: str, keys: list[str]) -> None:
+        """The button keys a chat's latest numbered choices stand for (1 = first)."""
+        await self._write(
+            "INSERT INTO choices (chat_key, keys, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (chat_key) DO UPDATE SET keys = excluded.keys,"
+            " updated_at = excluded.updated_at",
+            (chat_key, json.dumps(keys), self._now()),
+        )
+
+    async def choice(self, chat_key: str, number: int) -> str | None:
+        """The button key behind the reply ``number`` in a chat, if it offered one."""
+        row = await self._one("SELECT keys FROM choices WHERE chat_key = ?", (chat_key,))
+        keys = json.loads(row["keys"]) if row else []
+        return str(keys[number - 1]) if 1 <= number <= len(keys) else None
 
     # --- chats (groups the bot sits in) ---------------------------------------------------
 

@@ -19,8 +19,9 @@ from bot.channels.base import (
     UnknownOutcome,
 )
 from bot.clock import FakeClock
-from bot.delivery import Delivery, split_text
+from bot.delivery import Delivery
 from bot.messages import Button, ChatKind, ChatRef, Outgoing, buttons
+from bot.presentation import split_text
 from bot.store import Store
 
 

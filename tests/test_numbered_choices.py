@@ -1,0 +1,58 @@
+"""On a platform without buttons (WeChat) every button becomes a numbered choice."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.channels.base import Capabilities
+from bot.store import OrderStatus
+
+from support import OWNER, ChatHarness, texts
+
+
+@pytest.fixture
+async def plain(tmp_path: Path) -> AsyncIterator[ChatHarness]:
+    chat = await ChatHarness.open(tmp_path / "p.db", capabilities=Capabilities(buttons=False))
+    chat.languages["ann"] = "en"
+    try:
+        yield chat
+    finally:
+        await chat.close()
+
+
+async def test_buttons_become_numbered_choices_and_a_number_presses_one(plain: ChatHarness) -> None:
+    replies = await plain.say("ann", "2 masks")
+    text = texts(replies)
+    assert not replies[-1].buttons
+    assert "1. Rose hydrating mask" in text and "3. Silk protein" in text
+    assert "Reply with a number to choose." in text
+    await plain.say("ann", "3")
+    [line] = await plain.shop.store.cart("test:ann")
+    assert (line.sku, line.qty) == ("SILK-MASK", 2)
+
+
+async def test_whole_order_by_numbers_and_owner_authorisation(plain: ChatHarness) -> None:
+    await plain.say("ann", "1 longjing")
+    await plain.say("ann", "1")  # 1. Check out
+    await plain.say("ann", "Ann Lee")
+    await plain.say("ann", "13800138000")  # a phone number is no choice number
+    await plain.say("ann", "5 Garden Road, Ningbo")
+    await plain.say("ann", "1")  # 1. No note
+    replies = await plain.say("ann", "1")  # 1. Confirm order
+    assert "Your order number is" in texts(replies)
+    [order] = await plain.shop.store.orders_of("test:ann")
+    assert "1. 💰 已付款" in plain.last_text(OWNER)
+    # The customer cannot use the owner's numbers: their own chat has its own choices.
+    await plain.say("ann", "1")
+    assert (await plain.shop.store.order(order.number)).status is OrderStatus.PENDING_PAYMENT
+    await plain.say(OWNER, "1")
+    assert (await plain.shop.store.order(order.number)).status is OrderStatus.PAID
+    assert "is confirmed" in plain.last_text("ann")
+
+
+async def test_a_number_with_no_choices_is_just_text(plain: ChatHarness) -> None:
+    replies = await plain.say("bob", "7")
+    assert "didn't understand" in texts(replies) or "没看懂" in texts(replies)
