@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,6 +26,7 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from bot.money import CURRENCY_EXPONENTS, to_minor
@@ -150,10 +152,96 @@ class Product(_Strict):
         return value
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class Schedule(_Strict):
+    """When a campaign posts, in the shop's time zone: times of day on weekdays, or cron."""
+
+    times: list[Stripped] = Field(default_factory=list)
+    weekdays: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS))
+    cron: Stripped | None = None
+    start: date | None = None
+    end: date | None = None
+
+    @field_validator("times")
+    @classmethod
+    def _clock_times(cls, value: list[str]) -> list[str]:
+        for moment in value:
+            hour, sep, minute = moment.partition(":")
+            if not (
+                sep
+                and hour.isdigit()
+                and minute.isdigit()
+                and len(minute) == 2
+                and int(hour) < 24
+                and int(minute) < 60
+            ):
+                raise ValueError(f"time {moment!r} must be HH:MM, e.g. 10:30")
+        return value
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        from apscheduler.triggers.cron import CronTrigger
+
+        fields = value.split()
+        if len(fields) == 5 and any(c.isdigit() for c in fields[4]):
+            # Crontab counts Sunday as 0, APScheduler counts Monday as 0: names are the
+            # only spelling both read the same way.
+            raise ValueError(f"cron {value!r}: write weekdays as names (mon-fri, sat), not numbers")
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as error:
+            raise ValueError(f"cron {value!r} is not valid: {error}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Schedule:
+        if bool(self.times) == bool(self.cron):
+            raise ValueError("give either times (with weekdays) or cron, not both or neither")
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Campaign(_Strict):
+    """A promotion: products, optional text, a schedule and who receives it."""
+
+    id: Stripped
+    products: list[Stripped] = Field(min_length=1)
+    text: Text | None = None
+    schedule: Schedule
+    target: Literal["all_groups", "groups", "subscribers"] = "all_groups"
+    groups: list[Stripped] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if len(value) > 32 or not all(c.isalnum() or c in "-_" for c in value):
+            raise ValueError(f"id {value!r} must be at most 32 letters, digits, '-' or '_'")
+        return value.lower()
+
+    @field_validator("products")
+    @classmethod
+    def _upper(cls, value: list[str]) -> list[str]:
+        return [sku.upper() for sku in value]
+
+    @model_validator(mode="after")
+    def _groups_named(self) -> Campaign:
+        if self.target == "groups" and not self.groups:
+            raise ValueError("target 'groups' needs a list of groups (chat keys or titles)")
+        return self
+
+
 class Catalog(_Strict):
     shop: Shop
     categories: list[Category] = Field(min_length=1)
     products: list[Product] = Field(min_length=1)
+    campaigns: list[Campaign] = Field(default_factory=list)
 
     # --- lookups used by handlers -------------------------------------------------
 
@@ -243,9 +331,14 @@ def parse_catalog(text: str, path: Path) -> Catalog:
 def _entry_name(data: dict[str, Any], section: str, index: int) -> str:
     entries = data.get(section)
     entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
-    key = {"products": "sku", "categories": "id"}.get(section, "")
+    key = {"products": "sku", "categories": "id", "campaigns": "id"}.get(section, "")
     label = entry.get(key) if isinstance(entry, dict) and key else None
-    singular = {"products": "product", "categories": "category", "faq": "faq entry"}
+    singular = {
+        "products": "product",
+        "categories": "category",
+        "faq": "faq entry",
+        "campaigns": "campaign",
+    }
     name = singular.get(section, section)
     return f"{name} #{index + 1}" + (f" ({key} {label})" if label else "")
 
@@ -259,7 +352,7 @@ def _issue_from_pydantic(path: Path, data: dict[str, Any], error: Any) -> Catalo
         part = loc[i]
         if isinstance(part, str) and i + 1 < len(loc) and isinstance(loc[i + 1], int):
             container = data.get(part) if not parts else None
-            if part in ("products", "categories") and container is not None:
+            if part in ("products", "categories", "campaigns") and container is not None:
                 parts.append(_entry_name(data, part, loc[i + 1]))
             elif part == "faq":
                 parts.append(f"shop.faq #{loc[i + 1] + 1}")
@@ -282,6 +375,8 @@ _KNOWN_FIELDS: dict[str, Iterable[str]] = {
     "categories": Category.model_fields,
     "shop": Shop.model_fields,
     "faq": FaqEntry.model_fields,
+    "campaigns": Campaign.model_fields,
+    "schedule": Schedule.model_fields,
     "": Catalog.model_fields,
     "text": Text.model_fields,
 }
@@ -328,8 +423,9 @@ _TEXT_FIELDS = {
 
 def _section_of(loc: list[Any]) -> str:
     strings = [part for part in loc[:-1] if isinstance(part, str)]
-    if "faq" in strings:
-        return "faq"
+    for nested in ("faq", "schedule"):
+        if nested in strings:
+            return nested
     return strings[0] if strings else ""
 
 
@@ -370,6 +466,15 @@ def _cross_check_errors(path: Path, catalog: Catalog) -> Iterable[CatalogIssue]:
                 catalog.price_minor(product)
             except ValueError as error:
                 yield CatalogIssue(where, f"field 'price': {error}")
+    seen_campaigns: set[str] = set()
+    for index, campaign in enumerate(catalog.campaigns):
+        where = f"{path}: campaign #{index + 1} (id {campaign.id})"
+        if campaign.id in seen_campaigns:
+            yield CatalogIssue(where, f"field 'id': duplicate campaign id {campaign.id!r}")
+        seen_campaigns.add(campaign.id)
+        for sku in campaign.products:
+            if sku not in seen:
+                yield CatalogIssue(where, f"field 'products': unknown sku {sku!r}")
     for owner in catalog.shop.owners:
         if owner.split(":", 1)[0] not in ("telegram", "wechat", "console"):
             yield CatalogIssue(

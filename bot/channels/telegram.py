@@ -79,7 +79,7 @@ MENU_COMMANDS = ("start", "browse", "cart", "checkout", "orders", "ask", "lang",
 # Only the updates we act on: fewer round trips, and edits never reach us at all.
 ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
 # Telegram's rules for a deep-link payload (t.me/<bot>?start=<payload>).
-_DEEP_LINK_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_DEEP_LINK_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _CALLBACK_DATA_LIMIT = 64  # bytes
 
 
@@ -125,12 +125,13 @@ class TelegramChannel:
         clock: Clock | None = None,
         webhook: WebhookConfig | None = None,
         *,
-        poll_timeout: float = 10.0,
+        poll_timeout: int = 10,
         connect_timeout: float = 5.0,
         read_timeout: float = 20.0,
     ) -> None:
         """``api_url`` is the Bot API root: requests go to ``{api_url}/bot{token}/{method}``.
 
+        ``poll_timeout``: whole seconds Telegram holds a getUpdates open when idle.
         ``read_timeout`` bounds the wait for Telegram's answer to a send; it is generous
         because a timeout after the request went out leaves the outcome unknown (the
         message may well have been posted), which delivery must not retry.
@@ -205,7 +206,7 @@ class TelegramChannel:
                 )
             else:
                 await app.updater.start_polling(
-                    timeout=int(self._poll_timeout),
+                    timeout=self._poll_timeout,
                     allowed_updates=list(ALLOWED_UPDATES),
                     error_callback=_log_polling_error,
                 )
@@ -309,7 +310,7 @@ class TelegramChannel:
     def deep_link(self, payload: str) -> str | None:
         """``https://t.me/<bot>?start=<payload>``: opens a private chat that starts with
         ``/start <payload>``. None before the bot's username is known (not started)."""
-        if not _DEEP_LINK_PAYLOAD.match(payload):
+        if not _DEEP_LINK_PAYLOAD.fullmatch(payload):
             raise ValueError(
                 f"deep-link payload {payload!r} must be 1-64 of A-Z a-z 0-9 _ - (Telegram's rule)"
             )

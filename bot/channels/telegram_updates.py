@@ -10,6 +10,7 @@ to one of the bot's own posts.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import re
 from collections.abc import Awaitable
 from dataclasses import dataclass
@@ -46,10 +47,10 @@ class BotIdentity:
         return re.compile(rf"(?<![\w@/])@{re.escape(self.username)}(?!\w)[,:;]?", re.IGNORECASE)
 
 
-def chat_ref(chat: Chat, channel: str, title: str = "") -> ChatRef | None:
+def chat_ref(chat: Chat, channel: str) -> ChatRef | None:
     """The neutral chat for a Telegram chat; None for channels (the bot sells in chats)."""
     if chat.type == ChatType.PRIVATE:
-        return ChatRef(channel, str(chat.id), ChatKind.PRIVATE, title or chat.full_name or "")
+        return ChatRef(channel, str(chat.id), ChatKind.PRIVATE, chat.full_name or "")
     if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
         return ChatRef(channel, str(chat.id), ChatKind.GROUP, chat.title or "")
     return None
@@ -201,7 +202,10 @@ class PerSenderUpdateProcessor(BaseUpdateProcessor):
             if not self._users[key]:
                 del self._users[key]
                 del self._locks[key]
-            if asyncio.iscoroutine(coroutine) and coroutine.cr_frame is not None:
+            if (
+                asyncio.iscoroutine(coroutine)
+                and inspect.getcoroutinestate(coroutine) == inspect.CORO_CREATED
+            ):
                 coroutine.close()  # cancelled while waiting: never leave it un-awaited
 
     async def initialize(self) -> None:

@@ -10,17 +10,31 @@ from bot.store.models import (
     OrderStatus,
     Shortage,
 )
+from bot.store.promo import (
+    CampaignStatus,
+    NewPost,
+    OutboxRow,
+    PostState,
+    StoredCampaign,
+    outbox_key,
+)
 from bot.store.sqlite import OrderRequest, Store
 
 __all__ = [
     "ORDER_TRANSITIONS",
+    "CampaignStatus",
     "CartLine",
     "ChatRecord",
     "Customer",
+    "NewPost",
     "Order",
     "OrderLine",
     "OrderRequest",
     "OrderStatus",
+    "OutboxRow",
+    "PostState",
     "Shortage",
     "Store",
+    "StoredCampaign",
+    "outbox_key",
 ]

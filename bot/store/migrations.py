@@ -119,6 +119,53 @@ MIGRATIONS: list[str] = [
         updated_at  TEXT NOT NULL
     );
     """,
+    # 3 -> 4: promotions: campaigns, the durable outbox of promotional posts, who was
+    # seen in which group, subscriptions and opt-outs, group reactions.
+    """
+    CREATE TABLE campaigns (
+        id          TEXT PRIMARY KEY,
+        definition  TEXT NOT NULL,
+        source      TEXT NOT NULL,
+        status      TEXT NOT NULL DEFAULT 'active',
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE TABLE promo_outbox (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        key          TEXT NOT NULL UNIQUE,
+        campaign_id  TEXT NOT NULL,
+        chat_key     TEXT NOT NULL,
+        channel      TEXT NOT NULL,
+        chat_id      TEXT NOT NULL,
+        kind         TEXT NOT NULL,
+        slot         TEXT NOT NULL,
+        skus         TEXT NOT NULL,
+        recipients   TEXT NOT NULL DEFAULT '[]',
+        state        TEXT NOT NULL,
+        reason       TEXT NOT NULL DEFAULT '',
+        detail       TEXT NOT NULL DEFAULT '',
+        not_before   TEXT,
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        maybe_sent   INTEGER NOT NULL DEFAULT 0,
+        last_error   TEXT,
+        message_id   TEXT,
+        sent_at      TEXT,
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+    );
+    CREATE INDEX promo_outbox_by_state ON promo_outbox (state, not_before);
+    CREATE INDEX promo_outbox_by_chat ON promo_outbox (chat_key, sent_at);
+    CREATE INDEX promo_outbox_by_slot ON promo_outbox (campaign_id, slot);
+    CREATE TABLE chat_members (
+        chat_key    TEXT NOT NULL,
+        member_key  TEXT NOT NULL,
+        last_seen   TEXT NOT NULL,
+        PRIMARY KEY (chat_key, member_key)
+    );
+    ALTER TABLE customers ADD COLUMN promo_subscribed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE customers ADD COLUMN promo_stopped INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE chats ADD COLUMN last_reaction_at TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -35,6 +35,7 @@ from bot.store.models import (
     OrderStatus,
     Shortage,
 )
+from bot.store.promo import PromoStoreMixin
 
 # Order numbers: short, easy to read aloud and type on a phone (no 0/O, 1/I/L).
 _ORDER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -55,7 +56,7 @@ class OrderRequest:
     language: str
 
 
-class Store:
+class Store(PromoStoreMixin):
     def __init__(self, connection: aiosqlite.Connection, clock: Clock) -> None:
         self._db = connection
         self._clock = clock
@@ -197,6 +198,14 @@ class Store:
                         now,
                         product.sku,
                     ),
+                )
+            for campaign in catalog.campaigns:
+                await db.execute(
+                    "INSERT INTO campaigns (id, definition, source, status, created_at,"
+                    " updated_at) VALUES (?, ?, 'catalog', 'active', ?, ?)"
+                    " ON CONFLICT (id) DO UPDATE SET definition = excluded.definition,"
+                    " updated_at = excluded.updated_at WHERE campaigns.status != 'deleted'",
+                    (campaign.id, campaign.model_dump_json(), now, now),
                 )
             listed = {p.sku for p in catalog.products}
             for sku in set(known) - listed:
