@@ -315,6 +315,129 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": 'I was removed from the group "{title}" ({chat}); I won\'t post there any more.',
         "zh": "我被移出了群“{title}”（{chat}），之后不会再在那里发消息。",
     },
+    # --- promotions ---
+    "promo.product_line": {
+        "en": "• {name} — {price} per {unit}",
+        "zh": "• {name} —— {price}/{unit}",
+    },
+    "promo.buy": {"en": "🛒 Buy {name}", "zh": "🛒 购买{name}"},
+    "promo.why_private": {
+        "en": "You get this because you subscribed to promotions from {shop}. "
+        "At most one a day; tap Stop to end them.",
+        "zh": "你收到这条是因为订阅了{shop}的优惠信息，每天最多一条；点“不再接收”即可退订。",
+    },
+    "btn.promo_fewer": {"en": "Fewer like this", "zh": "少发这类"},
+    "btn.promo_stop": {"en": "Stop promotions", "zh": "不再接收"},
+    "promo.progress": {
+        "en": "📣 {campaign}: sending… {sent} sent, {suppressed} held back by the caps, "
+        "{failed} failed, {delayed} delayed, of {total}",
+        "zh": "📣 {campaign}：发送中…已发{sent}，被限频拦下{suppressed}，失败{failed}，"
+        "延后{delayed}，共{total}",
+    },
+    "promo.progress_done": {
+        "en": "📣 {campaign}: done. {sent} sent, {suppressed} held back by the caps, "
+        "{failed} failed, {delayed} delayed, of {total}",
+        "zh": "📣 {campaign}：已完成。已发{sent}，被限频拦下{suppressed}，失败{failed}，"
+        "延后{delayed}，共{total}",
+    },
+    "promo.suppressed_why": {"en": "Held back: {reasons}", "zh": "拦下原因：{reasons}"},
+    "promo.fatigued": {
+        "en": "{groups} group(s) showed no reaction to recent posts for weeks; "
+        "promotions there now go out half as often.",
+        "zh": "{groups}个群几周来对推广没有任何回应，已自动把那里的推广频率减半。",
+    },
+    "promo.stopped": {
+        "en": "Done: you won't get promotions from us any more. Write /start to turn them back on.",
+        "zh": "好的，之后不再给你发推广消息。想恢复请发送 /start。",
+    },
+    "promo.subscribed": {
+        "en": "You're subscribed: at most one promotion a day, three a week. "
+        "Write stop any time to end them.",
+        "zh": "订阅成功：每天最多一条、每周最多三条优惠信息。随时回复“退订”即可停止。",
+    },
+    "promo.sub_resumed": {
+        "en": "Promotions are back on for you (at most one a day).",
+        "zh": "已恢复接收优惠信息（每天最多一条）。",
+    },
+    "promo.unstopped": {
+        "en": "You had stopped promotions; that's lifted. Write /subscribe to get them.",
+        "zh": "已解除退订。想接收优惠信息请发送 /subscribe。",
+    },
+    "promo.fewer": {
+        "en": "Got it: no more of this promotion for you.",
+        "zh": "收到，之后不再给你发这类推广。",
+    },
+    "promo.nopromo_in_group": {
+        "en": "Send /nopromo in a group to stop promotions there; here, write stop.",
+        "zh": "在群里发送 /nopromo 可关闭该群的推广；私聊里回复“退订”即可。",
+    },
+    "promo.admins_only": {
+        "en": "Only a group admin can turn promotions off for the group.",
+        "zh": "只有群管理员可以关闭本群的推广。",
+    },
+    "promo.group_off": {
+        "en": "Promotions are off for this group. The shop has been told.",
+        "zh": "本群的推广已关闭，已通知店主。",
+    },
+    "promo.usage": {
+        "en": "/promo — list campaigns\n/promo pause|resume|delete|status ID\n"
+        "/promo create ID SKU[,SKU] HH:MM[,HH:MM] [text]\n/promo preview [days]",
+        "zh": "/promo —— 推广活动列表\n/promo pause|resume|delete|status 活动ID\n"
+        "/promo create 活动ID 商品SKU[,SKU] 时:分[,时:分] [文案]\n/promo preview [天数]",
+    },
+    "promo.none": {"en": "No campaigns yet.", "zh": "还没有推广活动。"},
+    "promo.list_title": {"en": "Campaigns:", "zh": "推广活动："},
+    "promo.list_line": {
+        "en": "• {campaign} ({status}): {products}; next {next}",
+        "zh": "• {campaign}（{status}）：{products}；下次 {next}",
+    },
+    "promo.status_active": {"en": "active", "zh": "进行中"},
+    "promo.status_paused": {"en": "paused", "zh": "已暂停"},
+    "promo.status_deleted": {"en": "deleted", "zh": "已删除"},
+    "btn.promo_pause": {"en": "Pause {campaign}", "zh": "暂停 {campaign}"},
+    "btn.promo_resume": {"en": "Resume {campaign}", "zh": "恢复 {campaign}"},
+    "promo.paused": {"en": "Campaign {campaign} is paused.", "zh": "活动 {campaign} 已暂停。"},
+    "promo.resumed": {
+        "en": "Campaign {campaign} is active again.",
+        "zh": "活动 {campaign} 已恢复。",
+    },
+    "promo.deleted": {"en": "Campaign {campaign} is deleted.", "zh": "活动 {campaign} 已删除。"},
+    "promo.no_such_campaign": {
+        "en": "There is no campaign {campaign}.",
+        "zh": "没有 {campaign} 这个活动。",
+    },
+    "promo.status_line": {
+        "en": "Campaign {campaign} ({status}): {sent} sent, {suppressed} held back, "
+        "{failed} failed or missed, {pending} waiting",
+        "zh": "活动 {campaign}（{status}）：已发{sent}，拦下{suppressed}，失败或错过{failed}，"
+        "待发{pending}",
+    },
+    "promo.unknown_skus": {"en": "Unknown sku(s): {skus}", "zh": "没有这些商品：{skus}"},
+    "promo.create_failed": {"en": "Not created: {error}", "zh": "没有创建：{error}"},
+    "promo.exists": {
+        "en": "A campaign {campaign} exists already.",
+        "zh": "已经有 {campaign} 这个活动了。",
+    },
+    "promo.created": {
+        "en": "Campaign {campaign} created: every day at {times}, to every enabled group, "
+        "within the caps.",
+        "zh": "活动 {campaign} 已创建：每天 {times}，发往所有已开启的群，受限频保护。",
+    },
+    "groups.none": {
+        "en": "I'm not in any group yet. Add me to one.",
+        "zh": "我还没有进任何群，把我拉进群吧。",
+    },
+    "groups.title": {
+        "en": "Groups (promotions go only where you enabled them):",
+        "zh": "群列表（只有你开启的群才会收到推广）：",
+    },
+    "groups.state_on": {"en": "promotions on", "zh": "推广已开启"},
+    "groups.state_off": {"en": "promotions off", "zh": "推广未开启"},
+    "groups.state_gone": {"en": "I'm no longer in it", "zh": "我已不在群里"},
+    "btn.group_enable": {"en": "Enable {group}", "zh": "开启 {group}"},
+    "btn.group_disable": {"en": "Disable {group}", "zh": "关闭 {group}"},
+    "groups.enabled": {"en": "Promotions enabled for {chat}.", "zh": "已为 {chat} 开启推广。"},
+    "groups.disabled": {"en": "Promotions disabled for {chat}.", "zh": "已为 {chat} 关闭推广。"},
     # --- owner ---
     "owner.only": {
         "en": "Sorry, only the shop owner can do that.",

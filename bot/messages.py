@@ -63,6 +63,8 @@ class Incoming:
     button: str | None = None
     mentions_bot: bool = False
     reply_to_bot: bool = False
+    # Whether the sender administers the group (the channel knows; False when unknown).
+    sender_is_admin: bool = False
     message_id: str | None = None
     raw: Any = field(default=None, repr=False, compare=False)
 

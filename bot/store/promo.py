@@ -344,6 +344,18 @@ class PromoStoreMixin:
             (bool(row["promo_subscribed"]), bool(row["promo_stopped"])) if row else (False, False)
         )
 
+    async def mute_campaign(self, customer_key: str, campaign_id: str) -> None:
+        """ "Fewer like this": this customer gets no more of this campaign in private."""
+        muted = set(await self.muted_campaigns(customer_key)) | {campaign_id}
+        await self._write(
+            "UPDATE customers SET promo_muted = ?, updated_at = ? WHERE key = ?",
+            (json.dumps(sorted(muted)), self._now(), customer_key),
+        )
+
+    async def muted_campaigns(self, customer_key: str) -> frozenset[str]:
+        row = await self._one("SELECT promo_muted FROM customers WHERE key = ?", (customer_key,))
+        return frozenset(json.loads(row["promo_muted"])) if row else frozenset()
+
     async def subscribers(self) -> list[ChatRef]:
         """Private chats of customers who subscribed and have not stopped."""
         rows = await self._all(

@@ -1,0 +1,371 @@
+"""The promotion engine: decide a campaign slot with the caps, record it, deliver it.
+
+Every post is first an outbox row (unique per campaign, chat and slot), then claimed,
+then sent, then marked. A crash anywhere leaves rows that say what happened:
+- ``pending``: not sent yet; sent after a restart if still within the grace period,
+  otherwise marked ``missed``;
+- ``sending``: the send may or may not have reached the platform; after a restart it is
+  marked ``failed`` with ``maybe_sent`` and never sent again — a missing post is better
+  than a double one;
+- ``suppressed``: a cap said no, with the reason, shown to the seller.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from bot.caps import (
+    Audience,
+    AudienceKind,
+    CapsConfig,
+    Decision,
+    History,
+    PastPost,
+    Reason,
+    Verdict,
+    decide_broadcast,
+)
+from bot.catalog import Campaign
+from bot.clock import Clock
+from bot.context import CatalogHolder
+from bot.delivery import Delivery
+from bot.messages import ChatKind, ChatRef, Outgoing
+from bot.schedule import fire_times
+from bot.store import NewPost, OutboxRow, PostState, Store
+from handlers import promo
+
+log = logging.getLogger(__name__)
+
+# Signals that a group has had enough: this many posts in the window without one reaction.
+FATIGUE_POSTS = 4
+FATIGUE_WINDOW = timedelta(days=21)
+FATIGUE_FACTOR = 2.0
+# How often the progress message to the owner is edited during a broadcast.
+PROGRESS_EVERY = 25
+
+
+@dataclass
+class BroadcastReport:
+    campaign_id: str
+    slot: datetime
+    total: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+    fatigued: dict[str, str] = field(default_factory=dict)
+
+
+class Promotions:
+    def __init__(
+        self,
+        store: Store,
+        catalog_holder: CatalogHolder,
+        delivery: Delivery,
+        clock: Clock,
+        owners: frozenset[str],
+        deep_link: Callable[[str, str], str | None],
+        caps: CapsConfig | None = None,
+        grace: timedelta = timedelta(hours=1),
+    ) -> None:
+        self.store = store
+        self.catalog_holder = catalog_holder
+        self.delivery = delivery
+        self.clock = clock
+        self.owners = owners
+        self.deep_link = deep_link
+        self.caps = caps or CapsConfig()
+        self.grace = grace
+
+    @property
+    def timezone(self) -> str:
+        return self.catalog_holder.catalog.shop.timezone
+
+    # --- audiences ------------------------------------------------------------------
+
+    async def audiences(
+        self, campaign: Campaign, now: datetime
+    ) -> tuple[list[Audience], dict[str, ChatRef]]:
+        """Everyone a campaign targets, with what the caps need to know about them."""
+        audiences: list[Audience] = []
+        chats: dict[str, ChatRef] = {}
+        if campaign.target == "subscribers":
+            for chat in await self.store.subscribers():
+                muted = campaign.id in await self.store.muted_campaigns(chat.key)
+                audiences.append(
+                    Audience(
+                        chat_key=chat.key,
+                        kind=AudienceKind.SUBSCRIBER,
+                        timezone=self.timezone,
+                        members=frozenset({chat.key}),
+                        enabled=not muted,
+                        title=chat.title,
+                    )
+                )
+                chats[chat.key] = chat
+            return audiences, chats
+        named = set(campaign.groups)
+        for group in await self.store.groups():
+            if campaign.target == "groups" and not ({group.key, group.title} & named):
+                continue
+            chat = ChatRef(group.channel, group.chat_id, ChatKind.GROUP, group.title)
+            factor, why = await self._fatigue(group.key, now)
+            audiences.append(
+                Audience(
+                    chat_key=group.key,
+                    kind=AudienceKind.GROUP,
+                    timezone=self.timezone,
+                    members=await self.store.group_members(group.key),
+                    enabled=group.promotions_enabled,
+                    reachable=group.active and not group.unreachable_reason,
+                    fatigue=factor,
+                    fatigue_reason=why,
+                    title=group.title,
+                )
+            )
+            chats[group.key] = chat
+        return audiences, chats
+
+    async def _fatigue(self, chat_key: str, now: datetime) -> tuple[float, str]:
+        """Slow a group down when promotions there draw no reaction for weeks."""
+        recent = [
+            row
+            for row in await self.store.promo_history(now - FATIGUE_WINDOW)
+            if row.chat.key == chat_key and row.state is PostState.SENT
+        ]
+        if len(recent) < FATIGUE_POSTS:
+            return 1.0, ""
+        first = min(row.sent_at or row.slot for row in recent)
+        reacted = await self.store.last_reaction(chat_key)
+        if reacted is not None and reacted >= first:
+            return 1.0, ""
+        return FATIGUE_FACTOR, f"no_reaction:{len(recent)}"
+
+    async def history(self, now: datetime) -> History:
+        rows = await self.store.promo_history(now - timedelta(days=8))
+        return History(
+            PastPost(
+                row.chat.key,
+                frozenset(row.skus),
+                row.sent_at or row.slot,
+                AudienceKind.GROUP if row.kind == "group" else AudienceKind.SUBSCRIBER,
+                row.recipients,
+            )
+            for row in rows
+        )
+
+    # --- one slot -------------------------------------------------------------------
+
+    async def run_slot(self, campaign_id: str, slot: datetime) -> BroadcastReport | None:
+        """Decide and deliver one campaign slot. Safe to call twice for the same slot."""
+        stored = await self.store.campaign(campaign_id)
+        if stored is None or stored.status.value != "active":
+            return None
+        campaign = stored.campaign
+        audiences, chats = await self.audiences(campaign, slot)
+        decisions = decide_broadcast(
+            campaign.products,
+            slot,
+            audiences,
+            await self.history(slot),
+            self.caps,
+            self.timezone,
+        )
+        await self.store.add_posts(
+            [
+                _new_post(campaign.id, chats[a.chat_key], a, d, slot)
+                for a, d in zip(audiences, decisions, strict=True)
+            ]
+        )
+        report = BroadcastReport(campaign.id, slot)
+        report.fatigued = {a.chat_key: a.fatigue_reason for a in audiences if a.fatigue > 1}
+        await self._deliver_slot(campaign, slot, report)
+        return report
+
+    async def _deliver_slot(
+        self, campaign: Campaign, slot: datetime, report: BroadcastReport
+    ) -> None:
+        rows = await self.store.outbox(campaign_id=campaign.id, slot=slot)
+        report.total = len(rows)
+        progress = _Progress(self, report)
+        await progress.start()
+        now = self.clock.now()
+        for index, row in enumerate(rows, start=1):
+            if row.state is PostState.PENDING and row.not_before is None:
+                if now - slot > self.grace:
+                    await self.store.finish_post(row.id, PostState.MISSED, error="past grace")
+                    row = _with_state(row, PostState.MISSED)
+                else:
+                    row = _with_state(row, await self._send(campaign, row))
+            report.counts[row.state.value if row.not_before is None else "delayed"] += 1
+            if row.state is PostState.SUPPRESSED:
+                report.reasons[row.reason] += 1
+            if index % PROGRESS_EVERY == 0:
+                await progress.update()
+        await progress.finish()
+
+    async def _send(self, campaign: Campaign, row: OutboxRow) -> PostState:
+        if not await self.store.claim_post(row.id):
+            return PostState.SENDING  # another sender has it
+        language = await self._language_for(row)
+        message = promo.promo_post(
+            self.catalog_holder.catalog,
+            campaign,
+            row.chat,
+            row.skus,
+            language,
+            self.deep_link,
+            private=row.kind != "group",
+        )
+        result = await self.delivery.send(message)
+        if result.ok:
+            await self.store.finish_post(
+                row.id,
+                PostState.SENT,
+                message_id=result.message_ids[0] if result.message_ids else None,
+            )
+            return PostState.SENT
+        await self.store.finish_post(
+            row.id, PostState.FAILED, error=result.error, maybe_sent=result.outcome_unknown
+        )
+        return PostState.FAILED
+
+    async def _language_for(self, row: OutboxRow) -> str:
+        if row.kind == "group":
+            return self.catalog_holder.catalog.shop.default_language
+        customer = await self.store.customer(row.chat.key)
+        return (customer and customer.language) or self.catalog_holder.catalog.shop.default_language
+
+    # --- rows that are due later (delays) and recovery after a restart ---------------------
+
+    async def deliver_due(self, now: datetime | None = None) -> int:
+        """Send delayed rows whose time has come, deciding each again under the caps."""
+        now = now or self.clock.now()
+        sent = 0
+        for row in await self.store.outbox(states=[PostState.PENDING]):
+            due = row.not_before or row.slot
+            if due > now:
+                continue
+            if now - due > self.grace:
+                await self.store.finish_post(row.id, PostState.MISSED, error="past grace")
+                continue
+            stored = await self.store.campaign(row.campaign_id)
+            if stored is None or stored.status.value != "active":
+                await self.store.finish_post(
+                    row.id, PostState.SUPPRESSED, reason="campaign_inactive"
+                )
+                continue
+            decision = await self._decide_again(stored.campaign, row, now)
+            if decision.verdict is Verdict.DELAY:
+                await self.store.finish_post(
+                    row.id,
+                    PostState.PENDING,
+                    reason=decision.reason.value,
+                    not_before=decision.not_before,
+                )
+            elif decision.verdict is Verdict.SUPPRESS:
+                await self.store.finish_post(
+                    row.id,
+                    PostState.SUPPRESSED,
+                    reason=decision.reason.value,
+                    detail=decision.detail,
+                )
+            else:
+                await self.store.set_post_skus(row.id, decision.skus)
+                refreshed = _with_skus(row, decision.skus)
+                if await self._send(stored.campaign, refreshed) is PostState.SENT:
+                    sent += 1
+        return sent
+
+    async def _decide_again(self, campaign: Campaign, row: OutboxRow, now: datetime) -> Decision:
+        audiences, _ = await self.audiences(campaign, now)
+        mine = [a for a in audiences if a.chat_key == row.chat.key]
+        if not mine:
+            return Decision(row.chat.key, Verdict.SUPPRESS, Reason.NOT_ENABLED)
+        [decision] = decide_broadcast(
+            row.skus, now, mine, await self.history(now), self.caps, self.timezone
+        )
+        return decision
+
+    async def recover(self) -> int:
+        """After a restart: rows caught mid-send are never sent again; returns how many."""
+        stuck = await self.store.outbox(states=[PostState.SENDING])
+        for row in stuck:
+            await self.store.finish_post(
+                row.id,
+                PostState.FAILED,
+                error="outcome unknown: the bot stopped while sending; not sent again",
+                maybe_sent=True,
+            )
+        return len(stuck)
+
+    async def catch_up(self, campaigns: Sequence[Campaign], now: datetime) -> None:
+        """Run slots that fell due while the bot was down, within the grace period."""
+        for campaign in campaigns:
+            for slot in fire_times(campaign, self.timezone, now - self.grace, now):
+                await self.run_slot(campaign.id, slot)
+
+
+def _new_post(
+    campaign_id: str, chat: ChatRef, audience: Audience, decision: Decision, slot: datetime
+) -> NewPost:
+    state = {
+        Verdict.POST: PostState.PENDING,
+        Verdict.DELAY: PostState.PENDING,
+        Verdict.SUPPRESS: PostState.SUPPRESSED,
+    }[decision.verdict]
+    return NewPost(
+        campaign_id=campaign_id,
+        chat=chat,
+        kind=audience.kind.value,
+        slot=slot,
+        skus=tuple(sorted(decision.skus)) if decision.posts else (),
+        recipients=audience.members,
+        state=state,
+        reason="" if decision.posts else decision.reason.value,
+        detail=decision.detail,
+        not_before=decision.not_before,
+    )
+
+
+def _with_state(row: OutboxRow, state: PostState) -> OutboxRow:
+    return replace(row, state=state)
+
+
+def _with_skus(row: OutboxRow, skus: frozenset[str]) -> OutboxRow:
+    return replace(row, skus=tuple(sorted(skus)))
+
+
+class _Progress:
+    """One status message per broadcast, edited as it goes, to every owner."""
+
+    def __init__(self, promotions: Promotions, report: BroadcastReport) -> None:
+        self._promotions = promotions
+        self._report = report
+        self._message_ids: dict[ChatRef, str] = {}
+
+    def _messages(self, done: bool) -> list[Outgoing]:
+        catalog = self._promotions.catalog_holder.catalog
+        language = catalog.shop.default_language
+        text = promo.progress_text(self._report, language, done)
+        return [
+            Outgoing(chat=chat, text=text, edit_message_id=self._message_ids.get(chat))
+            for chat in promo.owner_private_chats(self._promotions.owners)
+        ]
+
+    async def start(self) -> None:
+        for message in self._messages(done=False):
+            result = await self._promotions.delivery.send(message)
+            if result.ok and result.message_ids:
+                self._message_ids[message.chat] = result.message_ids[-1]
+
+    async def update(self) -> None:
+        for message in self._messages(done=False):
+            if message.edit_message_id:
+                await self._promotions.delivery.send(message)
+
+    async def finish(self) -> None:
+        for message in self._messages(done=True):
+            await self._promotions.delivery.send(message)

@@ -1,0 +1,339 @@
+"""Promotions as people see them: the posts, opting out, and the owner's controls.
+
+The caps themselves are in bot/caps.py; the sending engine is bot/promotions.py. Here:
+what a promotional post says, how a customer says "stop", and the owner's commands to
+enable groups and manage campaigns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.catalog import Campaign, Catalog, Schedule, Text
+from bot.context import Context
+from bot.i18n import MESSAGES, t
+from bot.messages import Button, ChatKind, ChatRef, Outgoing, buttons
+from bot.money import format_money
+from bot.schedule import fire_times
+from bot.store import CampaignStatus, PostState
+
+if TYPE_CHECKING:
+    from bot.promotions import BroadcastReport
+
+# Said to the bot anywhere (a private chat, or a reply to a promotion in a group), these
+# put the person on the suppression list that every private promotion checks.
+OPT_OUT_WORDS = frozenset({"stop", "unsubscribe", "退订", "别发了", "不要再发", "不要再发了"})
+
+
+def is_opt_out(text: str) -> bool:
+    cleaned = text.strip().strip("!！。.~～ ").lower()
+    return cleaned in OPT_OUT_WORDS or any(w in cleaned for w in ("别发了", "不要再发", "退订"))
+
+
+def owner_private_chats(owners: Iterable[str]) -> list[ChatRef]:
+    chats = []
+    for key in sorted(owners):
+        channel, _, user_id = key.partition(":")
+        chats.append(ChatRef(channel, user_id, ChatKind.PRIVATE))
+    return chats
+
+
+# --- the post -----------------------------------------------------------------------------
+
+
+def promo_post(
+    catalog: Catalog,
+    campaign: Campaign,
+    chat: ChatRef,
+    skus: Iterable[str],
+    language: str,
+    deep_link: Callable[[str, str], str | None],
+    private: bool,
+) -> Outgoing:
+    """A product card post: text, products with prices, a Buy button per product that
+    opens a private chat; in private also why they got it and one-tap opt-outs."""
+    lines = [campaign.text.get(language)] if campaign.text else []
+    rows: list[list[Button]] = []
+    image = None
+    for sku in sorted(skus):
+        product = catalog.product(sku)
+        if product is None:
+            continue
+        image = image or product.image
+        price = format_money(catalog.price_minor(product), catalog.currency_of(product))
+        lines.append(
+            t(
+                "promo.product_line",
+                language,
+                name=product.name.get(language),
+                price=price,
+                unit=product.unit.get(language),
+            )
+        )
+        label = t("promo.buy", language, name=product.name.get(language)[:24])
+        link = deep_link(chat.channel, f"p-{product.sku}")
+        rows.append([Button(label, url=link) if link else Button(label, f"prod:{product.sku}")])
+    if private:
+        lines.append("")
+        lines.append(t("promo.why_private", language, shop=catalog.shop.name.get(language)))
+        rows.append(
+            [
+                Button(t("btn.promo_fewer", language), f"promo:fewer:{campaign.id}"),
+                Button(t("btn.promo_stop", language), "promo:stop"),
+            ]
+        )
+    return Outgoing(
+        chat=chat,
+        text="\n".join(lines),
+        buttons=buttons(*rows),
+        image=image if len(rows) <= 2 else None,
+        language=language,
+    )
+
+
+def progress_text(report: BroadcastReport, language: str, done: bool) -> str:
+    counts = report.counts
+    text = t(
+        "promo.progress_done" if done else "promo.progress",
+        language,
+        campaign=report.campaign_id,
+        sent=counts.get(PostState.SENT.value, 0),
+        suppressed=counts.get(PostState.SUPPRESSED.value, 0),
+        failed=counts.get(PostState.FAILED.value, 0) + counts.get(PostState.MISSED.value, 0),
+        delayed=counts.get("delayed", 0),
+        total=report.total,
+    )
+    if done and report.reasons:
+        reasons = ", ".join(
+            f"{reason_text(reason, language)} × {n}" for reason, n in report.reasons.most_common()
+        )
+        text += "\n" + t("promo.suppressed_why", language, reasons=reasons)
+    if done and report.fatigued:
+        text += "\n" + t("promo.fatigued", language, groups=len(report.fatigued))
+    return text
+
+
+def reason_text(reason: str, language: str) -> str:
+    """A suppression reason in words (reason codes come from bot.caps.Reason)."""
+    key = f"reason.{reason}"
+    return t(key, language) if key in MESSAGES else reason
+
+
+# --- customers ---------------------------------------------------------------------------
+
+
+async def opt_out(ctx: Context) -> None:
+    await ctx.store.set_promo_subscription(ctx.customer.key, stopped=True)
+    reply_to = ctx.private_chat if ctx.chat.is_group else None
+    ctx.reply(ctx.t("promo.stopped"), to=reply_to)
+
+
+async def subscribe(ctx: Context) -> None:
+    await ctx.store.set_promo_subscription(ctx.customer.key, subscribed=True, stopped=False)
+    ctx.reply(ctx.t("promo.subscribed"))
+
+
+async def resume_if_stopped(ctx: Context) -> bool:
+    """/start after /stop turns private promotions back on; True when it did."""
+    subscribed, stopped = await ctx.store.promo_flags(ctx.customer.key)
+    if not stopped:
+        return False
+    await ctx.store.set_promo_subscription(ctx.customer.key, stopped=False)
+    ctx.reply(ctx.t("promo.sub_resumed") if subscribed else ctx.t("promo.unstopped"))
+    return True
+
+
+async def fewer_like_this(ctx: Context, campaign_id: str) -> None:
+    await ctx.store.mute_campaign(ctx.customer.key, campaign_id)
+    ctx.reply(ctx.t("promo.fewer"))
+
+
+async def group_opt_out(ctx: Context) -> None:
+    """/nopromo in a group, by a group admin or an owner: no more promotions here."""
+    if not ctx.chat.is_group:
+        ctx.reply(ctx.t("promo.nopromo_in_group"))
+        return
+    if not (ctx.incoming.sender_is_admin or ctx.is_owner):
+        ctx.reply(ctx.t("promo.admins_only"))
+        return
+    await ctx.store.register_chat(ctx.chat, active=True)
+    await ctx.store.set_group_promotions(ctx.chat.key, False)
+    ctx.reply(ctx.t("promo.group_off"))
+
+
+# --- the owner ---------------------------------------------------------------------------
+
+
+async def list_groups(ctx: Context) -> None:
+    groups = await ctx.store.groups()
+    if not groups:
+        ctx.reply(ctx.t("groups.none"))
+        return
+    rows: list[list[Button]] = []
+    lines = [ctx.t("groups.title")]
+    for group in groups:
+        if not group.active:
+            state = ctx.t("groups.state_gone")
+        elif group.promotions_enabled:
+            state = ctx.t("groups.state_on")
+        else:
+            state = ctx.t("groups.state_off")
+        lines.append(f"• {group.title or group.chat_id} ({group.key}): {state}")
+        if group.active:
+            verb = "off" if group.promotions_enabled else "on"
+            label_key = "btn.group_disable" if group.promotions_enabled else "btn.group_enable"
+            rows.append(
+                [
+                    Button(
+                        ctx.t(label_key, group=(group.title or group.chat_id)[:20]),
+                        f"owner:group:{verb}:{group.key}",
+                    )
+                ]
+            )
+    ctx.reply("\n".join(lines), *rows)
+
+
+async def set_group(ctx: Context, verb: str, *chat_key_parts: str) -> None:
+    chat_key = ":".join(chat_key_parts)
+    if not await ctx.store.set_group_promotions(chat_key, verb == "on"):
+        ctx.reply(ctx.t("button.expired"))
+        return
+    ctx.reply(ctx.t("groups.enabled" if verb == "on" else "groups.disabled", chat=chat_key))
+
+
+async def promo_command(ctx: Context, argument: str) -> None:
+    """/promo [list|pause|resume|delete|status ID|create ...|preview [days]]"""
+    verb, _, rest = argument.strip().partition(" ")
+    verb = verb.lower() or "list"
+    rest = rest.strip()
+    if verb == "list":
+        await _list_campaigns(ctx)
+    elif verb in ("pause", "resume", "delete") and rest:
+        status = {
+            "pause": CampaignStatus.PAUSED,
+            "resume": CampaignStatus.ACTIVE,
+            "delete": CampaignStatus.DELETED,
+        }[verb]
+        changed = await ctx.store.set_campaign_status(rest, status)
+        key = f"promo.{verb}d" if changed else "promo.no_such_campaign"
+        ctx.reply(ctx.t(key, campaign=rest))
+    elif verb == "status" and rest:
+        await _campaign_status(ctx, rest)
+    elif verb == "create" and rest:
+        await _create_campaign(ctx, rest)
+    elif verb == "preview":
+        days = int(rest) if rest.isdigit() and 1 <= int(rest) <= 31 else 7
+        await preview(ctx, days)
+    else:
+        ctx.reply(ctx.t("promo.usage"))
+
+
+async def _list_campaigns(ctx: Context) -> None:
+    campaigns = await ctx.store.campaigns()
+    if not campaigns:
+        ctx.reply(ctx.t("promo.none"))
+        return
+    lines = [ctx.t("promo.list_title")]
+    rows: list[list[Button]] = []
+    now = ctx.clock.now()
+    for stored in campaigns:
+        campaign = stored.campaign
+        upcoming = next(
+            fire_times(campaign, ctx.catalog.shop.timezone, now, now + timedelta(days=366)), None
+        )
+        when = _local(ctx, upcoming) if upcoming and stored.status is CampaignStatus.ACTIVE else "—"
+        lines.append(
+            ctx.t(
+                "promo.list_line",
+                campaign=campaign.id,
+                status=ctx.t(f"promo.status_{stored.status.value}"),
+                products=", ".join(campaign.products),
+                next=when,
+            )
+        )
+        action = "pause" if stored.status is CampaignStatus.ACTIVE else "resume"
+        rows.append(
+            [
+                Button(
+                    ctx.t(f"btn.promo_{action}", campaign=campaign.id),
+                    f"owner:promo:{action}:{campaign.id}",
+                )
+            ]
+        )
+    ctx.reply("\n".join(lines), *rows)
+
+
+async def campaign_button(ctx: Context, verb: str, campaign_id: str) -> None:
+    await promo_command(ctx, f"{verb} {campaign_id}")
+
+
+def _local(ctx: Context, moment: datetime) -> str:
+    return moment.astimezone(ZoneInfo(ctx.catalog.shop.timezone)).strftime("%a %m-%d %H:%M")
+
+
+async def _campaign_status(ctx: Context, campaign_id: str) -> None:
+    stored = await ctx.store.campaign(campaign_id)
+    if stored is None:
+        ctx.reply(ctx.t("promo.no_such_campaign", campaign=campaign_id))
+        return
+    rows = await ctx.store.outbox(campaign_id=stored.id)
+    counts: dict[str, int] = {}
+    reasons: dict[str, int] = {}
+    for row in rows:
+        counts[row.state.value] = counts.get(row.state.value, 0) + 1
+        if row.state is PostState.SUPPRESSED:
+            reasons[row.reason] = reasons.get(row.reason, 0) + 1
+    text = ctx.t(
+        "promo.status_line",
+        campaign=stored.id,
+        status=ctx.t(f"promo.status_{stored.status.value}"),
+        sent=counts.get("sent", 0),
+        suppressed=counts.get("suppressed", 0),
+        failed=counts.get("failed", 0) + counts.get("missed", 0),
+        pending=counts.get("pending", 0),
+    )
+    if reasons:
+        text += "\n" + ctx.t(
+            "promo.suppressed_why",
+            reasons=", ".join(f"{reason_text(r, ctx.language)} × {n}" for r, n in reasons.items()),
+        )
+    ctx.reply(text)
+
+
+async def _create_campaign(ctx: Context, spec: str) -> None:
+    """``create ID SKU[,SKU] HH:MM[,HH:MM] [text]``: every day, every enabled group."""
+    parts = spec.split(maxsplit=3)
+    if len(parts) < 3:
+        ctx.reply(ctx.t("promo.usage"))
+        return
+    campaign_id, skus, times = parts[0], parts[1].split(","), parts[2].split(",")
+    text = parts[3] if len(parts) > 3 else None
+    unknown = [sku for sku in skus if ctx.catalog.product(sku) is None]
+    if unknown:
+        ctx.reply(ctx.t("promo.unknown_skus", skus=", ".join(unknown)))
+        return
+    try:
+        campaign = Campaign(
+            id=campaign_id,
+            products=skus,
+            text=Text(en=text, zh=text) if text else None,
+            schedule=Schedule(times=times),
+        )
+    except ValueError as error:
+        ctx.reply(ctx.t("promo.create_failed", error=str(error).splitlines()[-1][:200]))
+        return
+    if await ctx.store.campaign(campaign.id) is not None:
+        ctx.reply(ctx.t("promo.exists", campaign=campaign.id))
+        return
+    await ctx.store.save_campaign(campaign, source="chat")
+    ctx.reply(ctx.t("promo.created", campaign=campaign.id, times=", ".join(times)))
+
+
+async def preview(ctx: Context, days: int) -> None:
+    # Imported here: the engine imports this module for the post's wording.
+    from bot.promo_preview import preview_text
+
+    ctx.reply(await preview_text(ctx.store, ctx.catalog, ctx.clock.now(), days, ctx.language))

@@ -1,0 +1,776 @@
+"""A fake Telegram Bot API server for integration tests: real HTTP on 127.0.0.1.
+
+The real python-telegram-bot talks to it exactly as to api.telegram.org: every request
+to ``/bot{token}/{method}`` (GET or POST, form, JSON or multipart) is answered with the
+Bot API's JSON and recorded as a ``Call`` with a virtual timestamp (from the injected
+clock, so rate-limit tests read the shop's virtual time) and a real one.
+
+A test reads like the conversation: inject what people do (``private_text``,
+``group_text``, ``callback``, ``my_chat_member``), then ``wait_for`` what the bot sends.
+Failures are queued per method and chat (``fail``, ``block``); a webhook set with
+setWebhook receives injected updates by POST, with the secret header, as Telegram does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import itertools
+import json
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from bot.clock import Clock
+
+JSON = dict[str, Any]
+
+# Parameters PTB sends as plain strings; every other form value is JSON-encoded by PTB.
+_STRING_PARAMS = frozenset(
+    {
+        "text",
+        "caption",
+        "photo",
+        "url",
+        "secret_token",
+        "parse_mode",
+        "language_code",
+        "callback_query_id",
+        "inline_message_id",
+        "ip_address",
+        "description",
+    }
+)
+_MENTION = re.compile(r"(?<![\w@])@\w+")
+_COMMAND = re.compile(r"^/\w+(?:@\w+)?")
+
+
+@dataclass(frozen=True, slots=True)
+class FakeUser:
+    """A Telegram user; their private chat with the bot has the same id."""
+
+    id: int
+    first_name: str
+    username: str | None = None
+    language_code: str | None = "en"
+    is_bot: bool = False
+
+    def json(self) -> JSON:
+        data: JSON = {"id": self.id, "is_bot": self.is_bot, "first_name": self.first_name}
+        if self.username:
+            data["username"] = self.username
+        if self.language_code:
+            data["language_code"] = self.language_code
+        return data
+
+    def chat_json(self) -> JSON:
+        data: JSON = {"id": self.id, "type": "private", "first_name": self.first_name}
+        if self.username:
+            data["username"] = self.username
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class FakeGroup:
+    id: int  # negative, as Telegram's group ids are
+    title: str
+    type: str = "supergroup"
+
+    def chat_json(self) -> JSON:
+        return {"id": self.id, "type": self.type, "title": self.title}
+
+
+FakeChat = FakeUser | FakeGroup
+
+
+@dataclass(slots=True)
+class Call:
+    """One request the bot made, and how it was answered."""
+
+    method: str
+    params: JSON
+    at: float  # virtual seconds (the injected clock's monotonic())
+    real: float  # time.monotonic()
+    ok: bool = True
+    error_code: int | None = None
+    description: str | None = None
+    result: Any = None
+
+    @property
+    def chat_id(self) -> int | None:
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+    @property
+    def text(self) -> str:
+        """The text or caption exactly as sent (HTML when parse_mode is HTML)."""
+        return str(self.params.get("text", self.params.get("caption", "")))
+
+    @property
+    def shown(self) -> str:
+        """What the person reads: the HTML text with its entities resolved."""
+        return html.unescape(self.text) if self.params.get("parse_mode") == "HTML" else self.text
+
+    @property
+    def keyboard(self) -> list[list[JSON]]:
+        markup = self.params.get("reply_markup") or {}
+        return list(markup.get("inline_keyboard", []))
+
+    def buttons(self) -> Iterator[JSON]:
+        for row in self.keyboard:
+            yield from row
+
+    def button(self, label: str) -> JSON:
+        """The inline button whose text contains ``label``."""
+        for button in self.buttons():
+            if label in button["text"]:
+                return button
+        labels = [b["text"] for b in self.buttons()]
+        raise AssertionError(f"no button {label!r} on {self.method} {self.shown!r}: {labels}")
+
+    @property
+    def message_id(self) -> int:
+        assert isinstance(self.result, dict), f"{self.method} returned no message"
+        return int(self.result["message_id"])
+
+
+@dataclass(slots=True)
+class Fault:
+    method: str
+    error_code: int
+    description: str
+    chat_id: int | None = None
+    retry_after: int | None = None
+    times: int | None = 1  # None: every matching call until cleared
+    hang: float = 0.0  # seconds to hold the request before answering (a slow Telegram)
+    parameters: JSON | None = None  # the answer's "parameters", e.g. migrate_to_chat_id
+    drop: bool = False  # close the connection instead of answering
+
+    def matches(self, method: str, params: JSON) -> bool:
+        if self.method != method:
+            return False
+        return self.chat_id is None or str(params.get("chat_id")) == str(self.chat_id)
+
+
+@dataclass
+class FakeBotApi:
+    token: str = "123456789:TEST-token_for_the_fake"
+    username: str = "chatshop_test_bot"
+    clock: Clock | None = None
+    # Telegram fetches a photo URL itself; this fake "cannot reach" http(s) URLs unless
+    # listed here, like a shop whose image links are placeholders.
+    reachable_photo_urls: set[str] = field(default_factory=set)
+    max_hold: float = 30.0  # longest a getUpdates is held, whatever timeout it asks
+
+    def __post_init__(self) -> None:
+        self.calls: list[Call] = []
+        self.bot = FakeUser(
+            int(self.token.split(":")[0]), "Chatshop", self.username, None, is_bot=True
+        )
+        self.commands: dict[str | None, list[JSON]] = {}
+        self.webhook_url: str | None = None
+        self.webhook_secret: str | None = None
+        self._updates: list[JSON] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1)
+        self._query_ids = itertools.count(1)
+        self._messages: dict[tuple[int, int], JSON] = {}
+        self._chats: dict[int, JSON] = {}
+        self._faults: list[Fault] = []
+        # Set and replaced on every change: waiters wake, re-check, wait on the new one.
+        self._changed = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self._client: aiohttp.ClientSession | None = None
+        self._pushes: set[asyncio.Task[None]] = set()
+        self.url = ""
+
+    # --- lifecycle ------------------------------------------------------------------
+
+    async def start(self) -> FakeBotApi:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{port}"
+        return self
+
+    async def stop(self) -> None:
+        self._stopping.set()  # held getUpdates answer at once
+        self._notify()
+        for task in list(self._pushes):
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(*self._pushes, return_exceptions=True)
+        if self._client is not None:
+            await self._client.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeBotApi:
+        return await self.start()
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.stop()
+
+    # --- what the bot did -----------------------------------------------------------
+
+    def calls_to(
+        self, method: str, chat_id: int | None = None, *, ok: bool | None = None
+    ) -> list[Call]:
+        return [
+            call
+            for call in self.calls
+            if call.method == method
+            and (chat_id is None or call.chat_id == chat_id)
+            and (ok is None or call.ok == ok)
+        ]
+
+    def sent(self, chat_id: int | None = None) -> list[Call]:
+        """Messages that reached the chat (sendMessage or sendPhoto answered ok)."""
+        return [
+            call
+            for call in self.calls
+            if call.method in ("sendMessage", "sendPhoto")
+            and call.ok
+            and (chat_id is None or call.chat_id == chat_id)
+        ]
+
+    async def wait_for(
+        self,
+        method: str,
+        count: int = 1,
+        predicate: Callable[[Call], bool] | None = None,
+        timeout: float = 5.0,  # noqa: ASYNC109 (the deadline is this helper's contract)
+    ) -> list[Call]:
+        """Wait (real time, woken on every call) until ``count`` calls of ``method`` match."""
+
+        def matching() -> list[Call]:
+            return [c for c in self.calls if c.method == method and (not predicate or predicate(c))]
+
+        try:
+            async with asyncio.timeout(timeout):
+                await self._until(lambda: len(matching()) >= count)
+        except TimeoutError:
+            seen = "\n".join(
+                f"  {c.method} chat={c.chat_id} ok={c.ok} {c.shown[:70]!r}"
+                for c in self.calls
+                if c.method != "getUpdates"
+            )
+            raise AssertionError(
+                f"waited {timeout}s for {count} x {method}, got {len(matching())}; calls:\n{seen}"
+            ) from None
+        return matching()
+
+    async def wait_for_message(
+        self,
+        chat: FakeChat | int,
+        containing: str,
+        timeout: float = 5.0,  # noqa: ASYNC109 (as in wait_for)
+    ) -> Call:
+        """The first message sent to ``chat`` whose shown text contains ``containing``."""
+        chat_id = chat if isinstance(chat, int) else chat.id
+        calls = await self.wait_for(
+            "sendMessage",
+            predicate=lambda c: c.ok and c.chat_id == chat_id and containing in c.shown,
+            timeout=timeout,
+        )
+        return calls[0]
+
+    # --- faults -----------------------------------------------------------------------
+
+    def fail(
+        self,
+        method: str,
+        error_code: int,
+        description: str,
+        *,
+        chat_id: int | None = None,
+        retry_after: int | None = None,
+        times: int | None = 1,
+        hang: float = 0.0,
+        parameters: JSON | None = None,
+        drop: bool = False,
+    ) -> Fault:
+        """Answer the next ``times`` matching calls with this error (or hang, or hang up)."""
+        fault = Fault(
+            method, error_code, description, chat_id, retry_after, times, hang, parameters, drop
+        )
+        self._faults.append(fault)
+        return fault
+
+    def flood(self, method: str, retry_after: int, chat_id: int | None = None) -> Fault:
+        return self.fail(
+            method,
+            429,
+            f"Too Many Requests: retry after {retry_after}",
+            chat_id=chat_id,
+            retry_after=retry_after,
+        )
+
+    def server_error(self, method: str, chat_id: int | None = None, times: int = 1) -> Fault:
+        return self.fail(method, 500, "Internal Server Error", chat_id=chat_id, times=times)
+
+    def block(self, chat_id: int) -> None:
+        """The person blocked the bot: every send to them is refused from now on."""
+        for method in ("sendMessage", "sendPhoto", "editMessageText", "editMessageCaption"):
+            self.fail(
+                method, 403, "Forbidden: bot was blocked by the user", chat_id=chat_id, times=None
+            )
+
+    def chat_not_found(self, method: str, chat_id: int) -> Fault:
+        return self.fail(method, 400, "Bad Request: chat not found", chat_id=chat_id)
+
+    def clear_faults(self) -> None:
+        self._faults.clear()
+
+    # --- updates: what people do ------------------------------------------------------
+
+    def inject(self, update: JSON) -> int:
+        """Queue an update (or push it to the webhook, if one is set); its update_id."""
+        update_id = next(self._update_ids)
+        update = {"update_id": update_id, **update}
+        if self.webhook_url:
+            task = asyncio.get_running_loop().create_task(self._push(update))
+            self._pushes.add(task)
+            task.add_done_callback(self._pushes.discard)
+        else:
+            self._updates.append(update)
+            self._notify()
+        return update_id
+
+    def private_text(self, user: FakeUser, text: str, entities: list[JSON] | None = None) -> int:
+        """``user`` writes ``text`` to the bot in private; the message_id."""
+        return self._user_message(user, user, text, entities, None)
+
+    def group_text(
+        self,
+        chat: FakeGroup,
+        user: FakeUser,
+        text: str,
+        entities: list[JSON] | None = None,
+        reply_to: int | None = None,
+    ) -> int:
+        """``user`` writes ``text`` in the group (replying to message ``reply_to``)."""
+        return self._user_message(chat, user, text, entities, reply_to)
+
+    def callback(self, user: FakeUser, chat: FakeChat, message_id: int, data: str) -> str:
+        """``user`` presses a button with callback ``data`` on message ``message_id``."""
+        message = self._messages.get((chat.id, message_id)) or {
+            "message_id": message_id,
+            "from": self.bot.json(),
+            "chat": self._chat_json(chat),
+            "date": self._date(),
+            "text": "",
+        }
+        query_id = str(next(self._query_ids))
+        self.inject(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": user.json(),
+                    "chat_instance": f"ci{chat.id}",
+                    "message": message,
+                    "data": data,
+                }
+            }
+        )
+        return query_id
+
+    def press(self, user: FakeUser, call: Call, label: str) -> str:
+        """``user`` presses the button labelled ``label`` on a message the bot sent."""
+        button = call.button(label)
+        assert "callback_data" in button, f"{label!r} is a link button: {button}"
+        chat_id = call.chat_id
+        assert chat_id is not None
+        chat = self._known_chat(chat_id)
+        return self.callback(user, chat, call.message_id, button["callback_data"])
+
+    def my_chat_member(self, chat: FakeGroup, user: FakeUser, old: str, new: str) -> int:
+        """``user`` changed the bot's status in ``chat`` from ``old`` to ``new``."""
+        return self.inject(
+            {
+                "my_chat_member": {
+                    "chat": self._chat_json(chat),
+                    "from": user.json(),
+                    "date": self._date(),
+                    "old_chat_member": self._member(old),
+                    "new_chat_member": self._member(new),
+                }
+            }
+        )
+
+    async def post_update(
+        self, update: JSON, secret: str | None, url: str | None = None
+    ) -> tuple[int, str]:
+        """POST one update to the bot's webhook as anyone might; (status, body)."""
+        target = url or self.webhook_url
+        assert target, "no webhook set"
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+        async with self._session().post(target, json=update, headers=headers) as response:
+            return response.status, await response.text()
+
+    def next_update_id(self) -> int:
+        return next(self._update_ids)
+
+    def message_update(self, user: FakeUser, text: str) -> JSON:
+        """A private-text update (not injected), for posting by hand."""
+        return {"update_id": self.next_update_id(), "message": self._message_json(user, user, text)}
+
+    # --- the HTTP side ----------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+        method = request.match_info["method"]
+        params = await _params(request)
+        call = Call(method, params, self._virtual(), time.monotonic())
+        fault = next((f for f in self._faults if f.matches(method, params)), None)
+        if fault is not None:
+            if fault.times is not None:
+                fault.times -= 1
+                if fault.times <= 0:
+                    self._faults.remove(fault)
+            body: JSON = {
+                "ok": False,
+                "error_code": fault.error_code,
+                "description": fault.description,
+            }
+            parameters = dict(fault.parameters or {})
+            if fault.retry_after is not None:
+                parameters["retry_after"] = fault.retry_after
+            if parameters:
+                body["parameters"] = parameters
+            response = self._record(call, fault.error_code, body)  # recorded as it arrives
+            if fault.drop and request.transport is not None:
+                request.transport.close()  # the request arrived; the answer never leaves
+            if fault.hang:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(fault.hang):
+                        await self._stopping.wait()
+            return response
+        if method == "getUpdates":
+            # Recorded when answered: the long poll may hold for seconds.
+            result = await self._get_updates(params)
+            call.at, call.real = self._virtual(), time.monotonic()
+            return self._record(call, 200, {"ok": True, "result": result})
+        answer = getattr(self, f"_api_{method}", None)
+        if answer is None:
+            return self._record(
+                call,
+                404,
+                {"ok": False, "error_code": 404, "description": f"Not Found: method {method}"},
+            )
+        status, body = answer(params)
+        return self._record(call, status, body)
+
+    def _record(self, call: Call, status: int, body: JSON) -> web.Response:
+        call.ok = bool(body.get("ok"))
+        call.result = body.get("result")
+        if not call.ok:
+            call.error_code = body.get("error_code")
+            call.description = body.get("description")
+        self.calls.append(call)
+        self._notify()
+        return self._reply(status, body)
+
+    @staticmethod
+    def _reply(status: int, body: JSON) -> web.Response:
+        return web.json_response(body, status=status)
+
+    def _notify(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def _until(self, predicate: Callable[[], bool]) -> None:
+        while not predicate():
+            await self._changed.wait()
+
+    async def _get_updates(self, params: JSON) -> list[JSON]:
+        if self.webhook_url:
+            return []  # Telegram answers 409 here; PTB never polls with a webhook set
+        offset = int(params.get("offset") or 0)
+        if offset:
+            # Telegram forgets every update below the offset: they are confirmed.
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        timeout = min(float(params.get("timeout") or 0), self.max_hold)
+        if not self._updates and timeout > 0 and not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(timeout):
+                    await self._until(lambda: bool(self._updates) or self._stopping.is_set())
+        limit = int(params.get("limit") or 100)
+        return self._updates[:limit]
+
+    async def _push(self, update: JSON) -> None:
+        assert self.webhook_url
+        headers = {}
+        if self.webhook_secret:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret
+        async with self._session().post(self.webhook_url, json=update, headers=headers) as reply:
+            await reply.read()
+
+    def _session(self) -> aiohttp.ClientSession:
+        if self._client is None:
+            self._client = aiohttp.ClientSession()
+        return self._client
+
+    # --- Bot API methods ----------------------------------------------------------------
+
+    def _api_getMe(self, _: JSON) -> tuple[int, JSON]:
+        me = self.bot.json() | {
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,  # privacy mode on, the default
+            "supports_inline_queries": False,
+        }
+        return 200, {"ok": True, "result": me}
+
+    def _api_deleteWebhook(self, params: JSON) -> tuple[int, JSON]:
+        self.webhook_url = self.webhook_secret = None
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        return 200, {"ok": True, "result": True}
+
+    def _api_setWebhook(self, params: JSON) -> tuple[int, JSON]:
+        self.webhook_url = params.get("url") or None
+        self.webhook_secret = params.get("secret_token")
+        return 200, {"ok": True, "result": True}
+
+    def _api_getWebhookInfo(self, _: JSON) -> tuple[int, JSON]:
+        info = {"url": self.webhook_url or "", "has_custom_certificate": False}
+        return 200, {"ok": True, "result": info | {"pending_update_count": len(self._updates)}}
+
+    def _api_setMyCommands(self, params: JSON) -> tuple[int, JSON]:
+        self.commands[params.get("language_code")] = list(params.get("commands", []))
+        return 200, {"ok": True, "result": True}
+
+    def _api_answerCallbackQuery(self, _: JSON) -> tuple[int, JSON]:
+        return 200, {"ok": True, "result": True}
+
+    def _api_getChat(self, params: JSON) -> tuple[int, JSON]:
+        chat = self._chats.get(int(params["chat_id"]))
+        if chat is None:
+            return 400, {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: chat not found",
+            }
+        return 200, {"ok": True, "result": chat | {"accent_color_id": 0, "max_reaction_count": 11}}
+
+    def _api_sendMessage(self, params: JSON) -> tuple[int, JSON]:
+        if not str(params.get("text", "")).strip():
+            return _bad_request("message text is empty")
+        if len(html.unescape(str(params["text"]))) > 4096:
+            return _bad_request("message is too long")
+        message = self._bot_message(params, text=str(params["text"]))
+        return 200, {"ok": True, "result": message}
+
+    def _api_sendPhoto(self, params: JSON) -> tuple[int, JSON]:
+        photo = str(params.get("photo", ""))
+        if photo.startswith(("http://", "https://")) and photo not in self.reachable_photo_urls:
+            return _bad_request("wrong file identifier/HTTP URL specified")
+        message = self._bot_message(params, caption=str(params.get("caption", "")))
+        message["photo"] = [
+            {"file_id": "AgAD-photo", "file_unique_id": "u-photo", "width": 320, "height": 320}
+        ]
+        return 200, {"ok": True, "result": message}
+
+    def _api_editMessageText(self, params: JSON) -> tuple[int, JSON]:
+        return self._edit(params, "text")
+
+    def _api_editMessageCaption(self, params: JSON) -> tuple[int, JSON]:
+        return self._edit(params, "caption")
+
+    def _api_editMessageReplyMarkup(self, params: JSON) -> tuple[int, JSON]:
+        return self._edit(params, None)
+
+    def _edit(self, params: JSON, field_name: str | None) -> tuple[int, JSON]:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        message = self._messages.get(key)
+        if message is None:
+            return _bad_request("message to edit not found")
+        if field_name == "text" and "text" not in message:
+            return _bad_request("there is no text in the message to edit")
+        changed = dict(message)
+        if field_name:
+            changed[field_name] = params.get(field_name, "")
+        changed.pop("reply_markup", None)
+        if params.get("reply_markup"):
+            changed["reply_markup"] = params["reply_markup"]
+        if changed == message:
+            return _bad_request(
+                "message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message"
+            )
+        changed["edit_date"] = self._date()
+        self._messages[key] = changed
+        return 200, {"ok": True, "result": changed}
+
+    # --- JSON builders ------------------------------------------------------------------
+
+    def _bot_message(self, params: JSON, **content: str) -> JSON:
+        chat_id = int(params["chat_id"])
+        message: JSON = {
+            "message_id": next(self._message_ids),
+            "from": self.bot.json(),
+            "chat": self._chats.get(chat_id) or _chat_for_id(chat_id),
+            "date": self._date(),
+            **content,
+        }
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        self._messages[(chat_id, message["message_id"])] = message
+        return message
+
+    def _user_message(
+        self,
+        chat: FakeChat,
+        user: FakeUser,
+        text: str,
+        entities: list[JSON] | None,
+        reply_to: int | None,
+    ) -> int:
+        message = self._message_json(chat, user, text, entities, reply_to)
+        self.inject({"message": message})
+        return int(message["message_id"])
+
+    def _message_json(
+        self,
+        chat: FakeChat,
+        user: FakeUser,
+        text: str,
+        entities: list[JSON] | None = None,
+        reply_to: int | None = None,
+    ) -> JSON:
+        message: JSON = {
+            "message_id": next(self._message_ids),
+            "from": user.json(),
+            "chat": self._chat_json(chat),
+            "date": self._date(),
+            "text": text,
+        }
+        found = _entities(text) if entities is None else entities
+        if found:
+            message["entities"] = found
+        if reply_to is not None:
+            replied = self._messages.get((chat.id, reply_to))
+            assert replied is not None, f"no message {reply_to} in chat {chat.id} to reply to"
+            message["reply_to_message"] = replied
+        self._messages[(chat.id, message["message_id"])] = message
+        return message
+
+    def _chat_json(self, chat: FakeChat) -> JSON:
+        data = chat.chat_json()
+        self._chats[chat.id] = data
+        return data
+
+    def _known_chat(self, chat_id: int) -> FakeChat:
+        data = self._chats.get(chat_id) or _chat_for_id(chat_id)
+        if data["type"] == "private":
+            return FakeUser(chat_id, data.get("first_name", "someone"))
+        return FakeGroup(chat_id, data.get("title", ""), data["type"])
+
+    def _member(self, status: str) -> JSON:
+        member: JSON = {"user": self.bot.json(), "status": status}
+        if status == "administrator":
+            member |= {
+                "can_be_edited": False,
+                "is_anonymous": False,
+                "can_manage_chat": True,
+                "can_delete_messages": True,
+                "can_manage_video_chats": False,
+                "can_restrict_members": False,
+                "can_promote_members": False,
+                "can_change_info": False,
+                "can_invite_users": True,
+                "can_post_stories": False,
+                "can_edit_stories": False,
+                "can_delete_stories": False,
+            }
+        elif status == "kicked":
+            member["until_date"] = 0
+        elif status == "restricted":
+            member |= {
+                "is_member": True,
+                "can_send_messages": False,
+                "can_send_audios": False,
+                "can_send_documents": False,
+                "can_send_photos": False,
+                "can_send_videos": False,
+                "can_send_video_notes": False,
+                "can_send_voice_notes": False,
+                "can_send_polls": False,
+                "can_send_other_messages": False,
+                "can_add_web_page_previews": False,
+                "can_change_info": False,
+                "can_invite_users": False,
+                "can_pin_messages": False,
+                "can_manage_topics": False,
+                "until_date": 0,
+            }
+        return member
+
+    def _virtual(self) -> float:
+        return self.clock.monotonic() if self.clock else time.monotonic()
+
+    def _date(self) -> int:
+        return int(self.clock.now().timestamp()) if self.clock else int(time.time())
+
+
+async def _params(request: web.Request) -> JSON:
+    """Request parameters, whichever way PTB (or a test) encoded them."""
+    raw: dict[str, Any] = dict(request.query)
+    if request.can_read_body:
+        if request.content_type == "application/json":
+            raw.update(await request.json())
+            return raw
+        form = await request.post()
+        for key, value in form.items():
+            raw[key] = value if isinstance(value, str) else getattr(value, "filename", "<file>")
+    params: JSON = {}
+    for key, value in raw.items():
+        if isinstance(value, str) and key not in _STRING_PARAMS:
+            with contextlib.suppress(ValueError):
+                value = json.loads(value)
+        params[key] = value
+    return params
+
+
+def _bad_request(what: str) -> tuple[int, JSON]:
+    return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {what}"}
+
+
+def _chat_for_id(chat_id: int) -> JSON:
+    if chat_id > 0:
+        return {"id": chat_id, "type": "private", "first_name": f"user{chat_id}"}
+    return {"id": chat_id, "type": "supergroup", "title": f"group{chat_id}"}
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _entities(text: str) -> list[JSON]:
+    """The entities Telegram would find: a leading /command and @mentions (UTF-16 offsets)."""
+    found: list[JSON] = []
+    command = _COMMAND.match(text)
+    if command:
+        found.append({"type": "bot_command", "offset": 0, "length": _utf16_len(command[0])})
+    for mention in _MENTION.finditer(text):
+        found.append(
+            {
+                "type": "mention",
+                "offset": _utf16_len(text[: mention.start()]),
+                "length": _utf16_len(mention[0]),
+            }
+        )
+    return found

@@ -1,0 +1,56 @@
+"""Bursts through delivery never exceed Telegram's limits, measured where Telegram sees them.
+
+The fake Bot API stamps each request with the shop's virtual clock as it arrives, so the
+windows below are checked on what reached "Telegram", not on what delivery believes.
+Messages go through ``send_all`` one after another: with a FakeClock, every sleeper moves
+virtual time forward as it sleeps, so concurrent senders would see the clock jump under
+requests still in flight and the arrival stamps would no longer be the send times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from conftest import FRIENDS, TelegramShop
+
+from bot.messages import ChatKind, ChatRef, Outgoing
+
+
+def most_in_any_window(times: Sequence[float], width: float) -> int:
+    """The most events inside any half-open window [t, t + width)."""
+    ordered = sorted(times)
+    return max(
+        (sum(1 for other in ordered if start <= other < start + width) for start in ordered),
+        default=0,
+    )
+
+
+async def test_a_burst_of_100_to_one_group_keeps_every_limit(telegram_shop: TelegramShop) -> None:
+    fake, delivery = telegram_shop.fake, telegram_shop.shop.delivery
+    group = ChatRef("telegram", str(FRIENDS.id), ChatKind.GROUP, FRIENDS.title)
+
+    results = await delivery.send_all(Outgoing(group, f"Offer {n}") for n in range(100))
+
+    assert all(result.ok for result in results)
+    sent = fake.sent(FRIENDS.id)
+    assert [call.shown for call in sent] == [f"Offer {n}" for n in range(100)]
+    times = [call.at for call in sent]
+    assert most_in_any_window(times, 60.0) == 20  # 20 a minute in a group
+    assert most_in_any_window(times, 3.0) <= 3  # per chat: about 1 a second, bursts of 3
+    assert most_in_any_window([c.at for c in fake.sent()], 1.0) <= 30  # 30 a second overall
+    assert times[-1] - times[0] >= 4 * 60  # 100 at 20 a minute: over four minutes...
+    assert sent[-1].real - sent[0].real < 10  # ...of virtual time only
+
+
+async def test_a_burst_to_40_private_chats_keeps_30_a_second(telegram_shop: TelegramShop) -> None:
+    fake, delivery = telegram_shop.fake, telegram_shop.shop.delivery
+    chats = [ChatRef("telegram", str(5000 + n)) for n in range(40)]
+
+    results = await delivery.send_all(Outgoing(chat, "Your order has shipped") for chat in chats)
+
+    assert all(result.ok for result in results)
+    sent = fake.sent()
+    assert sorted(call.chat_id or 0 for call in sent) == [5000 + n for n in range(40)]
+    times = [call.at for call in sent]
+    assert most_in_any_window(times, 1.0) == 30
+    assert times[30] - times[0] >= 1.0  # the 31st waited for the first second to pass

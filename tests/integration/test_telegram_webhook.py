@@ -1,0 +1,79 @@
+"""Webhook mode: Telegram POSTs updates to the bot, which refuses anyone without the secret.
+
+The channel's own webhook server (PTB's, on tornado) listens on a free local port; the
+fake Bot API records setWebhook and then delivers injected updates there by POST with
+the secret header, as Telegram does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from conftest import ALICE, BOB, free_port, running_shop, shop_settings
+from fake_bot_api import FakeBotApi
+
+from bot.channels.telegram import TelegramChannel, WebhookConfig
+from bot.clock import FakeClock
+
+SECRET = "s3cret-Token_for-the_webhook"
+
+
+async def test_webhook_refuses_updates_without_the_secret(
+    tmp_path: Path, fake_api: FakeBotApi, clock: FakeClock
+) -> None:
+    fake = fake_api
+    port = free_port()
+    webhook = WebhookConfig(f"http://127.0.0.1:{port}/telegram/hook", "127.0.0.1", port, SECRET)
+
+    async with running_shop(tmp_path, fake, clock, webhook) as shop:
+        [registered] = fake.calls_to("setWebhook")
+        assert registered.params["url"] == webhook.url
+        assert registered.params["secret_token"] == SECRET
+        assert registered.params["allowed_updates"] == [
+            "message",
+            "callback_query",
+            "my_chat_member",
+        ]
+
+        forged = fake.message_update(BOB, "/start")
+        assert (await fake.post_update(forged, secret=None))[0] == 403
+        assert (await fake.post_update(forged, secret="guessed"))[0] == 403
+
+        genuine = fake.message_update(ALICE, "/start")
+        assert (await fake.post_update(genuine, secret=SECRET))[0] == 200
+        await fake.wait_for_message(ALICE, "Welcome to Lily's Little Shop")
+
+        # Updates Telegram pushes (the fake adds the registered secret) flow the same way.
+        fake.private_text(ALICE, "2 rose masks")
+        await fake.wait_for_message(ALICE, "Added 2 × Rose hydrating mask")
+
+        await shop.until(lambda: len(shop.handled) == 2 or None)
+        assert [i.sender.user_id for i in shop.handled] == [str(ALICE.id)] * 2
+        assert fake.calls_to("sendMessage", BOB.id) == []
+        assert fake.calls_to("getUpdates") == []  # no polling in webhook mode
+
+
+def test_webhook_settings_and_a_secret_by_default(tmp_path: Path, clock: FakeClock) -> None:
+    fake = FakeBotApi()  # not started: only its token and URL are used
+    settings = shop_settings(tmp_path, fake)
+    assert TelegramChannel.from_settings(settings, clock).webhook is None  # long polling
+
+    settings = replace(
+        settings,
+        telegram_webhook_url="https://shop.example.com/tg/updates",
+        telegram_webhook_listen="127.0.0.1",
+        telegram_webhook_port=8080,
+    )
+    webhook = TelegramChannel.from_settings(settings, clock).webhook
+    assert webhook is not None
+    assert (webhook.listen, webhook.port, webhook.path) == ("127.0.0.1", 8080, "/tg/updates")
+    # No secret configured: one is made, so the webhook never takes updates from anyone.
+    assert webhook.secret_token and len(webhook.secret_token) >= 32
+    assert set(webhook.secret_token) <= set(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+    )
+    configured = replace(settings, telegram_webhook_secret=SECRET)
+    assert TelegramChannel.from_settings(configured, clock).webhook == WebhookConfig(
+        "https://shop.example.com/tg/updates", "127.0.0.1", 8080, SECRET
+    )
