@@ -18,7 +18,9 @@ from bot.clock import Clock, SystemClock
 from bot.context import CatalogHolder
 from bot.delivery import Delivery, SendResult
 from bot.messages import Incoming
+from bot.promotions import Promotions, caps_from_catalog, group_caps_from_catalog
 from bot.router import Router
+from bot.scheduler import PromoScheduler
 from bot.settings import Settings
 from bot.store import Store
 from handlers.groups import membership_changed
@@ -35,6 +37,8 @@ class Shop:
         self._router: Router | None = None
         self._delivery: Delivery | None = None
         self.catalog_holder: CatalogHolder | None = None
+        self.promotions: Promotions | None = None
+        self.scheduler: PromoScheduler | None = None
 
     @property
     def store(self) -> Store:
@@ -66,6 +70,16 @@ class Shop:
             deep_link=self._deep_link,
         )
         self._delivery = Delivery(self._store, self.clock)
+        self.promotions = Promotions(
+            store=self._store,
+            catalog_holder=self.catalog_holder,
+            delivery=self._delivery,
+            clock=self.clock,
+            owners=owners,
+            deep_link=self._deep_link,
+            caps=caps_from_catalog(catalog),
+            group_caps=group_caps_from_catalog(catalog),
+        )
 
     async def start_channels(self, channels: Sequence[Channel]) -> None:
         for channel in channels:
@@ -89,7 +103,15 @@ class Shop:
         channel = self.channels.get(channel_name)
         return channel.deep_link(payload) if channel else None
 
+    async def start_scheduler(self) -> None:
+        """Schedule the campaigns (after the channels are up, so due posts can go out)."""
+        self.scheduler = PromoScheduler(self.promotions)
+        await self.scheduler.start()
+
     async def close(self) -> None:
+        if self.scheduler is not None:
+            await self.scheduler.stop()
+            self.scheduler = None
         for channel in reversed(list(self.channels.values())):
             try:
                 await channel.stop()
@@ -126,6 +148,7 @@ async def run(settings: Settings) -> None:
     try:
         channels = channels_from_settings(settings, shop.clock)
         await shop.start_channels(channels)
+        await shop.start_scheduler()
         waits = [asyncio.create_task(stop.wait())]
         for channel in channels:
             finished = getattr(channel, "finished", None)

@@ -69,6 +69,56 @@ class FaqEntry(_Strict):
     keywords: list[Stripped] = Field(default_factory=list)
 
 
+def _quiet_hours(value: str) -> str:
+    start, sep, end = value.partition("-")
+    for moment in (start, end):
+        hour, colon, minute = moment.strip().partition(":")
+        if not (
+            sep
+            and colon
+            and hour.isdigit()
+            and minute.isdigit()
+            and int(hour) < 24
+            and int(minute) < 60
+        ):
+            raise ValueError(f"quiet_hours {value!r} must look like 21:00-09:00")
+    return value
+
+
+class GroupCaps(_Strict):
+    """Caps for one group; anything left out is the shop's."""
+
+    group_daily: int | None = Field(default=None, ge=0, le=24)
+    group_min_gap_hours: float | None = Field(default=None, ge=0, le=48)
+    quiet_hours: Stripped | None = None
+    product_cooldown_hours: float | None = Field(default=None, ge=0, le=24 * 60)
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, value: str | None) -> str | None:
+        return _quiet_hours(value) if value else value
+
+
+class PromotionCaps(_Strict):
+    """The shop's promotion caps (the defaults protect a seller's friends from floods)."""
+
+    group_daily: int = Field(default=2, ge=0, le=24)
+    group_min_gap_hours: float = Field(default=3, ge=0, le=48)
+    quiet_hours: Stripped = "21:00-09:00"
+    product_cooldown_hours: float = Field(default=72, ge=0, le=24 * 60)
+    subscriber_daily: int = Field(default=1, ge=0, le=10)
+    subscriber_weekly: int = Field(default=3, ge=0, le=50)
+    shop_daily_budget: int = Field(default=200, ge=0)
+    grace_minutes: int = Field(default=60, ge=0, le=24 * 60)
+    # Per group, by chat key (telegram:-100123) or title.
+    groups: dict[str, GroupCaps] = Field(default_factory=dict)
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, value: str) -> str:
+        return _quiet_hours(value)
+
+
 class Shop(_Strict):
     name: Text
     owner_contact: Stripped
@@ -81,6 +131,7 @@ class Shop(_Strict):
     return_policy: Text
     faq: list[FaqEntry] = Field(default_factory=list)
     max_quantity_per_line: int = Field(default=99, ge=1, le=10_000)
+    promotion_caps: PromotionCaps = Field(default_factory=PromotionCaps)
 
     @field_validator("currency")
     @classmethod

@@ -16,7 +16,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from bot.caps import (
     Audience,
@@ -29,10 +29,11 @@ from bot.caps import (
     Verdict,
     decide_broadcast,
 )
-from bot.catalog import Campaign
+from bot.catalog import Campaign, Catalog
 from bot.clock import Clock
 from bot.context import CatalogHolder
 from bot.delivery import Delivery
+from bot.i18n import pick_language
 from bot.messages import ChatKind, ChatRef, Outgoing
 from bot.schedule import fire_times
 from bot.store import NewPost, OutboxRow, PostState, Store
@@ -46,6 +47,45 @@ FATIGUE_WINDOW = timedelta(days=21)
 FATIGUE_FACTOR = 2.0
 # How often the progress message to the owner is edited during a broadcast.
 PROGRESS_EVERY = 25
+
+
+def caps_from_catalog(catalog: Catalog) -> CapsConfig:
+    settings = catalog.shop.promotion_caps
+    quiet_start, quiet_end = _quiet_times(settings.quiet_hours)
+    return CapsConfig(
+        group_daily=settings.group_daily,
+        group_min_gap=timedelta(hours=settings.group_min_gap_hours),
+        quiet_start=quiet_start,
+        quiet_end=quiet_end,
+        product_cooldown=timedelta(hours=settings.product_cooldown_hours),
+        subscriber_daily=settings.subscriber_daily,
+        subscriber_weekly=settings.subscriber_weekly,
+        shop_daily_budget=settings.shop_daily_budget,
+    )
+
+
+def group_caps_from_catalog(catalog: Catalog) -> dict[str, CapsConfig]:
+    """Per-group caps, keyed by chat key or title, each on top of the shop's."""
+    shop = caps_from_catalog(catalog)
+    result = {}
+    for name, override in catalog.shop.promotion_caps.groups.items():
+        caps = shop
+        if override.group_daily is not None:
+            caps = replace(caps, group_daily=override.group_daily)
+        if override.group_min_gap_hours is not None:
+            caps = replace(caps, group_min_gap=timedelta(hours=override.group_min_gap_hours))
+        if override.quiet_hours:
+            start, end = _quiet_times(override.quiet_hours)
+            caps = replace(caps, quiet_start=start, quiet_end=end)
+        if override.product_cooldown_hours is not None:
+            caps = replace(caps, product_cooldown=timedelta(hours=override.product_cooldown_hours))
+        result[name] = caps
+    return result
+
+
+def _quiet_times(value: str) -> tuple[time, time]:
+    start, _, end = value.partition("-")
+    return time.fromisoformat(start.strip().zfill(5)), time.fromisoformat(end.strip().zfill(5))
 
 
 @dataclass
@@ -68,7 +108,8 @@ class Promotions:
         owners: frozenset[str],
         deep_link: Callable[[str, str], str | None],
         caps: CapsConfig | None = None,
-        grace: timedelta = timedelta(hours=1),
+        group_caps: dict[str, CapsConfig] | None = None,
+        grace: timedelta | None = None,
     ) -> None:
         self.store = store
         self.catalog_holder = catalog_holder
@@ -77,7 +118,9 @@ class Promotions:
         self.owners = owners
         self.deep_link = deep_link
         self.caps = caps or CapsConfig()
-        self.grace = grace
+        self.group_caps = group_caps or {}
+        minutes = catalog_holder.catalog.shop.promotion_caps.grace_minutes
+        self.grace = grace if grace is not None else timedelta(minutes=minutes)
 
     @property
     def timezone(self) -> str:
@@ -123,6 +166,7 @@ class Promotions:
                     fatigue=factor,
                     fatigue_reason=why,
                     title=group.title,
+                    caps=self.group_caps.get(group.key) or self.group_caps.get(group.title),
                 )
             )
             chats[group.key] = chat
@@ -236,7 +280,11 @@ class Promotions:
         if row.kind == "group":
             return self.catalog_holder.catalog.shop.default_language
         customer = await self.store.customer(row.chat.key)
-        return (customer and customer.language) or self.catalog_holder.catalog.shop.default_language
+        return pick_language(
+            customer.language if customer else None,
+            customer.platform_language if customer else None,
+            self.catalog_holder.catalog.shop.default_language,
+        )
 
     # --- rows that are due later (delays) and recovery after a restart ---------------------
 
@@ -285,7 +333,7 @@ class Promotions:
         if not mine:
             return Decision(row.chat.key, Verdict.SUPPRESS, Reason.NOT_ENABLED)
         [decision] = decide_broadcast(
-            row.skus, now, mine, await self.history(now), self.caps, self.timezone
+            campaign.products, now, mine, await self.history(now), self.caps, self.timezone
         )
         return decision
 

@@ -18,14 +18,14 @@ from bot.i18n import pick_language
 from bot.messages import Button, Incoming, Outgoing
 from bot.nlu import detect_language, match_faq, parse_order
 from bot.store import Store
-from handlers import cart, checkout, inquiry, orders, owner, shop
+from handlers import cart, checkout, inquiry, orders, owner, promo, shop
 
 log = logging.getLogger(__name__)
 
 # Only so much of a message is worth reading; the rest cannot be an order.
 MAX_TEXT = 2000
 
-OWNER_COMMANDS = frozenset({"open", "reload"})
+OWNER_COMMANDS = frozenset({"open", "reload", "groups", "promo"})
 # Commands that in a group are answered with a link to a private chat instead.
 PRIVATE_COMMANDS: dict[str, str] = {
     "start": "",
@@ -52,11 +52,17 @@ class Router:
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
         """Everything the shop says in answer to one incoming message (maybe nothing)."""
+        if incoming.chat.is_group:
+            # Who sits in which group lets the caps avoid pushing one product at the
+            # same person through several groups; addressing the bot is a reaction.
+            await self.store.note_group_activity(
+                incoming.chat, incoming.sender.key, reaction=incoming.addressed
+            )
         if not incoming.addressed:
             return []  # group chatter: a bot that answers every message is itself a flood
         sender = incoming.sender
         customer = await self.store.touch_customer(
-            sender.key, sender.channel, sender.user_id, sender.name
+            sender.key, sender.channel, sender.user_id, sender.name, sender.language
         )
         if not incoming.chat.is_group and await self.store.is_unreachable(incoming.chat.key):
             await self.store.register_chat(incoming.chat, active=True)  # they came back
@@ -146,6 +152,9 @@ class Router:
         if text.startswith("/"):
             await self._command(ctx, text)
             return
+        if promo.is_opt_out(text):
+            await promo.opt_out(ctx)
+            return
         if text.lower() in CANCEL_WORDS and ("checkout" in ctx.state or "asking" in ctx.state):
             if "asking" in ctx.state:
                 await inquiry.cancel_question(ctx)
@@ -183,6 +192,8 @@ class Router:
         argument = rest.strip()
         if command in OWNER_COMMANDS and not ctx.is_owner:
             ctx.reply(ctx.t("owner.only"))
+            return
+        if command == "start" and await promo.resume_if_stopped(ctx) and not argument:
             return
         if ctx.chat.is_group and command in PRIVATE_COMMANDS:
             await self._invite_private(ctx, PRIVATE_COMMANDS[command])
@@ -287,6 +298,11 @@ _COMMANDS: dict[str, Callable[..., Awaitable[None]]] = {
     "cancel": _cancel,
     "lang": _lang,
     "open": _no_args(owner.open_orders),
+    "groups": _no_args(promo.list_groups),
+    "promo": promo.promo_command,
+    "stop": _no_args(promo.opt_out),
+    "subscribe": _no_args(promo.subscribe),
+    "nopromo": _no_args(promo.group_opt_out),
     "reload": _no_args(owner.reload_catalog),
 }
 
@@ -313,4 +329,8 @@ _ACTIONS: dict[tuple[str, str], Callable[..., Awaitable[None]]] = {
     ("ask", "start"): _no_args(inquiry.start_question),
     ("ask", "cancel"): _no_args(inquiry.cancel_question),
     ("owner", "status"): owner.set_status,
+    ("owner", "group"): promo.set_group,
+    ("owner", "promo"): promo.campaign_button,
+    ("promo", "fewer"): promo.fewer_like_this,
+    ("promo", "stop"): _no_args(promo.opt_out),
 }

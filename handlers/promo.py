@@ -127,8 +127,7 @@ def reason_text(reason: str, language: str) -> str:
 
 async def opt_out(ctx: Context) -> None:
     await ctx.store.set_promo_subscription(ctx.customer.key, stopped=True)
-    reply_to = ctx.private_chat if ctx.chat.is_group else None
-    ctx.reply(ctx.t("promo.stopped"), to=reply_to)
+    ctx.reply(ctx.t("promo.stopped"))
 
 
 async def subscribe(ctx: Context) -> None:

@@ -165,6 +165,7 @@ MIGRATIONS: list[str] = [
     ALTER TABLE customers ADD COLUMN promo_subscribed INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE customers ADD COLUMN promo_stopped INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE customers ADD COLUMN promo_muted TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE customers ADD COLUMN platform_language TEXT;
     ALTER TABLE chats ADD COLUMN last_reaction_at TEXT;
     """,
 ]

@@ -28,10 +28,11 @@ class Customer:
     channel: str
     user_id: str
     display_name: str
-    language: str | None
+    language: str | None  # chosen with /lang; wins over the platform's
     contact_name: str | None
     phone: str | None
     address: str | None
+    platform_language: str | None = None  # as the platform last reported it
 
 
 @dataclass(frozen=True, slots=True)

@@ -224,16 +224,23 @@ class Store(PromoStoreMixin):
     # --- customers ------------------------------------------------------------------
 
     async def touch_customer(
-        self, key: str, channel: str, user_id: str, display_name: str
+        self,
+        key: str,
+        channel: str,
+        user_id: str,
+        display_name: str,
+        platform_language: str | None = None,
     ) -> Customer:
-        """Record a customer on first contact (and their latest display name)."""
+        """Record a customer on first contact (and their latest name and app language)."""
         now = self._now()
         await self._write(
-            "INSERT INTO customers (key, channel, user_id, display_name, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET display_name = excluded.display_name"
-            " WHERE customers.display_name != excluded.display_name",
-            (key, channel, user_id, display_name, now, now),
+            "INSERT INTO customers (key, channel, user_id, display_name, platform_language,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET display_name = excluded.display_name,"
+            " platform_language = COALESCE(excluded.platform_language, platform_language)"
+            " WHERE customers.display_name != excluded.display_name"
+            " OR customers.platform_language IS NOT excluded.platform_language",
+            (key, channel, user_id, display_name, platform_language, now, now),
         )
         customer = await self.customer(key)
         assert customer is not None
@@ -252,6 +259,7 @@ class Store(PromoStoreMixin):
             contact_name=row["contact_name"],
             phone=row["phone"],
             address=row["address"],
+            platform_language=row["platform_language"],
         )
 
     async def set_customer_language(self, key: str, language: str) -> None:
