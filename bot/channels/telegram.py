@@ -16,6 +16,7 @@ answerCallbackQuery.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import logging
 import os
@@ -36,7 +37,7 @@ from telegram import (
     Update,
 )
 from telegram import error as tg_error
-from telegram.constants import ParseMode
+from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
@@ -60,7 +61,7 @@ from bot.channels.telegram_updates import (
 )
 from bot.clock import Clock, SystemClock
 from bot.i18n import t
-from bot.messages import Button, Outgoing
+from bot.messages import Button, Incoming, Outgoing
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,9 @@ ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
 # Telegram's rules for a deep-link payload (t.me/<bot>?start=<payload>).
 _DEEP_LINK_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _CALLBACK_DATA_LIMIT = 64  # bytes
+
+# Group commands only a group's admins may use; the channel asks Telegram who is one.
+ADMIN_COMMANDS = frozenset({"/nopromo"})
 
 
 class MessageRejected(SendError):
@@ -283,10 +287,26 @@ class TelegramChannel:
             elif update.message is not None:
                 incoming = incoming_from_message(update.message, self._me, self.name)
                 if incoming is not None:
-                    await self._on_incoming(incoming)
+                    await self._on_incoming(await self._with_admin_flag(incoming))
             # Edited messages, channel posts and the rest are not for the shop.
         except Exception:
             log.exception("telegram: handling update %s failed", update.update_id)
+
+    async def _with_admin_flag(self, incoming: Incoming) -> Incoming:
+        """Ask Telegram whether the sender runs the group, only for the commands that
+        need it (one getChatMember call each, not one per message)."""
+        command = incoming.text.split(maxsplit=1)[0].lower() if incoming.text else ""
+        if not incoming.chat.is_group or command not in ADMIN_COMMANDS or self._app is None:
+            return incoming
+        try:
+            member = await self._app.bot.get_chat_member(
+                _chat_id(incoming.chat.chat_id), int(incoming.sender.user_id)
+            )
+        except tg_error.TelegramError as error:
+            log.info("telegram: could not check %s's role: %s", incoming.sender.key, error)
+            return incoming
+        is_admin = member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+        return dataclasses.replace(incoming, sender_is_admin=is_admin)
 
     async def _on_callback(self, update: Update) -> None:
         query = update.callback_query

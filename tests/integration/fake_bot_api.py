@@ -182,6 +182,8 @@ class FakeBotApi:
         self._query_ids = itertools.count(1)
         self._messages: dict[tuple[int, int], JSON] = {}
         self._chats: dict[int, JSON] = {}
+        # Group id -> user ids who administer it (getChatMember answers from this).
+        self.admins: dict[int, set[int]] = {}
         self._faults: list[Fault] = []
         # Set and replaced on every change: waiters wake, re-check, wait on the new one.
         self._changed = asyncio.Event()
@@ -555,6 +557,30 @@ class FakeBotApi:
 
     def _api_answerCallbackQuery(self, _: JSON) -> tuple[int, JSON]:
         return 200, {"ok": True, "result": True}
+
+    def _api_getChatMember(self, params: JSON) -> tuple[int, JSON]:
+        user_id = int(params["user_id"])
+        status = (
+            "administrator" if user_id in self.admins.get(int(params["chat_id"]), ()) else "member"
+        )
+        user = {"id": user_id, "is_bot": False, "first_name": str(user_id)}
+        member: JSON = {"status": status, "user": user}
+        if status == "administrator":
+            member |= {
+                "can_be_edited": False,
+                "is_anonymous": False,
+                "can_manage_chat": True,
+                "can_delete_messages": True,
+                "can_manage_video_chats": True,
+                "can_restrict_members": True,
+                "can_promote_members": False,
+                "can_change_info": True,
+                "can_invite_users": True,
+                "can_post_stories": False,
+                "can_edit_stories": False,
+                "can_delete_stories": False,
+            }
+        return 200, {"ok": True, "result": member}
 
     def _api_getChat(self, params: JSON) -> tuple[int, JSON]:
         chat = self._chats.get(int(params["chat_id"]))

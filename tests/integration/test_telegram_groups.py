@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from conftest import ALICE, BOB, BOT_USERNAME, FRIENDS, OWNER, TelegramShop
 
+from bot.messages import ChatKind, ChatRef
+
 DEEP_LINK = f"https://t.me/{BOT_USERNAME}?start="
 
 
@@ -144,3 +146,22 @@ async def test_someone_blocking_the_bot_in_private_is_not_a_group_event(
     await t.handled_message(ALICE.id, follow_up)
     assert t.memberships == []
     assert await t.shop.store.chat(f"telegram:{ALICE.id}") is None
+
+
+async def test_only_a_group_admin_turns_promotions_off(telegram_shop: TelegramShop) -> None:
+    t, fake = telegram_shop, telegram_shop.fake
+    key = f"telegram:{FRIENDS.id}"
+    await t.shop.store.register_chat(ChatRef("telegram", str(FRIENDS.id), ChatKind.GROUP))
+    await t.shop.store.set_group_promotions(key, True)
+
+    refused = fake.group_text(FRIENDS, BOB, f"/nopromo@{BOT_USERNAME}")
+    incoming = await t.handled_message(FRIENDS.id, refused)
+    assert not incoming.sender_is_admin
+    assert (await t.shop.store.chat(key)).promotions_enabled
+
+    fake.admins[FRIENDS.id] = {ALICE.id}
+    allowed = fake.group_text(FRIENDS, ALICE, "/nopromo")
+    incoming = await t.handled_message(FRIENDS.id, allowed)
+    assert incoming.sender_is_admin
+    assert not (await t.shop.store.chat(key)).promotions_enabled
+    assert [c for c in fake.calls if c.method == "getChatMember"]
