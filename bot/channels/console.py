@@ -207,6 +207,8 @@ class ConsoleChannel:
             text=text,
             button=button,
             mentions_bot=mentions_bot,
+            # In the sandbox you play every role, group admin included (/nopromo works).
+            sender_is_admin=self._person.group is not None,
             message_id=str(next(self._ids)),
         )
 
