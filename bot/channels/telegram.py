@@ -156,6 +156,7 @@ class TelegramChannel:
         self._connect_timeout = connect_timeout
         self._read_timeout = read_timeout
         self._app: _App | None = None
+        self._refused_photos: set[str] = set()
         self._me: BotIdentity | None = None
         self._on_incoming: IncomingHandler | None = None
         self._on_membership: MembershipHandler | None = None
@@ -355,7 +356,7 @@ class TelegramChannel:
         try:
             if message.edit_message_id is not None:
                 return await self._edit(message, chat_id, text, markup)
-            if message.image:
+            if message.image and message.image not in self._refused_photos:
                 try:
                     sent = await bot.send_photo(
                         chat_id,
@@ -369,7 +370,10 @@ class TelegramChannel:
                     if _chat_gone(error):
                         raise
                     # A picture Telegram cannot fetch must not cost the customer the
-                    # product card: send the words without it.
+                    # product card: send the words without it. Remember the refusal, so a
+                    # broadcast does not spend two requests per chat on a broken picture
+                    # (the second request is not paced by delivery).
+                    self._refused_photos.add(message.image)
                     log.warning(
                         "telegram: photo %r refused (%s); sending text", message.image, error
                     )
