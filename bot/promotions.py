@@ -150,17 +150,23 @@ class Promotions:
                 chats[chat.key] = chat
             return audiences, chats
         named = set(campaign.groups)
+        # One history read for every group's fatigue, not one per group.
+        sent_by_chat: dict[str, list[OutboxRow]] = {}
+        for row in await self.store.promo_history(now - FATIGUE_WINDOW):
+            if row.state is PostState.SENT:
+                sent_by_chat.setdefault(row.chat.key, []).append(row)
+        members = await self.store.members_of_groups()
         for group in await self.store.groups():
             if campaign.target == "groups" and not ({group.key, group.title} & named):
                 continue
             chat = ChatRef(group.channel, group.chat_id, ChatKind.GROUP, group.title)
-            factor, why = await self._fatigue(group.key, now)
+            factor, why = await self._fatigue(group.key, sent_by_chat.get(group.key, []))
             audiences.append(
                 Audience(
                     chat_key=group.key,
                     kind=AudienceKind.GROUP,
                     timezone=self.timezone,
-                    members=await self.store.group_members(group.key),
+                    members=members.get(group.key, frozenset()),
                     enabled=group.promotions_enabled,
                     reachable=group.active and not group.unreachable_reason,
                     fatigue=factor,
@@ -172,13 +178,8 @@ class Promotions:
             chats[group.key] = chat
         return audiences, chats
 
-    async def _fatigue(self, chat_key: str, now: datetime) -> tuple[float, str]:
-        """Slow a group down when promotions there draw no reaction for weeks."""
-        recent = [
-            row
-            for row in await self.store.promo_history(now - FATIGUE_WINDOW)
-            if row.chat.key == chat_key and row.state is PostState.SENT
-        ]
+    async def _fatigue(self, chat_key: str, recent: list[OutboxRow]) -> tuple[float, str]:
+        """Slow a group down when its recent promotions drew no reaction at all."""
         if len(recent) < FATIGUE_POSTS:
             return 1.0, ""
         first = min(row.sent_at or row.slot for row in recent)

@@ -118,7 +118,7 @@ def progress_text(report: BroadcastReport, language: str, done: bool) -> str:
 
 def reason_text(reason: str, language: str) -> str:
     """A suppression reason in words (reason codes come from bot.caps.Reason)."""
-    key = f"reason.{reason}"
+    key = f"reason.total.{reason}"
     return t(key, language) if key in MESSAGES else reason
 
 

@@ -316,6 +316,13 @@ class PromoStoreMixin:
         )
         return frozenset(row["member_key"] for row in rows)
 
+    async def members_of_groups(self) -> dict[str, frozenset[str]]:
+        """Everyone seen in every group, in one read (for deciding a broadcast)."""
+        members: dict[str, set[str]] = {}
+        for row in await self._all("SELECT chat_key, member_key FROM chat_members"):
+            members.setdefault(row["chat_key"], set()).add(row["member_key"])
+        return {key: frozenset(people) for key, people in members.items()}
+
     async def last_reaction(self, chat_key: str) -> datetime | None:
         row = await self._one("SELECT last_reaction_at FROM chats WHERE key = ?", (chat_key,))
         return _dt(row["last_reaction_at"]) if row else None

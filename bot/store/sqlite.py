@@ -536,22 +536,11 @@ class Store(PromoStoreMixin):
 
     async def chat(self, key: str) -> ChatRecord | None:
         row = await self._one("SELECT * FROM chats WHERE key = ?", (key,))
-        if row is None:
-            return None
-        return ChatRecord(
-            key=row["key"],
-            channel=row["channel"],
-            chat_id=row["chat_id"],
-            kind=row["kind"],
-            title=row["title"],
-            active=bool(row["active"]),
-            promotions_enabled=bool(row["promotions_enabled"]),
-            unreachable_reason=row["unreachable_reason"],
-        )
+        return _chat_record(row) if row else None
 
     async def groups(self) -> list[ChatRecord]:
-        rows = await self._all("SELECT key FROM chats WHERE kind = 'group' ORDER BY created_at")
-        return [record for row in rows if (record := await self.chat(row["key"]))]
+        rows = await self._all("SELECT * FROM chats WHERE kind = 'group' ORDER BY created_at")
+        return [_chat_record(row) for row in rows]
 
     async def mark_unreachable(self, chat: ChatRef, reason: str) -> None:
         """Stop sending to a chat that blocked or removed the bot, keeping why."""
@@ -583,6 +572,19 @@ class Store(PromoStoreMixin):
     async def is_unreachable(self, chat_key: str) -> bool:
         row = await self._one("SELECT unreachable_reason FROM chats WHERE key = ?", (chat_key,))
         return bool(row and row["unreachable_reason"])
+
+
+def _chat_record(row: aiosqlite.Row) -> ChatRecord:
+    return ChatRecord(
+        key=row["key"],
+        channel=row["channel"],
+        chat_id=row["chat_id"],
+        kind=row["kind"],
+        title=row["title"],
+        active=bool(row["active"]),
+        promotions_enabled=bool(row["promotions_enabled"]),
+        unreachable_reason=row["unreachable_reason"],
+    )
 
 
 class _Tx:
