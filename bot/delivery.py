@@ -14,11 +14,12 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.channels.base import (
     Channel,
     ChatUnreachable,
+    ImageRefused,
     RateLimits,
     RetryAfter,
     SendError,
@@ -171,6 +172,10 @@ class Delivery:
                 error = retry
                 log.info("%s asked to retry after %s s", message.chat.key, retry.seconds)
                 await self._clock.sleep(retry.seconds)
+            except ImageRefused:
+                # Not a failed attempt: the same message goes again as text.
+                message = replace(message, image=None)
+                attempt -= 1
             except ChatUnreachable as unreachable:
                 await self._store.mark_unreachable(message.chat, unreachable.reason)
                 log.warning("%s unreachable: %s", message.chat.key, unreachable.reason)

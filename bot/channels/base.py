@@ -98,6 +98,11 @@ class UnknownOutcome(SendError):
     could post twice, so callers that must not double-post do not retry."""
 
 
+class ImageRefused(SendError):
+    """The platform would not take the message's picture; the words can still go.
+    Delivery sends the message again without it, paced like any other send."""
+
+
 class ChatUnreachable(SendError):
     """The chat will not take messages: the bot was blocked, kicked, or the chat is gone."""
 

@@ -44,6 +44,7 @@ from telegram.request import HTTPXRequest
 from bot.channels.base import (
     Capabilities,
     ChatUnreachable,
+    ImageRefused,
     IncomingHandler,
     MembershipHandler,
     RateLimits,
@@ -370,13 +371,12 @@ class TelegramChannel:
                     if _chat_gone(error):
                         raise
                     # A picture Telegram cannot fetch must not cost the customer the
-                    # product card: send the words without it. Remember the refusal, so a
-                    # broadcast does not spend two requests per chat on a broken picture
-                    # (the second request is not paced by delivery).
+                    # product card: delivery sends the words without it, through its
+                    # pacing (a second request from here would not be paced). Remembered,
+                    # so a broadcast does not try a broken picture in every chat.
                     self._refused_photos.add(message.image)
-                    log.warning(
-                        "telegram: photo %r refused (%s); sending text", message.image, error
-                    )
+                    log.warning("telegram: photo %r refused (%s)", message.image, error)
+                    raise ImageRefused(str(error)) from error
             sent = await bot.send_message(
                 chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
             )

@@ -14,6 +14,7 @@ from fake_bot_api import FakeBotApi, FakeUser
 from bot.channels import telegram as telegram_channel
 from bot.channels.base import (
     ChatUnreachable,
+    ImageRefused,
     RetryAfter,
     SendError,
     TransientSendError,
@@ -194,6 +195,10 @@ async def test_a_picture_telegram_cannot_fetch_falls_back_to_text(
         TO_ALICE, "Rose mask", ((Button("Add 1", "k1"),),), image="https://x.test/a.jpg"
     )
 
+    # The channel says the picture was refused; delivery then sends the words, paced.
+    with pytest.raises(ImageRefused):
+        await bare_channel.channel.send(card)
+    # The refusal is remembered: the same card goes straight out as text.
     message_id = await bare_channel.channel.send(card)
 
     [photo] = fake.calls_to("sendPhoto")
