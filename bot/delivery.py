@@ -58,13 +58,19 @@ class SlidingWindow:
         return not self._times
 
 
+# Windows are measured a little longer than the platform's: a message is counted when it
+# leaves the limiter, but reaches the platform a few milliseconds later, and that jitter
+# must never add up to one message too many in the platform's own window.
+WINDOW_MARGIN = 1.05
+
+
 class RateLimiter:
     """The platform's limits for one channel, on a clock."""
 
     def __init__(self, limits: RateLimits, clock: Clock) -> None:
         self._limits = limits
         self._clock = clock
-        self._overall = SlidingWindow(limits.overall_per_second, 1.0)
+        self._overall = SlidingWindow(limits.overall_per_second, 1.0 * WINDOW_MARGIN)
         self._chats: dict[str, SlidingWindow] = {}
         self._groups: dict[str, SlidingWindow] = {}
 
@@ -87,14 +93,18 @@ class RateLimiter:
         if window is None:
             self._prune(self._chats)
             burst = self._limits.per_chat_burst
-            window = self._chats[key] = SlidingWindow(burst, burst * self._limits.per_chat_interval)
+            window = self._chats[key] = SlidingWindow(
+                burst, burst * self._limits.per_chat_interval * WINDOW_MARGIN
+            )
         return window
 
     def _group_window(self, key: str) -> SlidingWindow:
         window = self._groups.get(key)
         if window is None:
             self._prune(self._groups)
-            window = self._groups[key] = SlidingWindow(self._limits.per_group_per_minute, 60.0)
+            window = self._groups[key] = SlidingWindow(
+                self._limits.per_group_per_minute, 60.0 * WINDOW_MARGIN
+            )
         return window
 
     def _prune(self, windows: dict[str, SlidingWindow]) -> None:

@@ -134,75 +134,10 @@ class Promotions:
     async def audiences(
         self, campaign: Campaign, now: datetime
     ) -> tuple[list[Audience], dict[str, ChatRef]]:
-        """Everyone a campaign targets, with what the caps need to know about them."""
-        audiences: list[Audience] = []
-        chats: dict[str, ChatRef] = {}
-        if campaign.target == "subscribers":
-            for chat in await self.store.subscribers():
-                muted = campaign.id in await self.store.muted_campaigns(chat.key)
-                audiences.append(
-                    Audience(
-                        chat_key=chat.key,
-                        kind=AudienceKind.SUBSCRIBER,
-                        timezone=self.timezone,
-                        members=frozenset({chat.key}),
-                        enabled=not muted,
-                        title=chat.title,
-                    )
-                )
-                chats[chat.key] = chat
-            return audiences, chats
-        named = set(campaign.groups)
-        # One history read for every group's fatigue, not one per group.
-        sent_by_chat: dict[str, list[OutboxRow]] = {}
-        for row in await self.store.promo_history(now - FATIGUE_WINDOW):
-            if row.state is PostState.SENT:
-                sent_by_chat.setdefault(row.chat.key, []).append(row)
-        members = await self.store.members_of_groups()
-        for group in await self.store.groups():
-            if campaign.target == "groups" and not ({group.key, group.title} & named):
-                continue
-            chat = ChatRef(group.channel, group.chat_id, ChatKind.GROUP, group.title)
-            factor, why = await self._fatigue(group.key, sent_by_chat.get(group.key, []))
-            audiences.append(
-                Audience(
-                    chat_key=group.key,
-                    kind=AudienceKind.GROUP,
-                    timezone=self.timezone,
-                    members=members.get(group.key, frozenset()),
-                    enabled=group.promotions_enabled,
-                    reachable=group.active and not group.unreachable_reason,
-                    fatigue=factor,
-                    fatigue_reason=why,
-                    title=group.title,
-                    caps=self.group_caps.get(group.key) or self.group_caps.get(group.title),
-                )
-            )
-            chats[group.key] = chat
-        return audiences, chats
-
-    async def _fatigue(self, chat_key: str, recent: list[OutboxRow]) -> tuple[float, str]:
-        """Slow a group down when its recent promotions drew no reaction at all."""
-        if len(recent) < FATIGUE_POSTS:
-            return 1.0, ""
-        first = min(row.sent_at or row.slot for row in recent)
-        reacted = await self.store.last_reaction(chat_key)
-        if reacted is not None and reacted >= first:
-            return 1.0, ""
-        return FATIGUE_FACTOR, f"no_reaction:{len(recent)}"
+        return await campaign_audiences(self.store, campaign, self.timezone, now, self.group_caps)
 
     async def history(self, now: datetime) -> History:
-        rows = await self.store.promo_history(now - timedelta(days=8))
-        return History(
-            PastPost(
-                row.chat.key,
-                frozenset(row.skus),
-                row.sent_at or row.slot,
-                AudienceKind.GROUP if row.kind == "group" else AudienceKind.SUBSCRIBER,
-                row.recipients,
-            )
-            for row in rows
-        )
+        return await recent_posts(self.store, now)
 
     # --- one slot -------------------------------------------------------------------
 
@@ -371,6 +306,95 @@ class Promotions:
         for campaign in campaigns:
             for slot in fire_times(campaign, self.timezone, now - self.grace, now):
                 await self.run_slot(campaign.id, slot)
+
+
+async def campaign_audiences(
+    store: Store,
+    campaign: Campaign,
+    timezone: str,
+    now: datetime,
+    group_caps: dict[str, CapsConfig] | None = None,
+) -> tuple[list[Audience], dict[str, ChatRef]]:
+    """Everyone a campaign targets, with what the caps need to know about them.
+
+    The live sender and the preview both ask here, so they see the same audiences.
+    """
+    group_caps = group_caps or {}
+    audiences: list[Audience] = []
+    chats: dict[str, ChatRef] = {}
+    if campaign.target == "subscribers":
+        for chat in await store.subscribers():
+            muted = campaign.id in await store.muted_campaigns(chat.key)
+            audiences.append(
+                Audience(
+                    chat_key=chat.key,
+                    kind=AudienceKind.SUBSCRIBER,
+                    timezone=timezone,
+                    members=frozenset({chat.key}),
+                    enabled=not muted,
+                    title=chat.title,
+                )
+            )
+            chats[chat.key] = chat
+        return audiences, chats
+    named = set(campaign.groups)
+    # One history read for every group's fatigue, not one per group.
+    sent_by_chat: dict[str, list[OutboxRow]] = {}
+    for row in await store.promo_history(now - FATIGUE_WINDOW):
+        if row.state is PostState.SENT:
+            sent_by_chat.setdefault(row.chat.key, []).append(row)
+    members = await store.members_of_groups()
+    for group in await store.groups():
+        if campaign.target == "groups" and not ({group.key, group.title} & named):
+            continue
+        chat = ChatRef(group.channel, group.chat_id, ChatKind.GROUP, group.title)
+        factor, why = await _fatigue(store, group.key, sent_by_chat.get(group.key, []))
+        audiences.append(
+            Audience(
+                chat_key=group.key,
+                kind=AudienceKind.GROUP,
+                timezone=timezone,
+                members=members.get(group.key, frozenset()),
+                enabled=group.promotions_enabled,
+                reachable=group.active and not group.unreachable_reason,
+                fatigue=factor,
+                fatigue_reason=why,
+                title=group.title,
+                caps=group_caps.get(group.key) or group_caps.get(group.title),
+            )
+        )
+        chats[group.key] = chat
+    return audiences, chats
+
+
+async def recent_posts(store: Store, now: datetime) -> History:
+    return History(await recent_past_posts(store, now))
+
+
+async def recent_past_posts(store: Store, now: datetime) -> list[PastPost]:
+    """Posts that went out (or may have) in the last 8 days: all any cap looks back on."""
+    rows = await store.promo_history(now - timedelta(days=8))
+    return [
+        PastPost(
+            row.chat.key,
+            frozenset(row.skus),
+            row.sent_at or row.slot,
+            AudienceKind.GROUP if row.kind == "group" else AudienceKind.SUBSCRIBER,
+            row.recipients,
+        )
+        for row in rows
+    ]
+
+
+async def _fatigue(store: Store, chat_key: str, recent: list[OutboxRow]) -> tuple[float, str]:
+    """Slow a group down when its recent promotions drew no reaction at all."""
+    if len(recent) < FATIGUE_POSTS:
+        return 1.0, ""
+    first = min(row.sent_at or row.slot for row in recent)
+    reacted = await store.last_reaction(chat_key)
+    if reacted is not None and reacted >= first:
+        return 1.0, ""
+    return FATIGUE_FACTOR, f"no_reaction:{len(recent)}"
 
 
 def _new_post(
