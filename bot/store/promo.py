@@ -87,6 +87,21 @@ class NewPost:
         return outbox_key(self.campaign_id, self.chat.key, self.slot)
 
 
+# Create or update a campaign's definition; a paused one stays paused, a deleted one stays
+# deleted (even if the catalog still lists it).
+SAVE_CAMPAIGN = (
+    "INSERT INTO campaigns (id, definition, source, status, created_at, updated_at)"
+    " VALUES (?, ?, ?, 'active', ?, ?)"
+    " ON CONFLICT (id) DO UPDATE SET definition = excluded.definition,"
+    " source = excluded.source, updated_at = excluded.updated_at"
+    " WHERE campaigns.status != 'deleted'"
+)
+
+
+def campaign_params(campaign: Campaign, source: str, now: str) -> tuple[str, ...]:
+    return (campaign.id, campaign.model_dump_json(), source, now, now)
+
+
 def outbox_key(campaign_id: str, chat_key: str, slot: datetime) -> str:
     return f"{campaign_id}|{chat_key}|{slot.isoformat()}"
 
@@ -112,15 +127,7 @@ class PromoStoreMixin:
 
     async def save_campaign(self, campaign: Campaign, source: str) -> None:
         """Create or update a campaign's definition; its status (paused) is kept."""
-        now = self._now()
-        await self._write(
-            "INSERT INTO campaigns (id, definition, source, status, created_at, updated_at)"
-            " VALUES (?, ?, ?, 'active', ?, ?)"
-            " ON CONFLICT (id) DO UPDATE SET definition = excluded.definition,"
-            " source = excluded.source, updated_at = excluded.updated_at"
-            " WHERE campaigns.status != 'deleted'",
-            (campaign.id, campaign.model_dump_json(), source, now, now),
-        )
+        await self._write(SAVE_CAMPAIGN, campaign_params(campaign, source, self._now()))
 
     async def campaigns(self, include_deleted: bool = False) -> list[StoredCampaign]:
         rows = await self._all("SELECT * FROM campaigns ORDER BY created_at, id")

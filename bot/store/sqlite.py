@@ -35,7 +35,7 @@ from bot.store.models import (
     OrderStatus,
     Shortage,
 )
-from bot.store.promo import PromoStoreMixin
+from bot.store.promo import SAVE_CAMPAIGN, PromoStoreMixin, campaign_params
 
 # Order numbers: short, easy to read aloud and type on a phone (no 0/O, 1/I/L).
 _ORDER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -200,13 +200,7 @@ class Store(PromoStoreMixin):
                     ),
                 )
             for campaign in catalog.campaigns:
-                await db.execute(
-                    "INSERT INTO campaigns (id, definition, source, status, created_at,"
-                    " updated_at) VALUES (?, ?, 'catalog', 'active', ?, ?)"
-                    " ON CONFLICT (id) DO UPDATE SET definition = excluded.definition,"
-                    " updated_at = excluded.updated_at WHERE campaigns.status != 'deleted'",
-                    (campaign.id, campaign.model_dump_json(), now, now),
-                )
+                await db.execute(SAVE_CAMPAIGN, campaign_params(campaign, "catalog", now))
             listed = {p.sku for p in catalog.products}
             for sku in set(known) - listed:
                 await db.execute(
