@@ -49,7 +49,7 @@ FATIGUE_FACTOR = 2.0
 # How often the progress message to the owner is edited during a broadcast.
 PROGRESS_EVERY = 25
 # Sends in flight at once during a broadcast.
-SENDERS = 8
+SENDERS = 16
 
 
 def caps_from_catalog(catalog: Catalog) -> CapsConfig:
