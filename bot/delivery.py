@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import logging
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -35,33 +34,61 @@ log = logging.getLogger(__name__)
 
 
 class SlidingWindow:
-    """At most ``limit`` events in any ``period`` seconds."""
+    """At most ``limit`` messages in any ``period`` seconds, as the platform counts them.
+
+    The platform counts a message when it arrives, which is some time after it left the
+    limiter and before its answer came back. So a message counts from the moment it is
+    let through, as long as it is in flight, and for ``period`` after its answer: any
+    window the platform could measure then holds at most ``limit`` of ours, however the
+    network or a busy event loop bunches requests together.
+    """
 
     def __init__(self, limit: int, period: float) -> None:
         self.limit = limit
         self.period = period
-        self._times: deque[float] = deque()
+        self._entries: list[_Entry] = []
 
     def wait(self, now: float) -> float:
-        """Seconds until one more event is allowed (0 when it is allowed now)."""
-        while self._times and self._times[0] <= now - self.period:
-            self._times.popleft()
-        if len(self._times) < self.limit:
+        """Seconds until one more message is allowed (0 when it is allowed now)."""
+        self._entries = [e for e in self._entries if e.until > now - self.period]
+        if len(self._entries) < self.limit:
             return 0.0
-        return self._times[0] + self.period - now
+        finished = [e.until for e in self._entries if e.until != IN_FLIGHT]
+        if not finished:
+            return IN_FLIGHT_POLL  # every place is taken by a message still in flight
+        return min(finished) + self.period - now
 
-    def record(self, now: float) -> None:
-        self._times.append(now)
+    def record(self) -> _Entry:
+        entry = _Entry()
+        self._entries.append(entry)
+        return entry
 
     @property
     def idle(self) -> bool:
-        return not self._times
+        return not self._entries
 
 
-# Windows are measured a little longer than the platform's: a message is counted when it
-# leaves the limiter, but reaches the platform a few milliseconds later, and that jitter
-# must never add up to one message too many in the platform's own window.
-WINDOW_MARGIN = 1.05
+IN_FLIGHT = float("inf")
+# How soon to look again when every place in a window is held by a message in flight.
+IN_FLIGHT_POLL = 0.05
+
+
+@dataclass(slots=True)
+class _Entry:
+    until: float = IN_FLIGHT
+
+
+class Permit:
+    """A message's places in its windows; ``done`` when its answer came back."""
+
+    def __init__(self, entries: list[_Entry], clock: Clock) -> None:
+        self._entries = entries
+        self._clock = clock
+
+    def done(self) -> None:
+        now = self._clock.monotonic()
+        for entry in self._entries:
+            entry.until = now
 
 
 class RateLimiter:
@@ -70,11 +97,11 @@ class RateLimiter:
     def __init__(self, limits: RateLimits, clock: Clock) -> None:
         self._limits = limits
         self._clock = clock
-        self._overall = SlidingWindow(limits.overall_per_second, 1.0 * WINDOW_MARGIN)
+        self._overall = SlidingWindow(limits.overall_per_second, 1.0)
         self._chats: dict[str, SlidingWindow] = {}
         self._groups: dict[str, SlidingWindow] = {}
 
-    async def acquire(self, chat: ChatRef) -> None:
+    async def acquire(self, chat: ChatRef) -> Permit:
         """Wait until a message to ``chat`` is within every limit, then count it."""
         windows = [self._overall, self._chat_window(chat.key)]
         if chat.is_group:
@@ -83,9 +110,7 @@ class RateLimiter:
             now = self._clock.monotonic()
             delay = max(window.wait(now) for window in windows)
             if delay <= 0:
-                for window in windows:
-                    window.record(now)
-                return
+                return Permit([window.record() for window in windows], self._clock)
             await self._clock.sleep(delay)
 
     def _chat_window(self, key: str) -> SlidingWindow:
@@ -93,18 +118,14 @@ class RateLimiter:
         if window is None:
             self._prune(self._chats)
             burst = self._limits.per_chat_burst
-            window = self._chats[key] = SlidingWindow(
-                burst, burst * self._limits.per_chat_interval * WINDOW_MARGIN
-            )
+            window = self._chats[key] = SlidingWindow(burst, burst * self._limits.per_chat_interval)
         return window
 
     def _group_window(self, key: str) -> SlidingWindow:
         window = self._groups.get(key)
         if window is None:
             self._prune(self._groups)
-            window = self._groups[key] = SlidingWindow(
-                self._limits.per_group_per_minute, 60.0 * WINDOW_MARGIN
-            )
+            window = self._groups[key] = SlidingWindow(self._limits.per_group_per_minute, 60.0)
         return window
 
     def _prune(self, windows: dict[str, SlidingWindow]) -> None:
@@ -113,6 +134,14 @@ class RateLimiter:
             now = self._clock.monotonic()
             for key in [k for k, w in windows.items() if w.wait(now) == 0 and w.idle]:
                 del windows[key]
+
+
+async def _paced_send(limiter: RateLimiter, channel: Channel, message: Outgoing) -> str | None:
+    permit = await limiter.acquire(message.chat)
+    try:
+        return await channel.send(message)
+    finally:
+        permit.done()
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,9 +202,8 @@ class Delivery:
         attempt = 0
         while attempt < self.max_attempts:
             attempt += 1
-            await limiter.acquire(message.chat)
             try:
-                message_id = await channel.send(message)
+                message_id = await _paced_send(limiter, channel, message)
             except RetryAfter as retry:
                 # The platform says when; that wait does not count as a failed attempt
                 # more than once per request, but it is bounded by max_attempts too.
