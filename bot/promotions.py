@@ -120,10 +120,26 @@ class Promotions:
         self.clock = clock
         self.owners = owners
         self.deep_link = deep_link
-        self.caps = caps or CapsConfig()
-        self.group_caps = group_caps or {}
+        # Explicit caps (tests, benches) win; otherwise they follow the catalog in force,
+        # so an owner's /reload of edited caps takes effect at the next slot.
+        self._caps = caps
+        self._group_caps = group_caps
         minutes = catalog_holder.catalog.shop.promotion_caps.grace_minutes
         self.grace = grace if grace is not None else timedelta(minutes=minutes)
+
+    @property
+    def caps(self) -> CapsConfig:
+        return self._caps or caps_from_catalog(self.catalog_holder.catalog)
+
+    @caps.setter
+    def caps(self, caps: CapsConfig) -> None:
+        self._caps = caps
+
+    @property
+    def group_caps(self) -> dict[str, CapsConfig]:
+        if self._group_caps is not None:
+            return self._group_caps
+        return group_caps_from_catalog(self.catalog_holder.catalog)
 
     @property
     def timezone(self) -> str:
