@@ -5,6 +5,14 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The WeChat client (the "wechat" extra): for the tests, and for `make run` when
+# WECHATY_PUPPET_SERVICE_ENDPOINT is set.
+WECHAT_STAMP := $(VENV)/.installed-wechat
+# The local WeChat stand-in the WeChat tests talk to (Node: wechaty-puppet-service serving
+# wechaty-puppet-mock), at the exact versions of its lockfile. Its stamp lives inside
+# node_modules, so deleting that folder reinstalls it.
+STAND_IN   := tests/integration/wechat_stand_in
+NODE_STAMP := $(STAND_IN)/node_modules/.installed
 
 .PHONY: run test lint install clean
 
@@ -14,17 +22,33 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+$(WECHAT_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,wechat]"
+	touch $(WECHAT_STAMP)
+
+# `npm install` with the lockfile rather than `npm ci`: npm 11 writes lockfiles without
+# the other platforms' optional packages (@swc/core's), which `npm ci` then refuses.
+# --ignore-scripts: nothing the stand-in uses needs an install script. Without npm the
+# WeChat tests are skipped (outside CI), so this step only says so.
+$(NODE_STAMP): $(STAND_IN)/package.json $(STAND_IN)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd $(STAND_IN) && npm install --no-audit --no-fund --ignore-scripts --loglevel=error \
+		&& touch node_modules/.installed; \
+	else \
+		echo "npm not found: the WeChat tests need Node 18+ and npm, and will be skipped"; \
+	fi
+
 install: $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) $(if $(WECHATY_PUPPET_SERVICE_ENDPOINT),$(WECHAT_STAMP))
 	$(BIN)/chatshop run
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+test: lint $(WECHAT_STAMP) $(NODE_STAMP)
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis $(STAND_IN)/node_modules

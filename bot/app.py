@@ -18,10 +18,10 @@ from bot.clock import Clock, SystemClock
 from bot.context import CatalogHolder
 from bot.delivery import Delivery, SendResult
 from bot.messages import Incoming
-from bot.promotions import Promotions, caps_from_catalog, group_caps_from_catalog
+from bot.promotions import Promotions
 from bot.router import Router
 from bot.scheduler import PromoScheduler
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.store import Store
 from handlers.groups import membership_changed
 
@@ -77,8 +77,6 @@ class Shop:
             clock=self.clock,
             owners=owners,
             deep_link=self._deep_link,
-            caps=caps_from_catalog(catalog),
-            group_caps=group_caps_from_catalog(catalog),
         )
 
     async def start_channels(self, channels: Sequence[Channel]) -> None:
@@ -130,6 +128,15 @@ def channels_from_settings(settings: Settings, clock: Clock) -> list[Channel]:
         from bot.channels.telegram import TelegramChannel
 
         channels.append(TelegramChannel.from_settings(settings, clock))
+    if settings.wechat_endpoint:
+        try:
+            from bot.channels.wechat import WechatChannel
+        except ModuleNotFoundError as missing:
+            raise SettingsError(
+                "WECHATY_PUPPET_SERVICE_ENDPOINT is set but the WeChat client is not "
+                f"installed (no module {missing.name!r}): pip install 'chatshop[wechat]'"
+            ) from missing
+        channels.append(WechatChannel.from_settings(settings, clock))
     if not channels:
         from bot.channels.console import ConsoleChannel
 

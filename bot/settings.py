@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
+
+N = TypeVar("N", int, float)
 
 
 class SettingsError(ValueError):
@@ -23,7 +27,24 @@ class Settings:
     telegram_webhook_listen: str = "0.0.0.0"
     telegram_webhook_port: int = 8443
     telegram_webhook_secret: str | None = None
+    # WeChat through a wechaty puppet service: both come from the provider (or your own
+    # service). The channel runs only when the endpoint is set, and never looks one up.
+    wechat_endpoint: str | None = None
+    wechat_token: str | None = None
+    # The wechaty client's own files; default: a "wechaty" folder beside the SQLite file.
+    wechat_data_dir: Path | None = None
+    wechat_login_timeout: float = 120.0
+    # Pacing, conservative because WeChat bans accounts that behave like spam bots.
+    wechat_chat_interval: float = 2.0
+    wechat_chat_burst: int = 2
+    wechat_room_per_minute: int = 10
+    wechat_per_second: int = 5
     log_level: str = "INFO"
+
+    @property
+    def wechat_work_dir(self) -> Path:
+        """Where the WeChat client keeps its files: next to the shop's SQLite file."""
+        return self.wechat_data_dir or self.db_path.parent / "wechaty"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -43,6 +64,7 @@ class Settings:
             telegram_webhook_listen=env.get("CHATSHOP_WEBHOOK_LISTEN", "0.0.0.0"),
             telegram_webhook_port=int(port),
             telegram_webhook_secret=env.get("CHATSHOP_WEBHOOK_SECRET") or None,
+            **wechat_from_env(env),
             log_level=env.get("CHATSHOP_LOG_LEVEL", "INFO").upper(),
         )
 
@@ -61,3 +83,48 @@ def parse_owners(value: str) -> frozenset[str]:
             )
         owners.add(f"{channel.lower()}:{user_id}")
     return frozenset(owners)
+
+
+def wechat_from_env(env: Mapping[str, str]) -> dict[str, Any]:
+    """The WeChat settings. Only the WECHATY_PUPPET_SERVICE_* names are read, never the
+    bare ENDPOINT / TOKEN the wechaty client would also fall back to."""
+    endpoint = env.get("WECHATY_PUPPET_SERVICE_ENDPOINT", "").strip() or None
+    token = env.get("WECHATY_PUPPET_SERVICE_TOKEN", "").strip() or None
+    if token and not endpoint:
+        raise SettingsError(
+            "WECHATY_PUPPET_SERVICE_TOKEN is set but WECHATY_PUPPET_SERVICE_ENDPOINT is not: "
+            "set the host:port your puppet service provider gave you (chatshop never looks "
+            "an endpoint up online)"
+        )
+    if endpoint and not token:
+        raise SettingsError(
+            "WECHATY_PUPPET_SERVICE_ENDPOINT is set but WECHATY_PUPPET_SERVICE_TOKEN is not: "
+            "the puppet service only answers with its token"
+        )
+    data_dir = env.get("WECHAT_DATA_DIR", "").strip()
+    return {
+        "wechat_endpoint": endpoint,
+        "wechat_token": token,
+        "wechat_data_dir": Path(data_dir) if data_dir else None,
+        "wechat_login_timeout": _number(env, "WECHAT_LOGIN_TIMEOUT", 120.0, float, 1),
+        "wechat_chat_interval": _number(env, "WECHAT_CHAT_INTERVAL", 2.0, float, 0),
+        "wechat_chat_burst": _number(env, "WECHAT_CHAT_BURST", 2, int, 1),
+        "wechat_room_per_minute": _number(env, "WECHAT_ROOM_PER_MINUTE", 10, int, 1),
+        "wechat_per_second": _number(env, "WECHAT_PER_SECOND", 5, int, 1),
+    }
+
+
+def _number(env: Mapping[str, str], name: str, default: N, kind: type[N], minimum: N) -> N:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = None
+    if value is None or not math.isfinite(value):
+        what = "a whole number" if kind is int else "a number"
+        raise SettingsError(f"{name} must be {what}, got {raw!r}")
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {raw!r}")
+    return value
