@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
-from bot.catalog import CatalogError, load_catalog
+from bot.catalog import Catalog, CatalogError, load_catalog
+from bot.channels.base import ChannelStartError
 from bot.settings import Settings, SettingsError
 
 
@@ -46,6 +47,18 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="validate a catalog file and report every problem"
     )
     check.add_argument("path", nargs="?", type=Path, default=None, help="default: ./catalog.yaml")
+    promo = commands.add_parser("promo", help="promotions")
+    promo_commands = promo.add_subparsers(dest="promo_command", metavar="ACTION", required=True)
+    preview = promo_commands.add_parser(
+        "preview",
+        help="what the campaigns would post, per group and day, and what the caps hold back",
+    )
+    preview.add_argument("--days", type=int, default=7, help="how many days ahead (1-31)")
+    preview.add_argument(
+        "--catalog", type=Path, help="default: $CHATSHOP_CATALOG or ./catalog.yaml"
+    )
+    preview.add_argument("--db", type=Path, help="default: $CHATSHOP_DB or ./chatshop.db")
+    preview.add_argument("--lang", choices=("en", "zh"), help="default: the shop's language")
     return parser
 
 
@@ -59,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "catalog":
         return check_catalog(args.path or settings.catalog_path)
+    if args.command == "promo":
+        return preview_promotions(args, settings)
     if args.command in (None, "run"):
         if args.command == "run":
             settings = _apply_run_flags(settings, args)
@@ -97,7 +112,7 @@ def run_shop(settings: Settings) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    if not settings.telegram_token:
+    if not (settings.telegram_token or settings.wechat_endpoint):
         # The sandbox prints to stdout; keep routine logs out of the conversation.
         logging.getLogger().setLevel(logging.WARNING)
     from bot.app import run
@@ -107,6 +122,40 @@ def run_shop(settings: Settings) -> int:
     except CatalogError as error:
         print(f"chatshop will not start: the catalog has problems.\n{error}", file=sys.stderr)
         return 1
+    except (SettingsError, ChannelStartError) as error:
+        print(f"chatshop will not start: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def preview_promotions(args: argparse.Namespace, settings: Settings) -> int:
+    if not 1 <= args.days <= 31:
+        print("chatshop: --days must be between 1 and 31", file=sys.stderr)
+        return 2
+    path = args.catalog or settings.catalog_path
+    try:
+        catalog = load_catalog(path)
+    except CatalogError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(asyncio.run(_preview(catalog, args.db or settings.db_path, args.days, args.lang)))
+    return 0
+
+
+async def _preview(catalog: Catalog, db: Path, days: int, language: str | None) -> str:
+    from bot.clock import SystemClock
+    from bot.promo_preview import preview_text
+    from bot.store import Store
+
+    clock = SystemClock()
+    store = await Store.open(db, clock)
+    try:
+        # The same step as a start: the catalog's campaigns and products into the store.
+        await store.apply_catalog(catalog)
+        return await preview_text(
+            store, catalog, clock.now(), days, language or catalog.shop.default_language
+        )
+    finally:
+        await store.close()

@@ -175,6 +175,10 @@ class Delivery:
         self._channels[channel.name] = channel
         self._limiters[channel.name] = RateLimiter(channel.rate_limits, self._clock)
 
+    def can_edit(self, channel_name: str) -> bool:
+        channel = self._channels.get(channel_name)
+        return bool(channel and channel.capabilities.edits)
+
     async def send_all(self, messages: Iterable[Outgoing]) -> list[SendResult]:
         return [await self.send(message) for message in messages]
 
@@ -182,7 +186,7 @@ class Delivery:
         """Send one message; never raises for a platform failure."""
         channel = self._channels.get(message.chat.channel)
         if channel is None:
-            log.warning(
+            log.debug(
                 "no channel %r running; not sent to %s", message.chat.channel, message.chat.key
             )
             return SendResult(ok=False, error=f"channel {message.chat.channel} is not running")

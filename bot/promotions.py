@@ -463,7 +463,10 @@ class _Progress:
     async def start(self) -> None:
         for message in self._messages(done=False):
             result = await self._promotions.delivery.send(message)
-            if result.ok and result.message_ids:
+            # Where messages cannot be edited (WeChat) the owner gets the start and the
+            # summary only, never a message per update.
+            editable = self._promotions.delivery.can_edit(message.chat.channel)
+            if result.ok and result.message_ids and editable:
                 self._message_ids[message.chat] = result.message_ids[-1]
 
     async def update(self) -> None:

@@ -61,17 +61,25 @@ class Router:
         if not incoming.addressed:
             return []  # group chatter: a bot that answers every message is itself a flood
         sender = incoming.sender
+        text = incoming.text[:MAX_TEXT]
+        # A bare command, number or phone says nothing about the language a person reads;
+        # words do, and are remembered for the next bare "1" (WeChat reports no language).
+        written_in = None if text.startswith("/") else detect_language(text)
+        written_in = written_in if written_in and not _bare(text) else None
         customer = await self.store.touch_customer(
-            sender.key, sender.channel, sender.user_id, sender.name, sender.language
+            sender.key,
+            sender.channel,
+            sender.user_id,
+            sender.name,
+            sender.language or written_in,
         )
         if not incoming.chat.is_group and await self.store.is_unreachable(incoming.chat.key):
             await self.store.register_chat(incoming.chat, active=True)  # they came back
-        text = incoming.text[:MAX_TEXT]
         language = pick_language(
             customer.language,
             sender.language,
-            # A bare command says nothing about the language a person reads.
-            None if text.startswith("/") else detect_language(text),
+            written_in,
+            customer.platform_language,
             self.catalog_holder.catalog.shop.default_language,
         )
         state = await self.store.conversation(customer.key)
@@ -246,6 +254,12 @@ class Router:
                         buttons=message.buttons,
                         image=message.image,
                     )
+
+
+def _bare(text: str) -> bool:
+    """Digits, signs and at most one short word ("1", "+86 138...", "ok"): no language."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) < 3 and not any("\u4e00" <= c <= "\u9fff" for c in letters)
 
 
 async def _help(ctx: Context, _: str = "") -> None:

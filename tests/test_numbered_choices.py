@@ -56,3 +56,14 @@ async def test_whole_order_by_numbers_and_owner_authorisation(plain: ChatHarness
 async def test_a_number_with_no_choices_is_just_text(plain: ChatHarness) -> None:
     replies = await plain.say("bob", "7")
     assert "didn't understand" in texts(replies) or "没看懂" in texts(replies)
+
+
+async def test_a_bare_number_keeps_the_language_the_person_writes_in(plain: ChatHarness) -> None:
+    # No platform language (as on WeChat): the words decide, and a bare "1" keeps it.
+    replies = await plain.say("eve", "2 rose masks")
+    assert "Added 2 × Rose hydrating mask" in texts(replies)
+    replies = await plain.say("eve", "1")  # 1. Check out
+    assert "Who should the parcel go to?" in texts(replies)
+    replies = await plain.say("fan", "要两盒玫瑰面膜")
+    replies = await plain.say("fan", "1")
+    assert "收件人姓名" in texts(replies)

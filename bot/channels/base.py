@@ -77,6 +77,11 @@ class Channel(Protocol):
         ...
 
 
+class ChannelStartError(RuntimeError):
+    """A channel could not start (bad credentials, service unreachable); the message says
+    what to check, without secrets."""
+
+
 class SendError(Exception):
     """Base of the neutral send failures a channel raises."""
 

@@ -49,6 +49,7 @@ from urllib.parse import urlsplit
 
 from bot.channels.base import (
     Capabilities,
+    ChannelStartError,
     ChatUnreachable,
     IncomingHandler,
     MembershipHandler,
@@ -122,7 +123,7 @@ _RECENT_MESSAGES = 2048  # ids remembered to drop a message the puppet reports t
 _IMAGE_MEMORY_SECONDS = 600.0
 
 
-class WechatStartError(RuntimeError):
+class WechatStartError(ChannelStartError):
     """The channel could not start; the message says what to check."""
 
 
