@@ -12,6 +12,7 @@ import asyncio
 import re
 import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,8 @@ from bot.channels.base import ChatUnreachable, SendError
 from bot.channels.wechat import WechatChannel, WechatStartError
 from bot.clock import FakeClock
 from bot.messages import ChatKind, ChatRef, Outgoing
-from bot.store import OrderStatus
+from bot.scheduler import PromoScheduler
+from bot.store import OrderStatus, PostState
 
 ROSE = "ROSE-MASK"
 ROSE_PICTURE = "https://example.com/images/rose-mask.jpg"
@@ -310,3 +312,26 @@ async def test_the_channel_reconnects_when_the_service_comes_back(tmp_path: Path
         first.stop()
         if second is not None:
             second.stop()
+
+
+async def test_a_scheduled_promotion_reaches_an_enabled_room_and_not_a_disabled_one(
+    wechat_shop: WechatShop,
+) -> None:
+    stand_in, shop = wechat_shop.stand_in, wechat_shop.shop
+    await stand_in.command("add", room=ROSES, members=[BOT_ID], by=OWNER)
+    for room, title in ((FRIENDS, "Friends"), (ROSES, "Rose lovers")):
+        await shop.store.register_chat(ChatRef("wechat", room, ChatKind.GROUP, title))
+    await shop.store.set_group_promotions(f"wechat:{FRIENDS}", True)  # ROSES stays off
+    slot = datetime(2026, 11, 24, 2, 30, tzinfo=UTC)  # Tuesday 10:30 in Shanghai
+    wechat_shop.clock.advance((slot - wechat_shop.clock.now()).total_seconds())
+    start = stand_in.mark()
+
+    # What APScheduler calls when the winter-masks trigger fires.
+    await PromoScheduler(shop.promotions).fire("winter-masks")
+
+    post = await stand_in.said(FRIENDS, "玫瑰补水面膜", start)
+    assert "¥39.90" in post
+    assert stand_in.sent(ROSES, start) == []
+    rows = {r.chat.key: r for r in await shop.store.outbox(campaign_id="winter-masks")}
+    assert rows[f"wechat:{FRIENDS}"].state is PostState.SENT
+    assert rows[f"wechat:{ROSES}"].reason == "not_enabled"
