@@ -11,7 +11,7 @@ through overlapping groups).
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
@@ -104,30 +104,185 @@ class Decision:
 class History:
     """Past posts indexed for the questions the caps ask (per chat, per person, per day).
 
-    Deciding a broadcast to 10,000 groups must not scan every past post for each group.
+    Deciding a broadcast to 10,000 groups must not scan every past post for each group:
+    each chat's and each person's posts are kept in time order, so a question about the
+    last few days reads only those days, however long the history has grown.
     """
 
     def __init__(self, posts: Iterable[PastPost] = ()) -> None:
         self._by_chat: dict[str, list[PastPost]] = {}
         self._by_person: dict[str, list[PastPost]] = {}
+        self._by_sku: dict[str, list[PastPost]] = {}
         self._times: list[datetime] = []
+        # sku -> look-back -> the people its recent posts reached; see reached_elsewhere.
+        self._recent: dict[str, dict[timedelta, _Recent]] = {}
+        self._counted: tuple[datetime, datetime, int] | None = None  # the last count_between
+        # (chat, sku) -> the member through whom they last overlapped: the same slot of
+        # the same campaign, a day later, usually overlaps through the same person.
+        self._witness: dict[tuple[str, str], str] = {}
         for post in posts:
             self.add(post)
 
     def add(self, post: PastPost) -> None:
-        self._by_chat.setdefault(post.chat_key, []).append(post)
+        self._counted = None
+        _in_time_order(self._by_chat.setdefault(post.chat_key, []), post)
         for person in post.recipients:
-            self._by_person.setdefault(person, []).append(post)
+            _in_time_order(self._by_person.setdefault(person, []), post)
         insort(self._times, post.at)
+        if not post.recipients:
+            return
+        for sku in post.skus:
+            posts = self._by_sku.setdefault(sku, [])
+            if _in_time_order(posts, post):
+                for recent in self._recent.get(sku, {}).values():
+                    recent.appended(post, len(posts))
+            else:  # an older post arrived late: recount that product's windows when asked
+                self._recent.pop(sku, None)
 
     def of_chat(self, chat_key: str) -> list[PastPost]:
+        """The chat's posts, oldest first."""
         return self._by_chat.get(chat_key, [])
 
+    def of_chat_between(self, chat_key: str, after: datetime, until: datetime) -> list[PastPost]:
+        """The chat's posts with ``after < at <= until``, oldest first."""
+        posts = self._by_chat.get(chat_key)
+        if not posts:
+            return []
+        # Usually every post is before ``until`` and only the oldest need cutting off.
+        end = len(posts) if posts[-1].at <= until else bisect_right(posts, until, key=_at)
+        begin = 0 if posts[0].at > after else bisect_right(posts, after, 0, end, key=_at)
+        return posts[begin:end]
+
     def reaching(self, person: str) -> list[PastPost]:
+        """The posts that reached the person, oldest first."""
         return self._by_person.get(person, [])
 
+    def reached_elsewhere(
+        self,
+        people: frozenset[str],
+        skus: frozenset[str],
+        after: datetime,
+        until: datetime,
+        chat_key: str,
+    ) -> str | None:
+        """A chat other than ``chat_key`` through which one of ``people`` got one of
+        ``skus`` at a moment in ``(after, until]``, or None.
+
+        Asked for every group of every broadcast, and nearly always of a moment later
+        than the last time: so for each product and look-back, the people reached after
+        ``after`` are kept counted as the window slides forward, with the latest post
+        that reached each; only the people of this chat found in there are looked at.
+        """
+        by_person = self._by_person
+        span = until - after
+        for sku in skus:
+            latest = self._recent_people(sku, span, after)
+            if not latest:
+                continue
+            witness = self._witness.get((chat_key, sku))
+            if witness is not None and witness in latest and witness in people:
+                post = latest[witness]
+                if post.at <= until and post.chat_key != chat_key:
+                    return post.chat_key
+            # Lazily, in C: most chats that overlap show it within their first members.
+            for person in filter(latest.__contains__, people):
+                post = latest[person]
+                if post.at <= until and post.chat_key != chat_key:
+                    self._witness[chat_key, sku] = person
+                    return post.chat_key
+                # Their latest went through this very chat (or is later than ``until``):
+                # read all their recent posts.
+                for post in reversed(by_person[person]):
+                    moment = post.at
+                    if moment <= after:
+                        break
+                    if (
+                        moment <= until
+                        and post.chat_key != chat_key
+                        and not skus.isdisjoint(post.skus)
+                    ):
+                        return post.chat_key
+        return None
+
+    def _recent_people(
+        self, sku: str, span: timedelta, after: datetime
+    ) -> dict[str, PastPost] | None:
+        """Everyone reached by a post of ``sku`` later than ``after``, with the latest."""
+        posts = self._by_sku.get(sku)
+        if not posts:
+            return None
+        windows = self._recent.get(sku)
+        if windows is None:
+            windows = self._recent[sku] = {}
+        recent = windows.get(span)
+        if recent is None or after < recent.after:
+            recent = windows[span] = _Recent(posts, after)
+        elif after != recent.after:  # a broadcast asks of one moment for every chat
+            recent.slide(posts, after)
+        return recent.latest
+
     def count_between(self, start: datetime, end: datetime) -> int:
-        return bisect_left(self._times, end) - bisect_left(self._times, start)
+        """Posts with ``start <= at < end``; a broadcast asks this of every chat, so the
+        last answer is kept until the next post."""
+        counted = self._counted
+        if counted is not None and counted[0] == start and counted[1] == end:
+            return counted[2]
+        count = bisect_left(self._times, end) - bisect_left(self._times, start)
+        self._counted = (start, end, count)
+        return count
+
+
+def _at(post: PastPost) -> datetime:
+    return post.at
+
+
+def _in_time_order(posts: list[PastPost], post: PastPost) -> bool:
+    """Posts nearly always arrive in time order, so this is nearly always an append
+    (and says so: True when the post went to the end)."""
+    if not posts or posts[-1].at <= post.at:
+        posts.append(post)
+        return True
+    insort(posts, post, key=_at)
+    return False
+
+
+class _Recent:
+    """The people reached by one product's posts later than ``after``, each with the
+    latest such post: a window over that product's time-ordered posts, ``posts[start:]``,
+    that only slides forward. Posts leave it in time order, so when a person's latest
+    post leaves, all their earlier ones have left too, and so do they."""
+
+    __slots__ = ("after", "latest", "start")
+
+    def __init__(self, posts: list[PastPost], after: datetime) -> None:
+        self.after = after
+        self.start = bisect_right(posts, after, key=_at)
+        self.latest: dict[str, PastPost] = {}
+        for post in posts[self.start :]:
+            self._enter(post)
+
+    def slide(self, posts: list[PastPost], after: datetime) -> None:
+        start, latest = self.start, self.latest
+        while start < len(posts) and posts[start].at <= after:
+            leaving = posts[start]
+            for person in leaving.recipients:
+                if latest.get(person) is leaving:
+                    del latest[person]
+            start += 1
+        self.start, self.after = start, after
+
+    def appended(self, post: PastPost, length: int) -> None:
+        """A post went to the end of the list; it is in the window unless it is older
+        than ``after``, and then (the list being in order) so is everything before it."""
+        if post.at > self.after:
+            self._enter(post)
+        else:
+            self.start = length
+
+    def _enter(self, post: PastPost) -> None:
+        latest = self.latest
+        for person in post.recipients:  # posts enter in time order: this is their latest
+            latest[person] = post
 
 
 def decide_broadcast(
@@ -147,19 +302,18 @@ def decide_broadcast(
     wanted = frozenset(skus)
     running = history if isinstance(history, History) else History(history)
     order = sorted(
-        range(len(audiences)),
-        key=lambda i: (audiences[i].kind is not AudienceKind.GROUP, -len(audiences[i].members), i),
+        (a.kind is not AudienceKind.GROUP, -len(a.members), i) for i, a in enumerate(audiences)
     )
-    decisions: dict[int, Decision] = {}
-    for index in order:
+    decisions: list[Decision | None] = [None] * len(audiences)
+    for _, _, index in order:
         audience = audiences[index]
         decision = decide_one(wanted, at, audience, running, shop_caps, shop_timezone)
         decisions[index] = decision
-        if decision.posts:
+        if decision.verdict is Verdict.POST:
             running.add(
                 PastPost(audience.chat_key, decision.skus, at, audience.kind, audience.members)
             )
-    return [decisions[i] for i in range(len(audiences))]
+    return decisions  # type: ignore[return-value]  # every index was decided
 
 
 def decide_one(
@@ -170,56 +324,62 @@ def decide_one(
     shop_caps: CapsConfig,
     shop_timezone: str,
 ) -> Decision:
-    """The caps for one audience, checked from the firmest rule to the softest."""
+    """The caps for one audience, checked from the firmest rule to the softest.
+
+    Called for every chat of every broadcast (millions of times when previewing a month
+    of a large network), so it reads only the posts that can matter and builds little.
+    """
     caps = audience.caps or shop_caps
     key = audience.chat_key
-
-    def verdict(v: Verdict, reason: Reason, **extra: object) -> Decision:
-        return Decision(key, v, reason, **extra)  # type: ignore[arg-type]
-
+    suppress = Verdict.SUPPRESS
     if not audience.reachable:
-        return verdict(Verdict.SUPPRESS, Reason.UNREACHABLE)
+        return Decision(key, suppress, Reason.UNREACHABLE)
     if not audience.enabled:
         reason = Reason.NOT_ENABLED if audience.kind is AudienceKind.GROUP else Reason.OPTED_OUT
-        return verdict(Verdict.SUPPRESS, reason)
+        return Decision(key, suppress, reason)
     zone = _zone(audience.timezone)
     local = at.astimezone(zone)
     if in_quiet_hours(local.time(), caps):
-        return verdict(Verdict.DELAY, Reason.QUIET_HOURS, not_before=quiet_end_after(local, caps))
+        return Decision(
+            key, Verdict.DELAY, Reason.QUIET_HOURS, not_before=quiet_end_after(local, caps)
+        )
     shop_start, shop_end = _local_day_bounds(at, _zone(shop_timezone))
     if history.count_between(shop_start, shop_end) >= shop_caps.shop_daily_budget:
-        return verdict(Verdict.SUPPRESS, Reason.SHOP_BUDGET)
-    mine = [p for p in history.of_chat(key) if p.at <= at]
-    fresh = frozenset(
-        sku
-        for sku in wanted
-        if not any(sku in p.skus and at - p.at < caps.product_cooldown for p in mine)
-    )
+        return Decision(key, suppress, Reason.SHOP_BUDGET)
+    fatigue = max(audience.fatigue, 1.0)
+    gap = caps.group_min_gap * fatigue
+    # Posts older than the longest look-back of any rule below cannot change a decision;
+    # ``mine`` is in time order.
+    mine = history.of_chat_between(key, at - max(caps.product_cooldown, gap, _WEEK), at)
+    fresh = wanted
+    if mine:
+        cooling = at - caps.product_cooldown  # a product posted after this is cooling down
+        fresh = wanted.difference(*[p.skus for p in mine if p.at > cooling])
     if not fresh:
-        return verdict(Verdict.SUPPRESS, Reason.PRODUCT_COOLDOWN)
+        return Decision(key, suppress, Reason.PRODUCT_COOLDOWN)
     day_start, day_end = _local_day_bounds(at, zone)
-    today = [p for p in mine if day_start <= p.at < day_end]
+    today = sum(1 for p in mine if day_start <= p.at < day_end)
     if audience.kind is AudienceKind.GROUP:
-        daily = max(1, int(caps.group_daily / max(audience.fatigue, 1.0)))
-        if len(today) >= daily:
-            return verdict(Verdict.SUPPRESS, Reason.GROUP_DAILY, detail=audience.fatigue_reason)
-        gap = caps.group_min_gap * max(audience.fatigue, 1.0)
-        last = max((p.at for p in mine), default=None)
+        # Fatigue slows a group to no less than one a day, but a cap of 0 stays 0.
+        daily = min(caps.group_daily, max(1, int(caps.group_daily / fatigue)))
+        if today >= daily:
+            return Decision(key, suppress, Reason.GROUP_DAILY, detail=audience.fatigue_reason)
+        last = mine[-1].at if mine else None
         if last is not None and at - last < gap:
             ready = last + gap
             if ready < day_end and not in_quiet_hours(ready.astimezone(zone).time(), caps):
-                return verdict(Verdict.DELAY, Reason.MIN_GAP, not_before=ready)
-            return verdict(Verdict.SUPPRESS, Reason.MIN_GAP, detail=audience.fatigue_reason)
+                return Decision(key, Verdict.DELAY, Reason.MIN_GAP, not_before=ready)
+            return Decision(key, suppress, Reason.MIN_GAP, detail=audience.fatigue_reason)
     else:
-        if len(today) >= caps.subscriber_daily:
-            return verdict(Verdict.SUPPRESS, Reason.SUBSCRIBER_DAILY)
-        week = [p for p in mine if at - p.at < timedelta(days=7)]
-        if len(week) >= caps.subscriber_weekly:
-            return verdict(Verdict.SUPPRESS, Reason.SUBSCRIBER_WEEKLY)
+        if today >= caps.subscriber_daily:
+            return Decision(key, suppress, Reason.SUBSCRIBER_DAILY)
+        week = sum(1 for p in mine if at - p.at < _WEEK)
+        if week >= caps.subscriber_weekly:
+            return Decision(key, suppress, Reason.SUBSCRIBER_WEEKLY)
     overlap = _overlapping_chat(fresh, at, audience, history, caps)
     if overlap is not None:
-        return verdict(Verdict.SUPPRESS, Reason.OVERLAP, detail=overlap)
-    return verdict(Verdict.POST, Reason.OK, skus=fresh)
+        return Decision(key, suppress, Reason.OVERLAP, detail=overlap)
+    return Decision(key, Verdict.POST, Reason.OK, skus=fresh)
 
 
 def _overlapping_chat(
@@ -231,15 +391,10 @@ def _overlapping_chat(
 ) -> str | None:
     """Another chat through which someone here already got one of these products within
     the cool-down, or None. Unknown members cannot overlap."""
-    for person in audience.members:
-        for post in history.reaching(person):
-            if (
-                post.chat_key != audience.chat_key
-                and post.skus & skus
-                and timedelta(0) <= at - post.at < caps.product_cooldown
-            ):
-                return post.chat_key
-    return None
+    # 0 <= at - post.at < cooldown, as an interval of moments.
+    return history.reached_elsewhere(
+        audience.members, skus, at - caps.product_cooldown, at, audience.chat_key
+    )
 
 
 def in_quiet_hours(moment: time, caps: CapsConfig) -> bool:
@@ -261,6 +416,7 @@ def quiet_end_after(local: datetime, caps: CapsConfig) -> datetime:
     return candidate.astimezone(ZoneInfo("UTC"))
 
 
+@lru_cache(maxsize=4096)  # a broadcast asks the same few (moment, zone) pairs 10,000 times
 def _local_day_bounds(at: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """The calendar day of ``at`` in ``zone``, as a UTC half-open interval."""
     local = at.astimezone(zone)
@@ -268,6 +424,9 @@ def _local_day_bounds(at: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]
     end = start + timedelta(days=1)
     # Normalise through UTC so a DST change still gives the right wall-clock midnight.
     return start.astimezone(ZoneInfo("UTC")), end.astimezone(ZoneInfo("UTC"))
+
+
+_WEEK = timedelta(days=7)
 
 
 @lru_cache(maxsize=64)

@@ -479,6 +479,161 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "❓ Question from {name} ({customer}):\n{question}",
         "zh": "❓ {name}（{customer}）提问：\n{question}",
     },
+    # --- promotions preview (bot/preview.py) ---
+    "preview.header": {
+        "en": "Promotion preview: {first} – {last}, times in {timezone}",
+        "zh": "推广预览：{first} – {last}，时间按{timezone}",
+    },
+    "preview.campaigns": {
+        "en": "Campaigns ({count}): {names}",
+        "zh": "活动（{count}个）：{names}",
+    },
+    "preview.more": {"en": "and {count} more", "zh": "等，另有{count}个"},
+    "preview.more_groups": {"en": "... and {count} more groups", "zh": "……另有{count}个群未列出"},
+    "preview.more_chats": {
+        "en": "... and {count} more groups and subscribers",
+        "zh": "……另有{count}个群和订阅者未列出",
+    },
+    "preview.subscriber": {"en": "{name} (subscriber)", "zh": "{name}（订阅者）"},
+    "preview.post": {"en": "{time} {campaign}: {products}", "zh": "{time} {campaign}：{products}"},
+    # English texts starting with a space are appended to a line; Chinese needs none.
+    "preview.was_delayed": {
+        "en": " (planned for {time}, moved: {why})",
+        "zh": "（原定{time}，因{why}顺延）",
+    },
+    "preview.after_gap": {"en": "too soon after the previous post", "zh": "距上一条太近"},
+    "preview.planned_for": {"en": " (planned for {time})", "zh": "（原定{time}）"},
+    "preview.list_sep": {"en": ", ", "zh": "、"},
+    "preview.reason_sep": {"en": "; ", "zh": "；"},
+    "preview.names_more": {"en": "{names} and {count} more", "zh": "{names}等另外{count}个群"},
+    "preview.not_posted": {
+        "en": "{time} {campaign}: not posted, {why}",
+        "zh": "{time} {campaign}：不发，{why}",
+    },
+    "preview.not_posted_many": {
+        "en": "{count} slots not posted: {reasons}",
+        "zh": "{count}次不发：{reasons}",
+    },
+    "preview.waiting": {
+        "en": "{time} {campaign}: waiting until {until} ({why}), after this preview",
+        "zh": "{time} {campaign}：等到{until}再发（{why}），已超出预览范围",
+    },
+    "preview.broadcasts": {
+        "en": "Broadcasts (sending {rate} messages a second):",
+        "zh": "群发耗时（每秒发送{rate}条）：",
+    },
+    "preview.no_broadcasts": {
+        "en": "No posts would go out in this period.",
+        "zh": "这段时间内不会发出任何推广。",
+    },
+    "preview.broadcast": {
+        "en": "{day} {time} {campaign}: {posts}, about {duration}",
+        "zh": "{day} {time} {campaign}：{posts}，约{duration}",
+    },
+    "preview.from_slot": {"en": " (delayed from {time})", "zh": "（由{time}顺延）"},
+    "preview.more_broadcasts": {
+        "en": "... and {count} more broadcasts",
+        "zh": "……另有{count}次群发未列出",
+    },
+    "preview.longest": {
+        "en": "Longest: {day} {time} {campaign}, about {duration}",
+        "zh": "最长的一次：{day} {time} {campaign}，约{duration}",
+    },
+    "preview.totals": {
+        "en": "Totals: {posts} ({delayed} after a delay), {suppressed} not posted",
+        "zh": "合计：{posts}（其中{delayed}条顺延后发出），{suppressed}次不发",
+    },
+    "preview.still_waiting": {
+        "en": "{count} still waiting when the preview ends",
+        "zh": "预览结束时仍有{count}条在等待",
+    },
+    "preview.total_reason": {"en": "{why}: {count}", "zh": "{why}：{count}"},
+    "preview.posts": {"en": "{count} posts", "zh": "{count}条"},
+    "preview.posts_one": {"en": "{count} post", "zh": "{count}条"},
+    "preview.seconds": {"en": "{seconds} s", "zh": "{seconds}秒"},
+    "preview.minutes": {"en": "{minutes} min", "zh": "{minutes}分钟"},
+    "preview.local_time": {"en": " ({time} local)", "zh": "（当地{time}）"},
+    "preview.date": {"en": "{weekday} {day} {month}", "zh": "{month}{day}日 {weekday}"},
+    "preview.weekdays": {
+        "en": "Mon Tue Wed Thu Fri Sat Sun",
+        "zh": "周一 周二 周三 周四 周五 周六 周日",
+    },
+    "preview.months": {
+        "en": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
+        "zh": "1月 2月 3月 4月 5月 6月 7月 8月 9月 10月 11月 12月",
+    },
+    # a cap's reason, for one chat, with that chat's numbers
+    "reason.quiet_hours": {
+        "en": "quiet hours ({start}–{end})",
+        "zh": "免打扰时段（{start}–{end}）",
+    },
+    "reason.group_daily": {"en": "already {count} posts today", "zh": "今天已发{count}条"},
+    "reason.group_daily_one": {"en": "already 1 post today", "zh": "今天已发1条"},
+    "reason.min_gap": {
+        "en": "less than {hours} h after the previous post",
+        "zh": "距上一条不到{hours}小时",
+    },
+    "reason.product_cooldown": {
+        "en": "already posted here within {hours} h",
+        "zh": "{hours}小时内已在这里发过",
+    },
+    "reason.subscriber_daily": {
+        "en": "already got a promotion today",
+        "zh": "今天已经收到过推广",
+    },
+    "reason.subscriber_weekly": {
+        "en": "already got {count} promotions this week",
+        "zh": "这周已经收到{count}条推广",
+    },
+    "reason.shop_budget": {
+        "en": "the shop's {count} posts for today are used up",
+        "zh": "店铺今天的{count}条额度已用完",
+    },
+    "reason.overlap": {
+        "en": "shown in {group} within {hours} h",
+        "zh": "{hours}小时内已在“{group}”发过",
+    },
+    "reason.not_enabled": {
+        "en": "promotions not enabled in this group",
+        "zh": "本群没有开启推广",
+    },
+    "reason.opted_out": {"en": "stopped promotions", "zh": "已退订推广"},
+    "reason.unreachable": {
+        "en": "the bot can't post there (removed or blocked)",
+        "zh": "机器人无法在这里发消息（被移出或屏蔽）",
+    },
+    "reason.fatigue": {
+        "en": " (slowed down: no reactions to the last {count} posts)",
+        "zh": "（已放慢：最近{count}条推广无人回应）",
+    },
+    "reason.fatigue_other": {"en": " (slowed down: {detail})", "zh": "（已放慢：{detail}）"},
+    # the same reasons, summed up over many chats
+    "reason.total.quiet_hours": {"en": "quiet hours", "zh": "免打扰时段"},
+    "reason.total.group_daily": {"en": "group's daily limit reached", "zh": "群每日上限已满"},
+    "reason.total.min_gap": {
+        "en": "too soon after a group's previous post",
+        "zh": "距群里上一条太近",
+    },
+    "reason.total.product_cooldown": {
+        "en": "product already posted in that chat recently",
+        "zh": "该商品近期已在这里发过",
+    },
+    "reason.total.subscriber_daily": {
+        "en": "subscriber already got one today",
+        "zh": "订阅者今天已收到过",
+    },
+    "reason.total.subscriber_weekly": {
+        "en": "subscriber's weekly limit reached",
+        "zh": "订阅者本周上限已满",
+    },
+    "reason.total.shop_budget": {"en": "shop's daily budget used up", "zh": "店铺每日额度已用完"},
+    "reason.total.overlap": {
+        "en": "the same people already saw it in another group",
+        "zh": "同一批人已在别的群看到过",
+    },
+    "reason.total.not_enabled": {"en": "promotions not enabled", "zh": "没有开启推广"},
+    "reason.total.opted_out": {"en": "subscriber stopped promotions", "zh": "订阅者已退订"},
+    "reason.total.unreachable": {"en": "bot can't post there", "zh": "机器人无法发消息"},
 }
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -11,7 +14,7 @@ from bot.messages import ChatKind, ChatRef, Incoming, Sender
 from bot.scheduler import PromoScheduler
 from bot.store import PostState
 
-from support import CHANNEL, OWNER, ChatHarness, texts
+from support import CHANNEL, OWNER, SAMPLE_CATALOG, ChatHarness, texts
 
 # Tuesday 24 November 2026, 10:30 in Shanghai: a winter-masks slot.
 SLOT = datetime(2026, 11, 24, 2, 30, tzinfo=UTC)
@@ -230,3 +233,41 @@ async def test_scheduler_builds_jobs_from_the_store(harness: ChatHarness) -> Non
     ]
     job = scheduler.scheduler.get_job("campaign:flash")
     assert job.args == ("flash",)
+
+
+async def test_owner_preview_shows_posts_and_what_the_caps_hold_back(harness: ChatHarness) -> None:
+    await join(harness, "friends")
+    await join(harness, "family", enable=False)
+    harness.languages[OWNER] = "en"
+    await harness.say(OWNER, "/lang en")
+    replies = await harness.say(OWNER, "/promo preview 7")
+    text = texts(replies)
+    assert "winter-masks" in text and "10:30" in text
+    assert "promotions not enabled" in text
+    assert "Friends" in text and "Family" in text
+
+
+def test_cli_preview_reads_the_catalog_and_store(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "promo",
+            "preview",
+            "--days",
+            "14",
+            "--catalog",
+            str(SAMPLE_CATALOG),
+            "--db",
+            str(tmp_path / "p.db"),
+            "--lang",
+            "en",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Promotion preview" in result.stdout and "winter-masks" in result.stdout

@@ -1,0 +1,58 @@
+"""The seller's preview, from the live data: the same audiences, history and caps the
+sender will use, run over a virtual clock by bot/preview.py."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.catalog import Campaign, Catalog
+from bot.channels.base import RateLimits
+from bot.preview import Preview, render, simulate
+from bot.promotions import (
+    campaign_audiences,
+    caps_from_catalog,
+    group_caps_from_catalog,
+    recent_past_posts,
+)
+from bot.store import CampaignStatus, Store
+
+
+async def build_preview(
+    store: Store,
+    catalog: Catalog,
+    start: datetime,
+    days: int,
+    limits: RateLimits | None = None,
+) -> tuple[Preview, dict[str, str]]:
+    """The preview of every active campaign over ``days`` from ``start``, and chat titles."""
+    timezone = catalog.shop.timezone
+    group_caps = group_caps_from_catalog(catalog)
+    campaigns: list[Campaign] = [
+        stored.campaign
+        for stored in await store.campaigns()
+        if stored.status is CampaignStatus.ACTIVE
+    ]
+    audiences = {}
+    titles: dict[str, str] = {}
+    for campaign in campaigns:
+        found, _ = await campaign_audiences(store, campaign, timezone, start, group_caps)
+        audiences[campaign.id] = found
+        titles.update({a.chat_key: a.title for a in found if a.title})
+    preview = simulate(
+        campaigns,
+        lambda campaign: audiences[campaign.id],
+        await recent_past_posts(store, start),
+        caps_from_catalog(catalog),
+        timezone,
+        start,
+        days,
+        limits or RateLimits(),
+    )
+    return preview, titles
+
+
+async def preview_text(
+    store: Store, catalog: Catalog, start: datetime, days: int, language: str
+) -> str:
+    preview, titles = await build_preview(store, catalog, start, days)
+    return render(preview, language, titles)
