@@ -317,12 +317,6 @@ class PromoStoreMixin:
                 "UPDATE chats SET last_reaction_at = ? WHERE key = ?", (now, chat.key)
             )
 
-    async def group_members(self, chat_key: str) -> frozenset[str]:
-        rows = await self._all(
-            "SELECT member_key FROM chat_members WHERE chat_key = ?", (chat_key,)
-        )
-        return frozenset(row["member_key"] for row in rows)
-
     async def members_of_groups(self) -> dict[str, frozenset[str]]:
         """Everyone seen in every group, in one read (for deciding a broadcast)."""
         members: dict[str, set[str]] = {}
