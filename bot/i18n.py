@@ -88,6 +88,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "这个按钮已失效：对应的商品或步骤已经不存在了。看看店里现在有什么吧。",
     },
     "choices.hint": {"en": "Reply with a number to choose.", "zh": "回复数字即可选择。"},
+    "choices.hint_group": {
+        "en": "Mention me with a number to choose (e.g. @me 1).",
+        "zh": "@我并附上数字即可选择（例如 @我 1）。",
+    },
     # --- buttons ---
     "btn.browse": {"en": "🛍 Browse", "zh": "🛍 逛逛"},
     "btn.cart": {"en": "🛒 Cart", "zh": "🛒 购物车"},
@@ -608,6 +612,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "reason.fatigue_other": {"en": " (slowed down: {detail})", "zh": "（已放慢：{detail}）"},
     # the same reasons, summed up over many chats
+    "reason.total.campaign_inactive": {
+        "en": "campaign paused or deleted",
+        "zh": "活动已暂停或删除",
+    },
     "reason.total.quiet_hours": {"en": "quiet hours", "zh": "免打扰时段"},
     "reason.total.group_daily": {"en": "group's daily limit reached", "zh": "群每日上限已满"},
     "reason.total.min_gap": {

@@ -62,7 +62,9 @@ async def _as_numbered_choices(
             keys.append(button.action)
             lines.append(f"{len(keys)}. {button.label}")
     if keys:
-        lines.append(t("choices.hint", message.language or "zh"))
+        # In a group only messages addressed to the bot are read, so a bare number is not.
+        hint = "choices.hint_group" if message.chat.is_group else "choices.hint"
+        lines.append(t(hint, message.language or "zh"))
     await store.save_choices(message.chat.key, keys)
     return "\n".join(lines), []
 

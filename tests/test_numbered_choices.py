@@ -67,3 +67,14 @@ async def test_a_bare_number_keeps_the_language_the_person_writes_in(plain: Chat
     replies = await plain.say("fan", "要两盒玫瑰面膜")
     replies = await plain.say("fan", "1")
     assert "收件人姓名" in texts(replies)
+
+
+async def test_in_a_group_the_hint_asks_for_a_mention(plain: ChatHarness) -> None:
+    replies = await plain.say("gil", "2 masks", group="friends", mention=True)
+    text = texts([m for m in replies if m.chat.is_group])
+    assert "1. " in text and ("Mention me with a number" in text or "@我并附上数字" in text)
+    await plain.say("gil", "3", group="friends")  # unaddressed: ignored
+    assert await plain.shop.store.cart("test:gil") == []
+    await plain.say("gil", "3", group="friends", mention=True)
+    [line] = await plain.shop.store.cart("test:gil")
+    assert line.sku == "SILK-MASK"
