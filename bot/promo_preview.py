@@ -12,6 +12,7 @@ from bot.promotions import (
     campaign_audiences,
     caps_from_catalog,
     group_caps_from_catalog,
+    look_back,
     recent_past_posts,
 )
 from bot.store import CampaignStatus, Store
@@ -38,11 +39,12 @@ async def build_preview(
         found, _ = await campaign_audiences(store, campaign, timezone, start, group_caps)
         audiences[campaign.id] = found
         titles.update({a.chat_key: a.title for a in found if a.title})
+    caps = caps_from_catalog(catalog)
     preview = simulate(
         campaigns,
         lambda campaign: audiences[campaign.id],
-        await recent_past_posts(store, start),
-        caps_from_catalog(catalog),
+        await recent_past_posts(store, start, look_back(caps)),
+        caps,
         timezone,
         start,
         days,

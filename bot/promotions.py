@@ -153,7 +153,7 @@ class Promotions:
         return await campaign_audiences(self.store, campaign, self.timezone, now, self.group_caps)
 
     async def history(self, now: datetime) -> History:
-        return await recent_posts(self.store, now)
+        return await recent_posts(self.store, now, look_back(self.caps))
 
     # --- one slot -------------------------------------------------------------------
 
@@ -383,13 +383,18 @@ async def campaign_audiences(
     return audiences, chats
 
 
-async def recent_posts(store: Store, now: datetime) -> History:
-    return History(await recent_past_posts(store, now))
+def look_back(caps: CapsConfig) -> timedelta:
+    """How far back any cap looks: the weekly subscriber cap, or a longer cool-down."""
+    return max(timedelta(days=8), caps.product_cooldown + timedelta(days=1))
 
 
-async def recent_past_posts(store: Store, now: datetime) -> list[PastPost]:
-    """Posts that went out (or may have) in the last 8 days: all any cap looks back on."""
-    rows = await store.promo_history(now - timedelta(days=8))
+async def recent_posts(store: Store, now: datetime, since: timedelta) -> History:
+    return History(await recent_past_posts(store, now, since))
+
+
+async def recent_past_posts(store: Store, now: datetime, since: timedelta) -> list[PastPost]:
+    """Posts that went out (or may have) within ``since``: all the caps look back on."""
+    rows = await store.promo_history(now - since)
     return [
         PastPost(
             row.chat.key,

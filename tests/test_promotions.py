@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -271,3 +272,16 @@ def test_cli_preview_reads_the_catalog_and_store(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Promotion preview" in result.stdout and "winter-masks" in result.stdout
+
+
+async def test_a_long_cool_down_is_honoured_beyond_a_week(harness: ChatHarness) -> None:
+    await join(harness, "friends")
+    promotions = harness.shop.promotions
+    promotions.caps = replace(promotions.caps, product_cooldown=timedelta(days=10))
+    harness.clock.advance((SLOT - harness.clock.now()).total_seconds())
+    await promotions.run_slot("winter-masks", SLOT)
+    nine_days_later = SLOT + timedelta(days=9)  # a Thursday; any slot time will do
+    harness.clock.advance(9 * 86400)
+    await promotions.run_slot("winter-masks", nine_days_later)
+    [row] = await harness.shop.store.outbox(campaign_id="winter-masks", slot=nine_days_later)
+    assert row.state is PostState.SUPPRESSED and row.reason == "product_cooldown"
