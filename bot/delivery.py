@@ -27,7 +27,7 @@ from bot.channels.base import (
 )
 from bot.clock import Clock
 from bot.messages import ChatRef, Outgoing
-from bot.presentation import present, split_text
+from bot.presentation import present
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -243,4 +243,4 @@ class Delivery:
         return SendResult(ok=False, error=reason)
 
 
-__all__ = ["Delivery", "RateLimiter", "SendResult", "SlidingWindow", "split_text"]
+__all__ = ["Delivery", "RateLimiter", "SendResult", "SlidingWindow"]

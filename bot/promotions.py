@@ -39,6 +39,7 @@ from bot.messages import ChatKind, ChatRef, Outgoing
 from bot.schedule import fire_times
 from bot.store import NewPost, OutboxRow, PostState, Store
 from handlers import promo
+from handlers.owner import owner_private_chats
 
 log = logging.getLogger(__name__)
 
@@ -462,7 +463,7 @@ class _Progress:
         text = promo.progress_text(self._report, language, done)
         return [
             Outgoing(chat=chat, text=text, edit_message_id=self._message_ids.get(chat))
-            for chat in promo.owner_private_chats(self._promotions.owners)
+            for chat in owner_private_chats(self._promotions.owners)
         ]
 
     async def start(self) -> None:

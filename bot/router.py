@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.clock import Clock
 from bot.context import CatalogHolder, Context
@@ -242,18 +242,11 @@ class Router:
         # Platforms without links (the console, WeChat) can write to the person directly.
         if not quiet:
             ctx.reply(ctx.t("group.sent_private", name=ctx.incoming.sender.name))
-            group_ctx_chat = ctx.private_chat
             before = len(ctx.outbox)
             await self._start_payload(ctx, payload or "start")
             for index in range(before, len(ctx.outbox)):
-                message = ctx.outbox[index]
-                if message.chat == ctx.chat:
-                    ctx.outbox[index] = Outgoing(
-                        chat=group_ctx_chat,
-                        text=message.text,
-                        buttons=message.buttons,
-                        image=message.image,
-                    )
+                if ctx.outbox[index].chat == ctx.chat:
+                    ctx.outbox[index] = replace(ctx.outbox[index], chat=ctx.private_chat)
 
 
 def _bare(text: str) -> bool:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from bot.catalog import Catalog
 from bot.channels.base import MembershipChange
 from bot.i18n import t
-from bot.messages import ChatKind, ChatRef, Outgoing
+from bot.messages import Outgoing
 from bot.store import Store
+from handlers.owner import owner_private_chats
 
 
 async def membership_changed(
@@ -21,9 +22,8 @@ async def membership_changed(
     language = catalog.shop.default_language
     key = "group.added" if change.joined else "group.removed"
     text = t(key, language, title=record.title or record.chat_id, chat=record.key)
-    notices = []
-    for owner in sorted(owners):
-        channel, _, user_id = owner.partition(":")
-        if channel == change.chat.channel:
-            notices.append(Outgoing(chat=ChatRef(channel, user_id, ChatKind.PRIVATE), text=text))
-    return notices
+    return [
+        Outgoing(chat=chat, text=text)
+        for chat in owner_private_chats(owners)
+        if chat.channel == change.chat.channel
+    ]

@@ -6,7 +6,7 @@ from bot.catalog import FaqEntry
 from bot.context import Context
 from bot.i18n import t
 from bot.messages import Outgoing
-from handlers.owner import owner_chats
+from handlers.owner import owner_private_chats
 
 
 def answer_faq(ctx: Context, entry: FaqEntry) -> None:
@@ -31,7 +31,7 @@ async def forward_question(ctx: Context, question: str) -> None:
     ctx.state.pop("asking", None)
     language = ctx.catalog.shop.default_language
     sender = ctx.incoming.sender
-    for chat in owner_chats(ctx):
+    for chat in owner_private_chats(ctx.owners):
         ctx.send(
             Outgoing(
                 chat=chat,

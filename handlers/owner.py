@@ -7,6 +7,8 @@ assume it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bot.catalog import CatalogError, load_catalog
 from bot.context import Context
 from bot.i18n import t
@@ -18,10 +20,10 @@ from bot.store import ORDER_TRANSITIONS, Order, OrderStatus
 OWNER_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.CANCELLED)
 
 
-def owner_chats(ctx: Context) -> list[ChatRef]:
-    """Private chats of every owner (their user id is their private chat id)."""
+def owner_private_chats(owners: Iterable[str]) -> list[ChatRef]:
+    """Private chats of every owner (a user's id is their private chat's id)."""
     chats = []
-    for key in sorted(ctx.owners):
+    for key in sorted(owners):
         channel, _, user_id = key.partition(":")
         chats.append(ChatRef(channel, user_id, ChatKind.PRIVATE))
     return chats
@@ -70,7 +72,7 @@ def order_notices(ctx: Context, order: Order, headline: str) -> list[Outgoing]:
     text = t(headline, language, number=order.number) + "\n" + order_card(order, language)
     return [
         Outgoing(chat=chat, text=text, buttons=status_buttons(order, language))
-        for chat in owner_chats(ctx)
+        for chat in owner_private_chats(ctx.owners)
     ]
 
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.catalog import Campaign, Catalog, Schedule, Text
 from bot.context import Context
 from bot.i18n import MESSAGES, t
-from bot.messages import Button, ChatKind, ChatRef, Outgoing, buttons
+from bot.messages import Button, ChatRef, Outgoing, buttons
 from bot.money import format_money
 from bot.schedule import fire_times
 from bot.store import CampaignStatus, PostState
@@ -31,14 +31,6 @@ OPT_OUT_WORDS = frozenset({"stop", "unsubscribe", "退订", "别发了", "不要
 def is_opt_out(text: str) -> bool:
     cleaned = text.strip().strip("!！。.~～ ").lower()
     return cleaned in OPT_OUT_WORDS or any(w in cleaned for w in ("别发了", "不要再发", "退订"))
-
-
-def owner_private_chats(owners: Iterable[str]) -> list[ChatRef]:
-    chats = []
-    for key in sorted(owners):
-        channel, _, user_id = key.partition(":")
-        chats.append(ChatRef(channel, user_id, ChatKind.PRIVATE))
-    return chats
 
 
 # --- the post -----------------------------------------------------------------------------
