@@ -20,10 +20,23 @@ from bot.delivery import Delivery, SendResult
 from bot.messages import Incoming
 from bot.promotions import Promotions
 from bot.router import Router
+from bot.routing import Routes, RouteTable
 from bot.scheduler import PromoScheduler
 from bot.settings import Settings, SettingsError
 from bot.store import Store
+from handlers import cart, checkout, inquiry, orders, owner, promo, shop
 from handlers.groups import membership_changed
+
+# Every module's routes, in the order that breaks ties within a text stage.
+ROUTES: tuple[Routes, ...] = (
+    shop.routes,
+    cart.routes,
+    checkout.routes,
+    orders.routes,
+    inquiry.routes,
+    owner.routes,
+    promo.routes,
+)
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +81,7 @@ class Shop:
             clock=self.clock,
             owners=owners,
             deep_link=self._deep_link,
+            routes=RouteTable.build(list(ROUTES)),
         )
         self._delivery = Delivery(self._store, self.clock)
         self.promotions = Promotions(

@@ -6,12 +6,14 @@ imports a global bot or database, and tests build a Context with real or fake pa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.actions import Action
 from bot.catalog import Catalog
 from bot.clock import Clock
+from bot.conversation import Conversation
 from bot.i18n import t
 from bot.messages import Button, ChatKind, ChatRef, Incoming, Outgoing, buttons
 from bot.store import Customer, Store
@@ -35,8 +37,10 @@ class Context:
     clock: Clock
     owners: frozenset[str]
     deep_link: Callable[[str, str], str | None]
-    state: dict[str, Any]
+    conversation: Conversation
     outbox: list[Outgoing] = field(default_factory=list)
+    # Set by the router: answers in the sender's private chat what was asked in a group.
+    private_mover: Callable[[Context, str, bool], Awaitable[None]] | None = None
 
     @property
     def catalog(self) -> Catalog:
@@ -77,5 +81,12 @@ class Context:
         """Queue a message to anyone (the owner, another customer)."""
         self.outbox.append(message)
 
-    def button(self, key: str, action: str, **values: Any) -> Button:
-        return Button(label=self.t(key, **values), action=action)
+    def button(self, key: str, action: Action, **values: Any) -> Button:
+        """A button labelled from the i18n table in the customer's language."""
+        return Button(label=self.t(key, **values), action=action.encode())
+
+    async def move_to_private(self, payload: str = "", quiet: bool = False) -> None:
+        """Continue in the sender's private chat (a link, or a message sent there), opened
+        with the start payload ``payload``; ``quiet`` skips the "see private chat" line."""
+        assert self.private_mover is not None, "the router sets this"
+        await self.private_mover(self, payload, quiet)

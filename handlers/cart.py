@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from bot.actions import action_button
 from bot.catalog import Product
 from bot.context import Context
 from bot.messages import Button
 from bot.money import format_money
-from bot.nlu import OrderIntent, ParsedItem
+from bot.nlu import OrderIntent, ParsedItem, parse_order
+from bot.routing import Routes, TextStage
+from handlers.actions import (
+    Browse,
+    CartAdd,
+    CartClear,
+    CartDecrease,
+    CartIncrease,
+    CartRemove,
+    CartShow,
+    CheckoutStart,
+    ShowProduct,
+)
+
+routes = Routes("cart")
 
 
 def _money(ctx: Context, minor: int) -> str:
@@ -23,11 +38,16 @@ def quantity_problem(ctx: Context, quantity: int) -> str | None:
     return None
 
 
+@routes.button(CartAdd)
+async def add_button(ctx: Context, action: CartAdd) -> None:
+    await add_to_cart(ctx, action.sku, action.qty)
+
+
 async def add_to_cart(ctx: Context, sku: str, quantity: int) -> None:
     """Add ``quantity`` of a product, within the per-line cap and the live stock."""
     product = ctx.catalog.product(sku)
     if product is None:
-        ctx.reply(ctx.t("button.expired"), [ctx.button("btn.browse", "browse")])
+        ctx.reply(ctx.t("button.expired"), [ctx.button("btn.browse", Browse())])
         return
     problem = quantity_problem(ctx, quantity)
     if problem:
@@ -57,7 +77,7 @@ async def _add_line(ctx: Context, product: Product, quantity: int) -> tuple[Prod
             )
         else:
             text = ctx.t("cart.qty_too_large", limit=limit)
-        ctx.reply(text, [ctx.button("btn.cart", "cart:show"), ctx.button("btn.browse", "browse")])
+        ctx.reply(text, [ctx.button("btn.cart", CartShow()), ctx.button("btn.browse", Browse())])
         return None
     if allowed < wanted:
         ctx.reply(
@@ -66,7 +86,7 @@ async def _add_line(ctx: Context, product: Product, quantity: int) -> tuple[Prod
             else ctx.t("cart.qty_too_large", limit=limit)
         )
     await ctx.store.set_cart_qty(key, product.sku, allowed)
-    ctx.state["last_sku"] = product.sku
+    ctx.conversation.last_sku = product.sku
     return product, allowed - in_cart
 
 
@@ -78,8 +98,8 @@ async def _confirm_added(ctx: Context, added: list[tuple[Product, int]]) -> None
     lines.append(ctx.t("cart.summary_line", count=total_qty, total=_money(ctx, total)))
     ctx.reply(
         "\n".join(lines),
-        [ctx.button("btn.checkout", "checkout:start"), ctx.button("btn.cart", "cart:show")],
-        [ctx.button("btn.keep_shopping", "browse")],
+        [ctx.button("btn.checkout", CheckoutStart()), ctx.button("btn.cart", CartShow())],
+        [ctx.button("btn.keep_shopping", Browse())],
     )
 
 
@@ -94,12 +114,23 @@ async def cart_totals(ctx: Context) -> tuple[int, int]:
     return units, total
 
 
+def read_order(ctx: Context, text: str) -> OrderIntent | None:
+    return parse_order(text, ctx.catalog)
+
+
+@routes.text(TextStage.ORDER, read=read_order)
+async def order_in_words(ctx: Context, intent: OrderIntent) -> None:
+    await handle_order_text(ctx, intent)
+    if ctx.chat.is_group:
+        await ctx.move_to_private("cart", quiet=True)
+
+
 async def handle_order_text(ctx: Context, intent: OrderIntent) -> None:
     """A free-text order: add what is clear, ask about what is not."""
     if intent.more_of_last:
-        last = ctx.state.get("last_sku")
+        last = ctx.conversation.last_sku
         if not last or ctx.catalog.product(last) is None:
-            ctx.reply(ctx.t("cart.more_of_what"), [ctx.button("btn.browse", "browse")])
+            ctx.reply(ctx.t("cart.more_of_what"), [ctx.button("btn.browse", Browse())])
             return
         await add_to_cart(ctx, last, intent.more_quantity)
         return
@@ -134,19 +165,19 @@ async def _resolve(ctx: Context, item: ParsedItem) -> Product | None:
     qty = item.quantity
     if item.candidates:
         rows = [
-            [Button(_choice_label(ctx, sku), f"cart:add:{sku}:{qty}")]
+            [action_button(_choice_label(ctx, sku), CartAdd(sku, qty))]
             for sku in item.candidates
             if ctx.catalog.product(sku)
         ]
         ctx.reply(ctx.t("order.which_one", text=item.text[:60]), *rows)
         return None
     rows = [
-        [Button(_choice_label(ctx, sku), f"prod:{sku}")]
+        [action_button(_choice_label(ctx, sku), ShowProduct(sku))]
         for sku in item.suggestions
         if ctx.catalog.product(sku)
     ]
     key = "order.unknown_suggest" if rows else "order.unknown"
-    ctx.reply(ctx.t(key, text=item.text[:60]), *rows, [ctx.button("btn.browse", "browse")])
+    ctx.reply(ctx.t(key, text=item.text[:60]), *rows, [ctx.button("btn.browse", Browse())])
     return None
 
 
@@ -157,10 +188,20 @@ def _choice_label(ctx: Context, sku: str) -> str:
     return f"{product.name.get(ctx.language)} · {price}"
 
 
+@routes.command("cart", private="cart")
+async def cart_command(ctx: Context, _: str) -> None:
+    await show_cart(ctx)
+
+
+@routes.button(CartShow)
+async def cart_button(ctx: Context, _: CartShow) -> None:
+    await show_cart(ctx)
+
+
 async def show_cart(ctx: Context) -> None:
     lines = await ctx.store.cart(ctx.customer.key)
     if not lines:
-        ctx.reply(ctx.t("cart.empty"), [ctx.button("btn.browse", "browse")])
+        ctx.reply(ctx.t("cart.empty"), [ctx.button("btn.browse", Browse())])
         return
     text = [ctx.t("cart.title")]
     rows: list[list[Button]] = []
@@ -184,15 +225,30 @@ async def show_cart(ctx: Context) -> None:
         )
         rows.append(
             [
-                Button(f"➖ {name[:20]}", f"cart:dec:{line.sku}"),
-                Button("➕", f"cart:inc:{line.sku}"),
-                Button("🗑", f"cart:del:{line.sku}"),
+                action_button(f"➖ {name[:20]}", CartDecrease(line.sku)),
+                action_button("➕", CartIncrease(line.sku)),
+                action_button("🗑", CartRemove(line.sku)),
             ]
         )
     text.append(ctx.t("cart.total", total=_money(ctx, total)))
-    rows.append([ctx.button("btn.checkout", "checkout:start")])
-    rows.append([ctx.button("btn.clear_cart", "cart:clear"), ctx.button("btn.browse", "browse")])
+    rows.append([ctx.button("btn.checkout", CheckoutStart())])
+    rows.append([ctx.button("btn.clear_cart", CartClear()), ctx.button("btn.browse", Browse())])
     ctx.reply("\n".join(text), *rows)
+
+
+@routes.button(CartIncrease)
+async def increase_button(ctx: Context, action: CartIncrease) -> None:
+    await change_line(ctx, action.sku, 1)
+
+
+@routes.button(CartDecrease)
+async def decrease_button(ctx: Context, action: CartDecrease) -> None:
+    await change_line(ctx, action.sku, -1)
+
+
+@routes.button(CartRemove)
+async def remove_button(ctx: Context, action: CartRemove) -> None:
+    await change_line(ctx, action.sku, None)
 
 
 async def change_line(ctx: Context, sku: str, delta: int | None) -> None:
@@ -219,6 +275,7 @@ async def change_line(ctx: Context, sku: str, delta: int | None) -> None:
     await show_cart(ctx)
 
 
-async def clear_cart(ctx: Context) -> None:
+@routes.button(CartClear)
+async def clear_cart(ctx: Context, _: CartClear) -> None:
     await ctx.store.clear_cart(ctx.customer.key)
-    ctx.reply(ctx.t("cart.cleared"), [ctx.button("btn.browse", "browse")])
+    ctx.reply(ctx.t("cart.cleared"), [ctx.button("btn.browse", Browse())])

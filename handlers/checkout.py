@@ -9,23 +9,39 @@ from __future__ import annotations
 import re
 
 from bot.context import Context
+from bot.conversation import CheckoutDraft, CheckoutStep
+from bot.messages import Button
 from bot.money import format_money
+from bot.routing import Routes, TextStage
 from bot.store import Order, OrderLine, OrderRequest, Shortage
 from handlers import owner
+from handlers.actions import (
+    Browse,
+    CartShow,
+    CheckoutCancel,
+    CheckoutConfirm,
+    CheckoutNewDetails,
+    CheckoutSkipNote,
+    CheckoutStart,
+    CheckoutUseSaved,
+    OrdersList,
+)
 from handlers.cart import show_cart
-
-STEP_NAME = "name"
-STEP_PHONE = "phone"
-STEP_ADDRESS = "address"
-STEP_NOTE = "note"
-STEP_CONFIRM = "confirm"
-STEP_SAVED = "saved"  # offered the details remembered from last time
 
 _PHONE = re.compile(r"^\+?[\d\s\-()]{7,20}$")
 
+# Checkout asks for a delivery address: it happens in private, never in a group.
+routes = Routes("checkout")
 
-def in_checkout(ctx: Context) -> bool:
-    return "checkout" in ctx.state
+
+@routes.command("checkout", private="cart")
+async def checkout_command(ctx: Context, _: str) -> None:
+    await start(ctx)
+
+
+@routes.button(CheckoutStart, private="cart")
+async def start_button(ctx: Context, _: CheckoutStart) -> None:
+    await start(ctx)
 
 
 async def start(ctx: Context) -> None:
@@ -33,17 +49,14 @@ async def start(ctx: Context) -> None:
         ctx.reply(ctx.t("checkout.private_only"))
         return
     if not await ctx.store.cart(ctx.customer.key):
-        ctx.state.pop("checkout", None)
-        ctx.reply(ctx.t("cart.empty"), [ctx.button("btn.browse", "browse")])
+        ctx.conversation.checkout = None
+        ctx.reply(ctx.t("cart.empty"), [ctx.button("btn.browse", Browse())])
         return
     customer = ctx.customer
     if customer.contact_name and customer.phone and customer.address:
-        ctx.state["checkout"] = {
-            "step": STEP_SAVED,
-            "name": customer.contact_name,
-            "phone": customer.phone,
-            "address": customer.address,
-        }
+        ctx.conversation.checkout = CheckoutDraft(
+            CheckoutStep.SAVED, customer.contact_name, customer.phone, customer.address
+        )
         ctx.reply(
             ctx.t(
                 "checkout.use_saved",
@@ -52,84 +65,108 @@ async def start(ctx: Context) -> None:
                 address=customer.address,
             ),
             [
-                ctx.button("btn.use_saved", "checkout:saved"),
-                ctx.button("btn.new_details", "checkout:new"),
+                ctx.button("btn.use_saved", CheckoutUseSaved()),
+                ctx.button("btn.new_details", CheckoutNewDetails()),
             ],
-            [ctx.button("btn.cancel_checkout", "checkout:cancel")],
+            [ctx.button("btn.cancel_checkout", CheckoutCancel())],
         )
         return
     await ask_name(ctx)
 
 
+@routes.button(CheckoutNewDetails, private="cart")
+async def new_details_button(ctx: Context, _: CheckoutNewDetails) -> None:
+    await ask_name(ctx)
+
+
 async def ask_name(ctx: Context) -> None:
-    ctx.state["checkout"] = {"step": STEP_NAME}
-    ctx.reply(ctx.t("checkout.ask_name"), [ctx.button("btn.cancel_checkout", "checkout:cancel")])
+    ctx.conversation.checkout = CheckoutDraft(CheckoutStep.NAME)
+    ctx.reply(ctx.t("checkout.ask_name"), [_cancel_button(ctx)])
 
 
-async def use_saved(ctx: Context) -> None:
-    draft = ctx.state.get("checkout")
-    if not draft or draft.get("step") != STEP_SAVED:
+def _cancel_button(ctx: Context) -> Button:
+    return ctx.button("btn.cancel_checkout", CheckoutCancel())
+
+
+@routes.button(CheckoutUseSaved, private="cart")
+async def use_saved(ctx: Context, _: CheckoutUseSaved) -> None:
+    draft = ctx.conversation.checkout
+    if draft is None or draft.step is not CheckoutStep.SAVED:
         await start(ctx)
         return
-    draft["step"] = STEP_NOTE
+    draft.step = CheckoutStep.NOTE
     await _ask_note(ctx)
 
 
+@routes.button(CheckoutCancel, private="cart")
+async def cancel_button(ctx: Context, _: CheckoutCancel) -> None:
+    await cancel(ctx)
+
+
 async def cancel(ctx: Context) -> None:
-    ctx.state.pop("checkout", None)
-    ctx.reply(ctx.t("checkout.cancelled"), [ctx.button("btn.cart", "cart:show")])
+    ctx.conversation.checkout = None
+    ctx.reply(ctx.t("checkout.cancelled"), [ctx.button("btn.cart", CartShow())])
 
 
-async def answer(ctx: Context, text: str) -> None:
+def read_step_answer(ctx: Context, text: str) -> str | None:
+    """In a private chat during checkout, what the customer types answers its question."""
+    in_checkout = ctx.conversation.checkout is not None and not ctx.chat.is_group
+    return text if in_checkout else None
+
+
+@routes.text(TextStage.STEP, read=read_step_answer)
+async def step_answer(ctx: Context, text: str) -> None:
+    draft = ctx.conversation.checkout
+    assert draft is not None, "read_step_answer checked"
+    await answer(ctx, draft, text)
+
+
+async def answer(ctx: Context, draft: CheckoutDraft, text: str) -> None:
     """The customer typed an answer to the current checkout question."""
-    draft = ctx.state["checkout"]
-    step = draft.get("step")
     text = text.strip()
-    if step == STEP_NAME:
-        if not 1 <= len(text) <= 60:
-            ctx.reply(ctx.t("checkout.bad_name"))
-            return
-        draft.update(name=text, step=STEP_PHONE)
-        ctx.reply(
-            ctx.t("checkout.ask_phone"), [ctx.button("btn.cancel_checkout", "checkout:cancel")]
-        )
-    elif step == STEP_PHONE:
-        if not _PHONE.match(text) or sum(c.isdigit() for c in text) < 7:
-            ctx.reply(ctx.t("checkout.bad_phone"))
-            return
-        draft.update(phone=text, step=STEP_ADDRESS)
-        ctx.reply(
-            ctx.t("checkout.ask_address"), [ctx.button("btn.cancel_checkout", "checkout:cancel")]
-        )
-    elif step == STEP_ADDRESS:
-        if not 5 <= len(text) <= 300:
-            ctx.reply(ctx.t("checkout.bad_address"))
-            return
-        draft.update(address=text, step=STEP_NOTE)
-        await _ask_note(ctx)
-    elif step == STEP_NOTE:
-        draft.update(note=text[:300], step=STEP_CONFIRM)
-        await show_summary(ctx)
-    elif step == STEP_SAVED:
-        ctx.reply(ctx.t("checkout.press_a_button"))
-    else:
-        await show_summary(ctx)
+    match draft.step:
+        case CheckoutStep.NAME:
+            if not 1 <= len(text) <= 60:
+                ctx.reply(ctx.t("checkout.bad_name"))
+                return
+            draft.name, draft.step = text, CheckoutStep.PHONE
+            ctx.reply(ctx.t("checkout.ask_phone"), [_cancel_button(ctx)])
+        case CheckoutStep.PHONE:
+            if not _PHONE.match(text) or sum(c.isdigit() for c in text) < 7:
+                ctx.reply(ctx.t("checkout.bad_phone"))
+                return
+            draft.phone, draft.step = text, CheckoutStep.ADDRESS
+            ctx.reply(ctx.t("checkout.ask_address"), [_cancel_button(ctx)])
+        case CheckoutStep.ADDRESS:
+            if not 5 <= len(text) <= 300:
+                ctx.reply(ctx.t("checkout.bad_address"))
+                return
+            draft.address, draft.step = text, CheckoutStep.NOTE
+            await _ask_note(ctx)
+        case CheckoutStep.NOTE:
+            draft.note, draft.step = text[:300], CheckoutStep.CONFIRM
+            await show_summary(ctx)
+        case CheckoutStep.SAVED:
+            ctx.reply(ctx.t("checkout.press_a_button"))
+        case CheckoutStep.CONFIRM:
+            await show_summary(ctx)
 
 
 async def _ask_note(ctx: Context) -> None:
     ctx.reply(
         ctx.t("checkout.ask_note"),
-        [ctx.button("btn.skip_note", "checkout:skipnote")],
-        [ctx.button("btn.cancel_checkout", "checkout:cancel")],
+        [ctx.button("btn.skip_note", CheckoutSkipNote())],
+        [_cancel_button(ctx)],
     )
 
 
-async def skip_note(ctx: Context) -> None:
-    draft = ctx.state.get("checkout")
-    if not draft or draft.get("step") != STEP_NOTE:
+@routes.button(CheckoutSkipNote, private="cart")
+async def skip_note(ctx: Context, _: CheckoutSkipNote) -> None:
+    draft = ctx.conversation.checkout
+    if draft is None or draft.step is not CheckoutStep.NOTE:
         await start(ctx)
         return
-    draft.update(note="", step=STEP_CONFIRM)
+    draft.note, draft.step = "", CheckoutStep.CONFIRM
     await show_summary(ctx)
 
 
@@ -167,13 +204,13 @@ def render_lines(
 
 
 async def show_summary(ctx: Context) -> None:
-    draft = ctx.state.get("checkout")
+    draft = ctx.conversation.checkout
     lines = await _order_lines(ctx)
-    if not draft or not lines:
-        ctx.state.pop("checkout", None)
+    if draft is None or not lines:
+        ctx.conversation.checkout = None
         await show_cart(ctx)
         return
-    draft["step"] = STEP_CONFIRM
+    draft.step = CheckoutStep.CONFIRM
     currency = ctx.catalog.shop.currency
     total = sum(line.total_minor for line in lines)
     text = [ctx.t("checkout.summary_title"), *render_lines(ctx, lines, currency)]
@@ -181,31 +218,29 @@ async def show_summary(ctx: Context) -> None:
     text.append(
         ctx.t(
             "checkout.deliver_to",
-            name=draft["name"],
-            phone=draft["phone"],
-            address=draft["address"],
+            name=draft.name,
+            phone=draft.phone,
+            address=draft.address,
         )
     )
-    if draft.get("note"):
-        text.append(ctx.t("checkout.note", note=draft["note"]))
+    if draft.note:
+        text.append(ctx.t("checkout.note", note=draft.note))
     ctx.reply(
         "\n".join(text),
-        [ctx.button("btn.confirm_order", "checkout:confirm")],
-        [
-            ctx.button("btn.new_details", "checkout:new"),
-            ctx.button("btn.cancel_checkout", "checkout:cancel"),
-        ],
+        [ctx.button("btn.confirm_order", CheckoutConfirm())],
+        [ctx.button("btn.new_details", CheckoutNewDetails()), _cancel_button(ctx)],
     )
 
 
-async def confirm(ctx: Context) -> None:
-    draft = ctx.state.get("checkout")
-    if not draft or draft.get("step") != STEP_CONFIRM:
-        ctx.reply(ctx.t("button.expired"), [ctx.button("btn.cart", "cart:show")])
+@routes.button(CheckoutConfirm, private="cart")
+async def confirm(ctx: Context, _: CheckoutConfirm) -> None:
+    draft = ctx.conversation.checkout
+    if draft is None or draft.step is not CheckoutStep.CONFIRM:
+        ctx.reply(ctx.t("button.expired"), [ctx.button("btn.cart", CartShow())])
         return
     lines = await _order_lines(ctx)
     if not lines:
-        ctx.state.pop("checkout", None)
+        ctx.conversation.checkout = None
         await show_cart(ctx)
         return
     result = await ctx.store.place_order(
@@ -214,23 +249,21 @@ async def confirm(ctx: Context) -> None:
             chat=ctx.private_chat,
             lines=tuple(lines),
             currency=ctx.catalog.shop.currency,
-            contact_name=draft["name"],
-            phone=draft["phone"],
-            address=draft["address"],
-            note=draft.get("note", ""),
+            contact_name=draft.name,
+            phone=draft.phone,
+            address=draft.address,
+            note=draft.note,
             language=ctx.language,
         )
     )
     if isinstance(result, list):
         await _offer_what_is_left(ctx, result)
         return
-    ctx.state.pop("checkout", None)
-    await ctx.store.remember_delivery(
-        ctx.customer.key, draft["name"], draft["phone"], draft["address"]
-    )
+    ctx.conversation.checkout = None
+    await ctx.store.remember_delivery(ctx.customer.key, draft.name, draft.phone, draft.address)
     ctx.reply(
         order_receipt(ctx, result),
-        [ctx.button("btn.my_orders", "orders:list"), ctx.button("btn.keep_shopping", "browse")],
+        [ctx.button("btn.my_orders", OrdersList()), ctx.button("btn.keep_shopping", Browse())],
     )
     for message in owner.order_notices(ctx, result, "owner.new_order"):
         ctx.send(message)

@@ -5,14 +5,29 @@ from __future__ import annotations
 from bot.context import Context
 from bot.messages import Button
 from bot.money import format_money
+from bot.routing import Routes
 from bot.store import OrderStatus
 from handlers import owner
+from handlers.actions import Browse, OrderCancel, OrdersList
+
+# A customer's orders carry their address: never shown in a group.
+routes = Routes("orders")
+
+
+@routes.command("orders", private="orders")
+async def orders_command(ctx: Context, _: str) -> None:
+    await list_orders(ctx)
+
+
+@routes.button(OrdersList, private="")
+async def orders_button(ctx: Context, _: OrdersList) -> None:
+    await list_orders(ctx)
 
 
 async def list_orders(ctx: Context) -> None:
     orders = await ctx.store.orders_of(ctx.customer.key)
     if not orders:
-        ctx.reply(ctx.t("orders.none"), [ctx.button("btn.browse", "browse")])
+        ctx.reply(ctx.t("orders.none"), [ctx.button("btn.browse", Browse())])
         return
     text = [ctx.t("orders.title")]
     rows: list[list[Button]] = []
@@ -30,16 +45,14 @@ async def list_orders(ctx: Context) -> None:
         )
         if order.status is OrderStatus.PENDING_PAYMENT:
             rows.append(
-                [
-                    ctx.button(
-                        "btn.cancel_order", f"order:cancel:{order.number}", number=order.number
-                    )
-                ]
+                [ctx.button("btn.cancel_order", OrderCancel(order.number), number=order.number)]
             )
     ctx.reply("\n".join(text), *rows)
 
 
-async def cancel_order(ctx: Context, number: str) -> None:
+@routes.button(OrderCancel, private="")
+async def cancel_order(ctx: Context, action: OrderCancel) -> None:
+    number = action.number
     order = await ctx.store.order(number)
     # Someone else's order number gets the same answer as a missing one: never confirm
     # that another customer's order exists.
@@ -59,6 +72,6 @@ async def cancel_order(ctx: Context, number: str) -> None:
     if cancelled is None:
         ctx.reply(ctx.t("orders.cannot_cancel", number=number, status=ctx.t("status.changed")))
         return
-    ctx.reply(ctx.t("orders.cancelled", number=number), [ctx.button("btn.browse", "browse")])
+    ctx.reply(ctx.t("orders.cancelled", number=number), [ctx.button("btn.browse", Browse())])
     for message in owner.order_notices(ctx, cancelled, "owner.customer_cancelled"):
         ctx.send(message)

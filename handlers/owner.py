@@ -1,20 +1,24 @@
 """The owner's side of orders: new-order notices, status buttons, open orders, reload.
 
-The router checks that the sender is an owner before any of ``set_status``,
-``open_orders`` or ``reload`` runs (commands and button presses alike); these functions
-assume it.
+Every route here is owner-only (``Routes("owner", owner=True)``): the router refuses
+anyone else before a handler runs, commands and button presses alike.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bot.actions import action_button
 from bot.catalog import CatalogError, load_catalog
 from bot.context import Context
 from bot.i18n import t
 from bot.messages import Button, ChatKind, ChatRef, Outgoing, buttons
 from bot.money import format_money
+from bot.routing import Routes
 from bot.store import ORDER_TRANSITIONS, Order, OrderStatus
+from handlers.actions import OrderSetStatus
+
+routes = Routes("owner", owner=True)
 
 # The statuses an owner can set from a button, in the order they are shown.
 OWNER_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.CANCELLED)
@@ -32,9 +36,7 @@ def owner_private_chats(owners: Iterable[str]) -> list[ChatRef]:
 def status_buttons(order: Order, language: str) -> tuple[tuple[Button, ...], ...]:
     allowed = ORDER_TRANSITIONS[order.status]
     row = [
-        Button(
-            t(f"btn.mark_{status.value}", language), f"owner:status:{order.number}:{status.value}"
-        )
+        action_button(t(f"btn.mark_{status.value}", language), OrderSetStatus(order.number, status))
         for status in OWNER_STATUSES
         if status in allowed
     ]
@@ -89,12 +91,9 @@ def customer_status_notice(order: Order) -> Outgoing:
     )
 
 
-async def set_status(ctx: Context, number: str, status_value: str) -> None:
-    try:
-        status = OrderStatus(status_value)
-    except ValueError:
-        ctx.reply(ctx.t("button.expired"))
-        return
+@routes.button(OrderSetStatus)
+async def set_status(ctx: Context, action: OrderSetStatus) -> None:
+    number, status = action.number, action.status
     before = await ctx.store.order(number)
     if before is None:
         ctx.reply(ctx.t("owner.no_such_order", number=number))
@@ -121,7 +120,8 @@ async def set_status(ctx: Context, number: str, status_value: str) -> None:
     ctx.send(customer_status_notice(after))
 
 
-async def open_orders(ctx: Context) -> None:
+@routes.command("open")
+async def open_orders(ctx: Context, _: str) -> None:
     orders = await ctx.store.open_orders()
     if not orders:
         ctx.reply(ctx.t("owner.no_open_orders"))
@@ -137,7 +137,8 @@ async def open_orders(ctx: Context) -> None:
         )
 
 
-async def reload_catalog(ctx: Context) -> None:
+@routes.command("reload")
+async def reload_catalog(ctx: Context, _: str) -> None:
     """Read catalog.yaml again; on any problem keep the old catalog and say what is wrong."""
     try:
         catalog = load_catalog(ctx.catalog_holder.path)

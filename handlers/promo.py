@@ -8,20 +8,57 @@ enable groups and manage campaigns.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.actions import Action, ShowProduct, action_button
 from bot.catalog import Campaign, Catalog, Schedule, Text
 from bot.context import Context
 from bot.i18n import MESSAGES, t
 from bot.messages import Button, ChatRef, Outgoing, buttons
 from bot.money import format_money
+from bot.routing import Routes, TextStage
 from bot.schedule import fire_times
 from bot.store import CampaignStatus, PostState
 
 if TYPE_CHECKING:
     from bot.promotions import BroadcastReport
+
+routes = Routes("promotions")
+
+
+@dataclass(frozen=True)
+class FewerLikeThis(Action):
+    """A customer mutes one campaign in their private chat."""
+
+    verb = "promo:fewer"
+    campaign: str
+
+
+@dataclass(frozen=True)
+class StopPromotions(Action):
+    verb = "promo:stop"
+
+
+@dataclass(frozen=True)
+class SwitchGroup(Action):
+    """The owner turns promotions in a group on or off (the chat key may hold colons)."""
+
+    verb = "group:promo"
+    switch: str  # "on" or "off"
+    chat_key: str
+
+
+@dataclass(frozen=True)
+class CampaignControl(Action):
+    """The owner pauses or resumes a campaign from the list."""
+
+    verb = "campaign"
+    change: str  # a /promo verb: "pause" or "resume"
+    campaign: str
+
 
 # Said to the bot anywhere (a private chat, or a reply to a promotion in a group), these
 # put the person on the suppression list that every private promotion checks.
@@ -67,14 +104,16 @@ def promo_post(
         )
         label = t("promo.buy", language, name=product.name.get(language)[:24])
         link = deep_link(chat.channel, f"p-{product.sku}")
-        rows.append([Button(label, url=link) if link else Button(label, f"prod:{product.sku}")])
+        rows.append(
+            [Button(label, url=link) if link else action_button(label, ShowProduct(product.sku))]
+        )
     if private:
         lines.append("")
         lines.append(t("promo.why_private", language, shop=catalog.shop.name.get(language)))
         rows.append(
             [
-                Button(t("btn.promo_fewer", language), f"promo:fewer:{campaign.id}"),
-                Button(t("btn.promo_stop", language), "promo:stop"),
+                action_button(t("btn.promo_fewer", language), FewerLikeThis(campaign.id)),
+                action_button(t("btn.promo_stop", language), StopPromotions()),
             ]
         )
     return Outgoing(
@@ -117,14 +156,40 @@ def reason_text(reason: str, language: str) -> str:
 # --- customers ---------------------------------------------------------------------------
 
 
+def read_opt_out(ctx: Context, text: str) -> str | None:
+    return text if is_opt_out(text) else None
+
+
+@routes.text(TextStage.OPT_OUT, read=read_opt_out)
+async def opt_out_words(ctx: Context, _: str) -> None:
+    await opt_out(ctx)
+
+
+@routes.command("stop")
+async def stop_command(ctx: Context, _: str) -> None:
+    await opt_out(ctx)
+
+
+@routes.button(StopPromotions)
+async def stop_button(ctx: Context, _: StopPromotions) -> None:
+    await opt_out(ctx)
+
+
 async def opt_out(ctx: Context) -> None:
     await ctx.store.set_promo_subscription(ctx.customer.key, stopped=True)
     ctx.reply(ctx.t("promo.stopped"))
 
 
-async def subscribe(ctx: Context) -> None:
+@routes.command("subscribe")
+async def subscribe(ctx: Context, _: str) -> None:
     await ctx.store.set_promo_subscription(ctx.customer.key, subscribed=True, stopped=False)
     ctx.reply(ctx.t("promo.subscribed"))
+
+
+@routes.prelude("start")
+async def start_resumes(ctx: Context, payload: str) -> bool:
+    """/start after /stop turns promotions back on; a bare /start then says only that."""
+    return await resume_if_stopped(ctx) and not payload
 
 
 async def resume_if_stopped(ctx: Context) -> bool:
@@ -137,12 +202,14 @@ async def resume_if_stopped(ctx: Context) -> bool:
     return True
 
 
-async def fewer_like_this(ctx: Context, campaign_id: str) -> None:
-    await ctx.store.mute_campaign(ctx.customer.key, campaign_id)
+@routes.button(FewerLikeThis)
+async def fewer_like_this(ctx: Context, action: FewerLikeThis) -> None:
+    await ctx.store.mute_campaign(ctx.customer.key, action.campaign)
     ctx.reply(ctx.t("promo.fewer"))
 
 
-async def group_opt_out(ctx: Context) -> None:
+@routes.command("nopromo")
+async def group_opt_out(ctx: Context, _: str) -> None:
     """/nopromo in a group, by a group admin or an owner: no more promotions here."""
     if not ctx.chat.is_group:
         ctx.reply(ctx.t("promo.nopromo_in_group"))
@@ -158,7 +225,8 @@ async def group_opt_out(ctx: Context) -> None:
 # --- the owner ---------------------------------------------------------------------------
 
 
-async def list_groups(ctx: Context) -> None:
+@routes.command("groups", owner=True)
+async def list_groups(ctx: Context, _: str) -> None:
     groups = await ctx.store.groups()
     if not groups:
         ctx.reply(ctx.t("groups.none"))
@@ -178,23 +246,27 @@ async def list_groups(ctx: Context) -> None:
             label_key = "btn.group_disable" if group.promotions_enabled else "btn.group_enable"
             rows.append(
                 [
-                    Button(
+                    action_button(
                         ctx.t(label_key, group=(group.title or group.chat_id)[:20]),
-                        f"owner:group:{verb}:{group.key}",
+                        SwitchGroup(verb, group.key),
                     )
                 ]
             )
     ctx.reply("\n".join(lines), *rows)
 
 
-async def set_group(ctx: Context, verb: str, *chat_key_parts: str) -> None:
-    chat_key = ":".join(chat_key_parts)
-    if not await ctx.store.set_group_promotions(chat_key, verb == "on"):
+@routes.button(SwitchGroup, owner=True)
+async def set_group(ctx: Context, action: SwitchGroup) -> None:
+    turn_on = action.switch == "on"
+    if action.switch not in ("on", "off") or not await ctx.store.set_group_promotions(
+        action.chat_key, turn_on
+    ):
         ctx.reply(ctx.t("button.expired"))
         return
-    ctx.reply(ctx.t("groups.enabled" if verb == "on" else "groups.disabled", chat=chat_key))
+    ctx.reply(ctx.t("groups.enabled" if turn_on else "groups.disabled", chat=action.chat_key))
 
 
+@routes.command("promo", owner=True)
 async def promo_command(ctx: Context, argument: str) -> None:
     """/promo [list|pause|resume|delete|status ID|create ...|preview [days]]"""
     verb, _, rest = argument.strip().partition(" ")
@@ -248,17 +320,18 @@ async def _list_campaigns(ctx: Context) -> None:
         action = "pause" if stored.status is CampaignStatus.ACTIVE else "resume"
         rows.append(
             [
-                Button(
+                action_button(
                     ctx.t(f"btn.promo_{action}", campaign=campaign.id),
-                    f"owner:promo:{action}:{campaign.id}",
+                    CampaignControl(action, campaign.id),
                 )
             ]
         )
     ctx.reply("\n".join(lines), *rows)
 
 
-async def campaign_button(ctx: Context, verb: str, campaign_id: str) -> None:
-    await promo_command(ctx, f"{verb} {campaign_id}")
+@routes.button(CampaignControl, owner=True)
+async def campaign_button(ctx: Context, action: CampaignControl) -> None:
+    await promo_command(ctx, f"{action.change} {action.campaign}")
 
 
 def _local(ctx: Context, moment: datetime) -> str:

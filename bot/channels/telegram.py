@@ -16,6 +16,7 @@ answerCallbackQuery.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import html
 import logging
@@ -31,6 +32,7 @@ from urllib.parse import urlsplit
 import httpx
 from telegram import (
     BotCommand,
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -55,7 +57,6 @@ from bot.channels.base import (
 )
 from bot.channels.telegram_updates import (
     BotIdentity,
-    PerSenderUpdateProcessor,
     incoming_from_callback,
     incoming_from_message,
     membership_from_update,
@@ -80,6 +81,9 @@ _App = Application[Any, Any, Any, Any, Any, Any]
 MENU_COMMANDS = ("start", "browse", "cart", "checkout", "orders", "ask", "lang", "cancel", "help")
 # Only the updates we act on: fewer round trips, and edits never reach us at all.
 ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
+# Updates handled at once. One person's messages still go one at a time, in order: the
+# router's OneAtATime middleware sees to that for every channel alike.
+CONCURRENT_UPDATES = 256
 # Telegram's rules for a deep-link payload (t.me/<bot>?start=<payload>).
 _DEEP_LINK_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _CALLBACK_DATA_LIMIT = 64  # bytes
@@ -160,6 +164,7 @@ class TelegramChannel:
         self._refused_photos: set[str] = set()
         self._me: BotIdentity | None = None
         self._on_incoming: IncomingHandler | None = None
+        self._answering: set[asyncio.Task[None]] = set()
         self._on_membership: MembershipHandler | None = None
 
     @classmethod
@@ -253,7 +258,7 @@ class TelegramChannel:
             .base_file_url(f"{self._api_url}/file/bot")
             .request(sending)
             .get_updates_request(polling)
-            .concurrent_updates(PerSenderUpdateProcessor())
+            .concurrent_updates(CONCURRENT_UPDATES)
             # Scheduling is the shop's own (APScheduler in the core), not PTB's job queue.
             .job_queue(None)
             .build()
@@ -313,16 +318,23 @@ class TelegramChannel:
     async def _on_callback(self, update: Update) -> None:
         query = update.callback_query
         assert query is not None and self._on_incoming is not None
-        try:
-            # Answered first and always, even if routing then fails: until it is answered
-            # the person's app shows a spinner on the button, and a query left unanswered
-            # for long can no longer be answered at all.
-            await query.answer()
-        except tg_error.TelegramError as error:
-            log.info("telegram: could not answer callback query %s: %s", query.id, error)
+        # Answered at once and always, even if routing then fails: until it is answered
+        # the person's app shows a spinner on the button, and a query left unanswered for
+        # long can no longer be answered at all. It runs beside the routing, so nothing is
+        # awaited before the router takes the press in its turn (the person's order).
+        answering = asyncio.create_task(self._answer(query))
+        self._answering.add(answering)
+        answering.add_done_callback(self._answering.discard)
         incoming = incoming_from_callback(query, self.name)
         if incoming is not None:
             await self._on_incoming(incoming)
+
+    @staticmethod
+    async def _answer(query: CallbackQuery) -> None:
+        try:
+            await query.answer()
+        except tg_error.TelegramError as error:
+            log.info("telegram: could not answer callback query %s: %s", query.id, error)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram: error in update processing: %r", context.error)

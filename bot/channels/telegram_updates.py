@@ -9,16 +9,12 @@ to one of the bot's own posts.
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import re
-from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import CallbackQuery, Chat, ChatMemberUpdated, Message, Update, User
+from telegram import CallbackQuery, Chat, ChatMemberUpdated, Message, User
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.ext import BaseUpdateProcessor
 
 from bot.channels.base import MembershipChange
 from bot.messages import ChatKind, ChatRef, Incoming, Sender
@@ -162,54 +158,3 @@ def _tidy(text: str) -> str:
     """Collapse the gap a removed mention leaves, keeping line breaks (an order may be a list)."""
     lines = [re.sub(r"[ \t]{2,}", " ", line).strip() for line in text.split("\n")]
     return "\n".join(lines).strip()
-
-
-def update_sender_id(update: object) -> int | None:
-    """Whose conversation an update belongs to (None: no person, e.g. a channel post)."""
-    if isinstance(update, Update) and update.effective_user is not None:
-        return update.effective_user.id
-    return None
-
-
-class PerSenderUpdateProcessor(BaseUpdateProcessor):
-    """Updates run concurrently, but one person's updates run one at a time, in order.
-
-    The router keeps each customer's conversation (checkout step, cart) in the store and
-    reads, changes and saves it per message; two messages of the same person handled at
-    once could each save over the other. Different people never wait for each other, so
-    one group's rate-limit pause does not hold up a private checkout.
-    """
-
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
-        super().__init__(max_concurrent_updates)
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._users: dict[int, int] = {}
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key = update_sender_id(update)
-        if key is None:
-            await coroutine
-            return
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._users[key] = self._users.get(key, 0) + 1
-        try:
-            # asyncio.Lock wakes waiters first come, first served, and PTB starts the
-            # tasks in the order the updates arrived: a person's messages keep their order.
-            async with lock:
-                await coroutine
-        finally:
-            self._users[key] -= 1
-            if not self._users[key]:
-                del self._users[key]
-                del self._locks[key]
-            if (
-                asyncio.iscoroutine(coroutine)
-                and inspect.getcoroutinestate(coroutine) == inspect.CORO_CREATED
-            ):
-                coroutine.close()  # cancelled while waiting: never leave it un-awaited
-
-    async def initialize(self) -> None:
-        """Nothing to set up: locks are made per person as updates arrive."""
-
-    async def shutdown(self) -> None:
-        """Nothing to release: the application waits for running updates before this."""

@@ -178,7 +178,7 @@ class WechatChannel:
         self._me: BotAccount | None = None
         self._on_incoming: IncomingHandler | None = None
         self._on_membership: MembershipHandler | None = None
-        self._handlers = _PerKey()
+        self._handlers = _Handlers()
         self._recent: OrderedDict[str, None] = OrderedDict()
         self._aliases: dict[str, tuple[str, ...]] = {}
         # (chat, image, text) whose picture went out but whose text failed: a retry of
@@ -750,18 +750,13 @@ async def _quietly(task: asyncio.Task[Any]) -> None:
         log.debug("wechat: %s ended: %s", task.get_name(), describe(task.exception()))  # type: ignore[arg-type]
 
 
-class _PerKey:
-    """Runs handlers concurrently, but those with the same key one at a time, in order.
-
-    The router keeps each customer's conversation in the store and reads, changes and
-    saves it per message; two messages of one person handled at once could each save
-    over the other. Tasks start in creation order and asyncio.Lock serves waiters first
-    come, first served, so a person's messages keep the order they arrived in.
+class _Handlers:
+    """Runs each message's handling as its own task, so a slow one never holds up the
+    event stream. One person's messages still go one at a time, in arrival order: tasks
+    start in creation order and the router's OneAtATime middleware serves them in turn.
     """
 
     def __init__(self) -> None:
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._waiting: dict[str, int] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
     def run(self, key: str, handler: Awaitable[Any]) -> None:
@@ -769,21 +764,15 @@ class _PerKey:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _run(self, key: str, handler: Awaitable[Any]) -> None:
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._waiting[key] = self._waiting.get(key, 0) + 1
+    @staticmethod
+    async def _run(key: str, handler: Awaitable[Any]) -> None:
         try:
-            async with lock:
-                await handler
+            await handler
         except Exception:
             log.exception("wechat: handling a message for %s failed", key)
         finally:
-            self._waiting[key] -= 1
-            if not self._waiting[key]:
-                del self._waiting[key]
-                del self._locks[key]
             if asyncio.iscoroutine(handler):
-                handler.close()  # cancelled while waiting: never leave it un-awaited
+                handler.close()  # cancelled before it began: never leave it un-awaited
 
     async def drain(self, grace: float) -> None:
         """Wait for running handlers (bounded), then cancel what is left."""

@@ -298,6 +298,10 @@ class Store(PromoStoreMixin):
 
     # --- conversations in progress ------------------------------------------------------
 
+    @property
+    def conversations(self) -> _ConversationsShim:  # TEMPORARY until the repositories land
+        return _ConversationsShim(self)
+
     async def conversation(self, customer_key: str) -> dict[str, Any]:
         row = await self._one(
             "SELECT state FROM conversations WHERE customer_key = ?", (customer_key,)
@@ -607,3 +611,15 @@ class _Tx:
 
 def _statements(script: str) -> list[str]:
     return [part.strip() for part in script.split(";") if part.strip()]
+
+
+class _ConversationsShim:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def load(self, key: str) -> tuple[dict[str, Any], int]:
+        return await self.store.conversation(key), 0
+
+    async def save(self, key: str, state: dict[str, Any], expected_version: int) -> bool:
+        await self.store.save_conversation(key, state)
+        return True

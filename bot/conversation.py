@@ -1,0 +1,101 @@
+"""What a customer is in the middle of: a checkout, a question for the owner, the last
+product they looked at.
+
+One ``Conversation`` per customer, loaded before a message is handled and saved after it
+(the conversation middleware), so a restart mid-checkout picks up at the same question.
+It is stored as a plain dict; ``from_stored`` reads every shape earlier versions wrote
+and keeps keys it does not know, so an upgrade or a newer worker loses nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class CheckoutStep(StrEnum):
+    """The question checkout is waiting on. The order of the flow is
+    SAVED (offered last time's details) or NAME → PHONE → ADDRESS → NOTE → CONFIRM."""
+
+    SAVED = "saved"
+    NAME = "name"
+    PHONE = "phone"
+    ADDRESS = "address"
+    NOTE = "note"
+    CONFIRM = "confirm"
+
+
+@dataclass
+class CheckoutDraft:
+    step: CheckoutStep = CheckoutStep.NAME
+    name: str = ""
+    phone: str = ""
+    address: str = ""
+    note: str = ""
+
+    @classmethod
+    def from_stored(cls, data: Any) -> CheckoutDraft | None:
+        if not isinstance(data, dict):
+            return None
+        try:
+            step = CheckoutStep(data.get("step"))
+        except ValueError:
+            # A step this version does not know: the summary is the safe place to resume,
+            # it shows everything and asks before anything is placed.
+            step = CheckoutStep.CONFIRM
+        texts = {key: data.get(key) for key in ("name", "phone", "address", "note")}
+        draft = cls(step, **{k: v for k, v in texts.items() if isinstance(v, str)})
+        if step is CheckoutStep.CONFIRM and not (draft.name and draft.phone and draft.address):
+            draft.step = CheckoutStep.NAME  # nothing to confirm: start the questions again
+        return draft
+
+    def to_stored(self) -> dict[str, str]:
+        stored = {"step": self.step.value}
+        for key in ("name", "phone", "address", "note"):
+            if getattr(self, key):
+                stored[key] = getattr(self, key)
+        return stored
+
+
+@dataclass
+class Conversation:
+    checkout: CheckoutDraft | None = None
+    asking: bool = False  # the next text is a question to carry to the owner
+    last_sku: str | None = None  # what "one more" refers to
+    # Keys written by another version or feature, kept as they were.
+    extra: dict[str, Any] = field(default_factory=dict)
+    # The stored version this was read at; saving checks it has not moved on.
+    version: int = 0
+
+    @property
+    def in_progress(self) -> bool:
+        """In the middle of something a cancel word would end."""
+        return self.checkout is not None or self.asking
+
+    @classmethod
+    def from_stored(cls, data: dict[str, Any], version: int = 0) -> Conversation:
+        extra = {k: v for k, v in data.items() if k not in ("checkout", "asking", "last_sku")}
+        last_sku = data.get("last_sku")
+        return cls(
+            checkout=CheckoutDraft.from_stored(data.get("checkout")),
+            asking=bool(data.get("asking")),
+            last_sku=last_sku if isinstance(last_sku, str) and last_sku else None,
+            extra=extra,
+            version=version,
+        )
+
+    def to_stored(self) -> dict[str, Any]:
+        stored: dict[str, Any] = dict(self.extra)
+        if self.checkout is not None:
+            stored["checkout"] = self.checkout.to_stored()
+        if self.asking:
+            stored["asking"] = True
+        if self.last_sku:
+            stored["last_sku"] = self.last_sku
+        return stored
+
+    def copy(self) -> Conversation:
+        checkout = dataclasses.replace(self.checkout) if self.checkout else None
+        return dataclasses.replace(self, checkout=checkout, extra=dict(self.extra))

@@ -1,0 +1,194 @@
+"""What happens to every message before and after its route, written once.
+
+Each middleware takes the ``Turn`` and the rest of the chain (``call_next``), in the
+style of aiogram's middlewares. The router runs them in this order:
+
+1. ``OneAtATime``: one person's messages are handled one at a time, in arrival order;
+   different people never wait for each other.
+2. ``GroupEtiquette``: a group message not meant for the bot is recorded (who sits in
+   which group, for the promotion caps) and answered with nothing.
+3. ``CustomerAndLanguage``: the customer record and the language to answer in; builds the
+   ``Context`` handlers receive.
+4. ``InternalErrors``: a bug in a handler is logged with its traceback and answered with
+   an apology; whatever the handler had queued is dropped, so nothing half-done is sent.
+5. ``ConversationState``: the customer's conversation is loaded before the route and saved
+   after it, only if the route finished, and only if no other worker saved it meanwhile.
+
+Owner-only and private-only are properties of a route, checked by the router's guards
+before any handler runs (bot/router.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from bot.clock import Clock
+from bot.context import CatalogHolder, Context
+from bot.conversation import Conversation
+from bot.i18n import pick_language
+from bot.messages import Incoming, Outgoing
+from bot.nlu import detect_language
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+# Only so much of a message is worth reading; the rest cannot be an order.
+MAX_TEXT = 2000
+
+Next = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class Turn:
+    """One incoming message on its way through the chain."""
+
+    incoming: Incoming
+    text: str
+    ctx: Context | None = None
+
+    @property
+    def replies(self) -> list[Outgoing]:
+        return self.ctx.outbox if self.ctx is not None else []
+
+    @classmethod
+    def of(cls, incoming: Incoming) -> Turn:
+        return cls(incoming, incoming.text[:MAX_TEXT])
+
+
+Middleware = Callable[[Turn, Next], Awaitable[None]]
+
+
+@dataclass
+class OneAtATime:
+    """Per-person ordering: the conversation is read, changed and saved per message, and
+    two messages of one person handled at once could each save over the other.
+
+    asyncio.Lock serves waiters first come, first served, and the lock is taken before
+    the first await of a turn, so a person's messages keep the order they arrived in.
+    """
+
+    _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    _waiting: dict[str, int] = field(default_factory=dict)
+
+    async def __call__(self, turn: Turn, call_next: Next) -> None:
+        key = turn.incoming.sender.key
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                await call_next()
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:
+                del self._waiting[key]
+                del self._locks[key]
+
+    def busy(self) -> int:
+        """How many people have a message being handled or waiting (for tests, status)."""
+        return len(self._locks)
+
+
+@dataclass
+class GroupEtiquette:
+    store: Store
+
+    async def __call__(self, turn: Turn, call_next: Next) -> None:
+        incoming = turn.incoming
+        if incoming.chat.is_group:
+            # Who sits in which group lets the caps avoid pushing one product at the
+            # same person through several groups; addressing the bot is a reaction.
+            await self.store.note_group_activity(
+                incoming.chat, incoming.sender.key, reaction=incoming.addressed
+            )
+        if not incoming.addressed:
+            return  # group chatter: a bot that answers every message is itself a flood
+        await call_next()
+
+
+@dataclass
+class CustomerAndLanguage:
+    store: Store
+    catalog_holder: CatalogHolder
+    clock: Clock
+    owners: frozenset[str]
+    deep_link: Callable[[str, str], str | None]
+
+    async def __call__(self, turn: Turn, call_next: Next) -> None:
+        incoming, text = turn.incoming, turn.text
+        sender = incoming.sender
+        # A bare command, number or phone says nothing about the language a person reads;
+        # words do, and are remembered for the next bare "1" (WeChat reports no language).
+        written_in = None if text.startswith("/") else detect_language(text)
+        written_in = written_in if written_in and not _bare(text) else None
+        customer = await self.store.touch_customer(
+            sender.key, sender.channel, sender.user_id, sender.name, sender.language or written_in
+        )
+        if not incoming.chat.is_group and await self.store.is_unreachable(incoming.chat.key):
+            await self.store.register_chat(incoming.chat, active=True)  # they came back
+        language = pick_language(
+            customer.language,
+            sender.language,
+            written_in,
+            customer.platform_language,
+            self.catalog_holder.catalog.shop.default_language,
+        )
+        turn.ctx = Context(
+            incoming=incoming,
+            customer=customer,
+            language=language,
+            store=self.store,
+            catalog_holder=self.catalog_holder,
+            clock=self.clock,
+            owners=self.owners,
+            deep_link=self.deep_link,
+            conversation=Conversation(),
+        )
+        await call_next()
+
+
+class InternalErrors:
+    """A bug must not leave the customer staring at silence or a traceback."""
+
+    async def __call__(self, turn: Turn, call_next: Next) -> None:
+        ctx = turn.ctx
+        assert ctx is not None, "CustomerAndLanguage runs first"
+        try:
+            await call_next()
+        except Exception:
+            log.exception(
+                "handler failed for %s: %r (button %r)",
+                turn.incoming.sender.key,
+                turn.text[:200],
+                turn.incoming.button,
+            )
+            ctx.outbox.clear()
+            ctx.reply(ctx.t("error.internal"))
+
+
+@dataclass
+class ConversationState:
+    store: Store
+
+    async def __call__(self, turn: Turn, call_next: Next) -> None:
+        ctx = turn.ctx
+        assert ctx is not None, "CustomerAndLanguage runs first"
+        key = ctx.customer.key
+        stored, version = await self.store.conversations.load(key)
+        ctx.conversation = Conversation.from_stored(stored, version)
+        await call_next()  # an exception skips the save: nothing half-done is kept
+        after = ctx.conversation.to_stored()
+        if after == stored:
+            return
+        if not await self.store.conversations.save(key, after, version):
+            # Another worker handled a message of this person meanwhile; its step stands
+            # and this one's is dropped rather than silently written over it.
+            log.warning("conversation of %s changed meanwhile; this step was not saved", key)
+
+
+def _bare(text: str) -> bool:
+    """Digits, signs and at most one short word ("1", "+86 138...", "ok"): no language."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) < 3 and not any("\u4e00" <= c <= "\u9fff" for c in letters)
