@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -55,10 +57,8 @@ def test_forged_or_broken_payloads_do_not_decode(payload: str) -> None:
 
 @given(st.text(max_size=80))
 def test_decoding_anything_either_works_or_says_it_expired(payload: str) -> None:
-    try:
+    with contextlib.suppress(ActionError):
         decode(payload)
-    except ActionError:
-        pass
 
 
 def test_a_field_that_would_break_the_wire_form_is_refused_when_built() -> None:

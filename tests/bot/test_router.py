@@ -11,7 +11,6 @@ import logging
 import typing
 
 import pytest
-from support import OWNER, ChatHarness, texts
 
 from bot.actions import Action
 from bot.app import ROUTES
@@ -21,6 +20,8 @@ from bot.middleware import OneAtATime, Turn
 from bot.routing import RouteTable
 from bot.store import OrderStatus
 from handlers import owner
+
+from support import OWNER, ChatHarness, texts
 
 OWNER_ONLY_EN = t("owner.only", "en")
 
