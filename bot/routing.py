@@ -49,17 +49,18 @@ class TextStage(IntEnum):
 
     - LEAVE: leaving what the customer is in the middle of ("cancel", "算了", and "stop"
       while checking out means stop the checkout, not the promotions).
-    - OPT_OUT: "stop", "unsubscribe", "退订", "别发了": no more promotions, anywhere.
     - STEP: the answer to the question a conversation asked (a checkout step, the
-      question for the owner); private chats only.
+      question for the owner); private chats only. It comes before OPT_OUT: a delivery
+      note "不要再发票" or a question "why do you keep posting, 别发了?" is what it is.
+    - OPT_OUT: "stop", "unsubscribe", "退订", "别发了": no more promotions, anywhere else.
     - ORDER: an order in words.
     - ANSWER: a question the shop's own data answers (the FAQ).
     - FALLBACK: nobody understood it; say so helpfully.
     """
 
     LEAVE = 10
-    OPT_OUT = 20
-    STEP = 30
+    STEP = 20
+    OPT_OUT = 30
     ORDER = 40
     ANSWER = 50
     FALLBACK = 90

@@ -115,13 +115,18 @@ async def test_stop_during_checkout_stops_the_checkout_not_the_promotions(
     assert t("promo.stopped", "en") in texts(replies)
 
 
-async def test_unsubscribe_during_checkout_opts_out(harness: ChatHarness) -> None:
-    harness.languages["cy"] = "en"
+async def test_a_checkout_answer_is_an_answer_even_with_opt_out_words(
+    harness: ChatHarness,
+) -> None:
+    harness.languages["cy"] = "zh"
     await harness.say("cy", "/subscribe")
     await harness.say("cy", "1 walnuts")
-    await harness.press("cy", "check out")
-    replies = await harness.say("cy", "unsubscribe")
-    assert t("promo.stopped", "en") in texts(replies)
+    await harness.press("cy", "结算")
+    for answer in ("陈", "13800138000", "杭州市西湖区文三路18号"):
+        await harness.say("cy", answer)
+    replies = await harness.say("cy", "不要再发票了，谢谢")
+    assert "备注：不要再发票了，谢谢" in texts(replies)  # the note, in the summary
+    assert await harness.shop.store.promo_flags("test:cy") == (True, False)
 
 
 async def test_a_checkout_saved_by_the_previous_version_carries_on(harness: ChatHarness) -> None:
