@@ -36,10 +36,10 @@ from bot.context import CatalogHolder
 from bot.delivery import Delivery
 from bot.i18n import pick_language
 from bot.messages import ChatKind, ChatRef, Outgoing
+from bot.owners import owner_private_chats
 from bot.schedule import fire_times
 from bot.store import NewPost, OutboxRow, PostState, Store
 from handlers import promo
-from handlers.owner import owner_private_chats
 
 log = logging.getLogger(__name__)
 

@@ -7,26 +7,16 @@ assume it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from bot.catalog import CatalogError, load_catalog
 from bot.context import Context
 from bot.i18n import t
 from bot.messages import Button, ChatKind, ChatRef, Outgoing, buttons
 from bot.money import format_money
+from bot.owners import owner_private_chats  # also imported from here by other handlers
 from bot.store import ORDER_TRANSITIONS, Order, OrderStatus
 
 # The statuses an owner can set from a button, in the order they are shown.
 OWNER_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.CANCELLED)
-
-
-def owner_private_chats(owners: Iterable[str]) -> list[ChatRef]:
-    """Private chats of every owner (a user's id is their private chat's id)."""
-    chats = []
-    for key in sorted(owners):
-        channel, _, user_id = key.partition(":")
-        chats.append(ChatRef(channel, user_id, ChatKind.PRIVATE))
-    return chats
 
 
 def status_buttons(order: Order, language: str) -> tuple[tuple[Button, ...], ...]:
