@@ -18,12 +18,12 @@ from bot.clock import Clock, SystemClock
 from bot.context import CatalogHolder
 from bot.delivery import Delivery, SendResult
 from bot.messages import Incoming
-from bot.promotions import Promotions
 from bot.router import Router
 from bot.scheduler import PromoScheduler
 from bot.settings import Settings, SettingsError
 from bot.store import Store
 from handlers.groups import membership_changed
+from promotions.engine import Promotions
 
 log = logging.getLogger(__name__)
 

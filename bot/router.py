@@ -18,7 +18,8 @@ from bot.i18n import pick_language
 from bot.messages import Button, Incoming, Outgoing
 from bot.nlu import detect_language, match_faq, parse_order
 from bot.store import Store
-from handlers import cart, checkout, inquiry, orders, owner, promo, shop
+from handlers import cart, checkout, inquiry, orders, owner, shop
+from promotions import commands as promo
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.catalog import Campaign
-from bot.promotions import Promotions
-from bot.schedule import campaign_trigger, fire_times
 from bot.store import CampaignStatus
+from promotions.engine import Promotions
+from promotions.schedule import campaign_trigger, fire_times
 
 log = logging.getLogger(__name__)
 
