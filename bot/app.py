@@ -19,11 +19,12 @@ from bot.context import CatalogHolder
 from bot.delivery import Delivery, SendResult
 from bot.messages import Incoming
 from bot.router import Router
-from bot.scheduler import PromoScheduler
+from bot.scheduler import Scheduler
 from bot.settings import Settings, SettingsError
 from bot.store import Store
 from handlers.groups import membership_changed
 from promotions.engine import Promotions
+from promotions.jobs import PromoScheduler
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ class Shop:
         self._delivery: Delivery | None = None
         self.catalog_holder: CatalogHolder | None = None
         self.promotions: Promotions | None = None
-        self.scheduler: PromoScheduler | None = None
+        self.scheduler: Scheduler | None = None
 
     @property
     def store(self) -> Store:
@@ -102,9 +103,12 @@ class Shop:
         return channel.deep_link(payload) if channel else None
 
     async def start_scheduler(self) -> None:
-        """Schedule the campaigns (after the channels are up, so due posts can go out)."""
-        self.scheduler = PromoScheduler(self.promotions)
-        await self.scheduler.start()
+        """Schedule every feature's jobs (after the channels are up, so due posts can go
+        out): the campaigns, after settling interrupted posts and catching up on slots
+        missed while the bot was down."""
+        assert self.promotions is not None, "Shop.open() first"
+        self.scheduler = Scheduler()
+        await self.scheduler.start([PromoScheduler(self.promotions, self.scheduler)])
 
     async def close(self) -> None:
         if self.scheduler is not None:

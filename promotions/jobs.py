@@ -1,4 +1,4 @@
-"""Scheduling promotions with APScheduler's asyncio scheduler.
+"""The promotions' jobs on the shop's scheduler (bot/scheduler.py).
 
 Jobs carry campaign ids, not callables holding state: at start (and every minute, so
 campaigns created or paused in chat take effect) the jobs are rebuilt from the campaigns
@@ -12,9 +12,9 @@ import logging
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.catalog import Campaign
+from bot.scheduler import Scheduler
 from bot.store import CampaignStatus
 from promotions.engine import Promotions
 from promotions.schedule import campaign_trigger, fire_times
@@ -24,16 +24,27 @@ log = logging.getLogger(__name__)
 SYNC_EVERY = timedelta(seconds=60)
 DUE_EVERY = timedelta(seconds=30)
 JOB_PREFIX = "campaign:"
+SYNC_JOB = "campaigns:sync"
+DUE_JOB = "outbox:due"
 
 
 class PromoScheduler:
-    def __init__(self, promotions: Promotions, scheduler: AsyncIOScheduler | None = None) -> None:
+    """The promotions' jobs: one per active campaign, a sync and the delayed posts.
+
+    ``scheduler`` is the shop's scheduler (an APScheduler given here is wrapped in one;
+    none: a scheduler of its own)."""
+
+    def __init__(
+        self, promotions: Promotions, scheduler: Scheduler | AsyncIOScheduler | None = None
+    ) -> None:
         self.promotions = promotions
-        self.scheduler = scheduler or AsyncIOScheduler(timezone="UTC")
+        self.scheduler = scheduler if isinstance(scheduler, Scheduler) else Scheduler(scheduler)
         # The definition each job was built from, so an unchanged campaign keeps its job.
         self._built: dict[str, str] = {}
 
     async def start(self) -> None:
+        """Settle posts caught mid-send, build the campaigns' jobs, run the slots missed
+        within the grace period, then register the sync and delayed-post jobs."""
         settled = await self.promotions.recover()
         if settled:
             log.warning(
@@ -46,23 +57,8 @@ class PromoScheduler:
             if stored.status is CampaignStatus.ACTIVE
         ]
         await self.promotions.catch_up(active, self.promotions.clock.now())
-        self.scheduler.add_job(
-            self.sync,
-            IntervalTrigger(seconds=SYNC_EVERY.total_seconds()),
-            id="campaigns:sync",
-            replace_existing=True,
-        )
-        self.scheduler.add_job(
-            self.promotions.deliver_due,
-            IntervalTrigger(seconds=DUE_EVERY.total_seconds()),
-            id="outbox:due",
-            replace_existing=True,
-        )
-        self.scheduler.start()
-
-    async def stop(self) -> None:
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+        self.scheduler.every(SYNC_JOB, self.sync, SYNC_EVERY)
+        self.scheduler.every(DUE_JOB, self.promotions.deliver_due, DUE_EVERY)
 
     async def sync(self) -> None:
         """Make the jobs match the active campaigns in the store."""
@@ -72,26 +68,23 @@ class PromoScheduler:
             if stored.status is CampaignStatus.ACTIVE:
                 wanted[stored.id] = stored.campaign.model_dump_json() + timezone
         for campaign_id in set(self._built) - set(wanted):
-            job = self.scheduler.get_job(JOB_PREFIX + campaign_id)
-            if job is not None:
-                job.remove()
+            self.scheduler.remove(JOB_PREFIX + campaign_id)
             del self._built[campaign_id]
         for stored in await self.promotions.store.campaigns():
             if stored.id not in wanted or self._built.get(stored.id) == wanted[stored.id]:
                 continue
-            self.scheduler.add_job(
+            self.scheduler.add(
+                JOB_PREFIX + stored.id,
                 self.fire,
                 campaign_trigger(stored.campaign, timezone),
                 args=[stored.id],
-                id=JOB_PREFIX + stored.id,
-                replace_existing=True,
-                coalesce=True,
                 misfire_grace_time=int(self.promotions.grace.total_seconds()),
             )
             self._built[stored.id] = wanted[stored.id]
 
     def job_ids(self) -> list[str]:
-        return sorted(job.id for job in self.scheduler.get_jobs())
+        """Every job on the scheduler."""
+        return self.scheduler.job_ids()
 
     async def fire(self, campaign_id: str) -> None:
         """A campaign's trigger fired: run the slot it fired for (not "now", which may be
