@@ -46,9 +46,10 @@ run: $(STAMP) $(if $(WECHATY_PUPPET_SERVICE_ENDPOINT),$(WECHAT_STAMP))
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 test: lint $(WECHAT_STAMP) $(NODE_STAMP)
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis $(STAND_IN)/node_modules
+	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache .hypothesis $(STAND_IN)/node_modules

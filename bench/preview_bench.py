@@ -3,7 +3,7 @@
 Prints figures, never asserts them (timings belong in bench/RESULTS.md, not in tests).
 Builds a network of groups drawn from one population of people (neighbouring groups share
 members, as real group chats of one seller do), campaigns with varied schedules, runs
-``bot.preview.simulate`` over the period and renders the result in both languages.
+``promotions.simulate.simulate`` over the period and renders the result in both languages.
 
 Each scale runs in a fresh process, so its ``ru_maxrss`` is its own; the parent prints
 one table. Run from the repository root:
@@ -34,10 +34,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.caps import Audience, AudienceKind, CapsConfig
 from bot.catalog import WEEKDAYS, Campaign, Schedule
 from bot.channels.base import RateLimits
-from bot.preview import render, simulate
+from promotions.caps import Audience, AudienceKind, CapsConfig
+from promotions.render import render
+from promotions.simulate import simulate
 
 SHOP_ZONE = "Asia/Shanghai"
 # Most groups live where the shop does; some are abroad, where quiet hours fall elsewhere.

@@ -18,14 +18,16 @@ from bot.clock import Clock, SystemClock
 from bot.context import CatalogHolder
 from bot.delivery import Delivery, SendResult
 from bot.messages import Incoming
-from bot.promotions import Promotions
 from bot.router import Router
 from bot.routing import Routes, RouteTable
-from bot.scheduler import PromoScheduler
+from bot.scheduler import Scheduler
 from bot.settings import Settings, SettingsError
 from bot.store import Store
-from handlers import cart, checkout, inquiry, orders, owner, promo, shop
+from handlers import cart, checkout, inquiry, orders, owner, shop
 from handlers.groups import membership_changed
+from promotions import commands as promo
+from promotions.engine import Promotions
+from promotions.jobs import PromoScheduler
 
 # Every module's routes, in the order that breaks ties within a text stage.
 ROUTES: tuple[Routes, ...] = (
@@ -51,7 +53,7 @@ class Shop:
         self._delivery: Delivery | None = None
         self.catalog_holder: CatalogHolder | None = None
         self.promotions: Promotions | None = None
-        self.scheduler: PromoScheduler | None = None
+        self.scheduler: Scheduler | None = None
 
     @property
     def store(self) -> Store:
@@ -116,9 +118,12 @@ class Shop:
         return channel.deep_link(payload) if channel else None
 
     async def start_scheduler(self) -> None:
-        """Schedule the campaigns (after the channels are up, so due posts can go out)."""
-        self.scheduler = PromoScheduler(self.promotions)
-        await self.scheduler.start()
+        """Schedule every feature's jobs (after the channels are up, so due posts can go
+        out): the campaigns, after settling interrupted posts and catching up on slots
+        missed while the bot was down."""
+        assert self.promotions is not None, "Shop.open() first"
+        self.scheduler = Scheduler()
+        await self.scheduler.start([PromoScheduler(self.promotions, self.scheduler)])
 
     async def close(self) -> None:
         if self.scheduler is not None:

@@ -146,8 +146,8 @@ def preview_promotions(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _preview(catalog: Catalog, db: Path, days: int, language: str | None) -> str:
     from bot.clock import SystemClock
-    from bot.promo_preview import preview_text
     from bot.store import Store
+    from promotions.preview import preview_text
 
     clock = SystemClock()
     store = await Store.open(db, clock)

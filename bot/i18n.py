@@ -483,7 +483,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "❓ Question from {name} ({customer}):\n{question}",
         "zh": "❓ {name}（{customer}）提问：\n{question}",
     },
-    # --- promotions preview (bot/preview.py) ---
+    # --- promotions preview (promotions/render.py) ---
     "preview.header": {
         "en": "Promotion preview: {first} – {last}, times in {timezone}",
         "zh": "推广预览：{first} – {last}，时间按{timezone}",

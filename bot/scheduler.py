@@ -1,115 +1,93 @@
-"""Scheduling promotions with APScheduler's asyncio scheduler.
+"""The shop's scheduler: APScheduler's asyncio scheduler, shared by every feature.
 
-Jobs carry campaign ids, not callables holding state: at start (and every minute, so
-campaigns created or paused in chat take effect) the jobs are rebuilt from the campaigns
-in the store. Before that, posts caught mid-send by a crash are settled and slots missed
-while the bot was down are run if they are still within the grace period.
+Features register their jobs here under stable string ids (``campaign:winter-masks``);
+adding a job under an id that already exists replaces it, so a feature can rebuild its
+jobs from the store as often as it likes. A job's arguments are ids of rows in the store,
+not state of its own, so every job can be rebuilt from the database at start.
+
+The core knows no feature: the composition root (bot/app.py) builds each feature's jobs
+over this scheduler and hands them to ``start``, which lets each settle what the last
+stop left behind and register its jobs, in order, before any job runs.
 """
 
 from __future__ import annotations
 
-import logging
-from datetime import datetime, timedelta
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import timedelta
+from typing import Any, Protocol
 
+from apscheduler.job import Job
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.catalog import Campaign
-from bot.promotions import Promotions
-from bot.schedule import campaign_trigger, fire_times
-from bot.store import CampaignStatus
-
-log = logging.getLogger(__name__)
-
-SYNC_EVERY = timedelta(seconds=60)
-DUE_EVERY = timedelta(seconds=30)
-JOB_PREFIX = "campaign:"
+JobFunc = Callable[..., Awaitable[Any]]
 
 
-class PromoScheduler:
-    def __init__(self, promotions: Promotions, scheduler: AsyncIOScheduler | None = None) -> None:
-        self.promotions = promotions
+class Feature(Protocol):
+    """A feature's jobs: ``start`` runs once before the scheduler does; it settles what
+    a stop left behind, catches up on what fell due meanwhile and registers the jobs."""
+
+    async def start(self) -> None: ...
+
+
+class Scheduler:
+    def __init__(self, scheduler: AsyncIOScheduler | None = None) -> None:
         self.scheduler = scheduler or AsyncIOScheduler(timezone="UTC")
-        # The definition each job was built from, so an unchanged campaign keeps its job.
-        self._built: dict[str, str] = {}
 
-    async def start(self) -> None:
-        settled = await self.promotions.recover()
-        if settled:
-            log.warning(
-                "%d promotional post(s) were mid-send at the last stop; not resent", settled
-            )
-        await self.sync()
-        active = [
-            stored.campaign
-            for stored in await self.promotions.store.campaigns()
-            if stored.status is CampaignStatus.ACTIVE
-        ]
-        await self.promotions.catch_up(active, self.promotions.clock.now())
+    def add(
+        self,
+        job_id: str,
+        func: JobFunc,
+        trigger: BaseTrigger,
+        *,
+        args: Sequence[object] = (),
+        misfire_grace_time: int | None = None,
+    ) -> None:
+        """Run ``func(*args)`` at every fire time of ``trigger``, replacing any job with
+        the same id. Runs that fell behind are coalesced into one; a run later than
+        ``misfire_grace_time`` seconds (APScheduler's default: 1) is skipped."""
+        options: dict[str, Any] = {}
+        if misfire_grace_time is not None:
+            options["misfire_grace_time"] = misfire_grace_time
         self.scheduler.add_job(
-            self.sync,
-            IntervalTrigger(seconds=SYNC_EVERY.total_seconds()),
-            id="campaigns:sync",
+            func,
+            trigger,
+            args=list(args),
+            id=job_id,
             replace_existing=True,
+            coalesce=True,
+            **options,
         )
-        self.scheduler.add_job(
-            self.promotions.deliver_due,
-            IntervalTrigger(seconds=DUE_EVERY.total_seconds()),
-            id="outbox:due",
-            replace_existing=True,
-        )
+
+    def every(self, job_id: str, func: JobFunc, interval: timedelta) -> None:
+        """Run ``func()`` every ``interval``, replacing any job with the same id."""
+        self.add(job_id, func, IntervalTrigger(seconds=interval.total_seconds()))
+
+    def remove(self, job_id: str) -> bool:
+        """Remove the job with this id; False when there was none."""
+        job = self.scheduler.get_job(job_id)
+        if job is None:
+            return False
+        job.remove()
+        return True
+
+    def get_job(self, job_id: str) -> Job | None:
+        return self.scheduler.get_job(job_id)
+
+    def job_ids(self, prefix: str = "") -> list[str]:
+        return sorted(job.id for job in self.scheduler.get_jobs() if job.id.startswith(prefix))
+
+    @property
+    def running(self) -> bool:
+        return bool(self.scheduler.running)
+
+    async def start(self, features: Iterable[Feature] = ()) -> None:
+        """Start each feature's jobs, in order, then run them."""
+        for feature in features:
+            await feature.start()
         self.scheduler.start()
 
     async def stop(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-
-    async def sync(self) -> None:
-        """Make the jobs match the active campaigns in the store."""
-        timezone = self.promotions.timezone
-        wanted: dict[str, str] = {}
-        for stored in await self.promotions.store.campaigns():
-            if stored.status is CampaignStatus.ACTIVE:
-                wanted[stored.id] = stored.campaign.model_dump_json() + timezone
-        for campaign_id in set(self._built) - set(wanted):
-            job = self.scheduler.get_job(JOB_PREFIX + campaign_id)
-            if job is not None:
-                job.remove()
-            del self._built[campaign_id]
-        for stored in await self.promotions.store.campaigns():
-            if stored.id not in wanted or self._built.get(stored.id) == wanted[stored.id]:
-                continue
-            self.scheduler.add_job(
-                self.fire,
-                campaign_trigger(stored.campaign, timezone),
-                args=[stored.id],
-                id=JOB_PREFIX + stored.id,
-                replace_existing=True,
-                coalesce=True,
-                misfire_grace_time=int(self.promotions.grace.total_seconds()),
-            )
-            self._built[stored.id] = wanted[stored.id]
-
-    def job_ids(self) -> list[str]:
-        return sorted(job.id for job in self.scheduler.get_jobs())
-
-    async def fire(self, campaign_id: str) -> None:
-        """A campaign's trigger fired: run the slot it fired for (not "now", which may be
-        a little later)."""
-        stored = await self.promotions.store.campaign(campaign_id)
-        if stored is None or stored.status is not CampaignStatus.ACTIVE:
-            return
-        now = self.promotions.clock.now()
-        slot = _latest_slot(stored.campaign, self.promotions.timezone, now, self.promotions.grace)
-        if slot is None:
-            return
-        report = await self.promotions.run_slot(campaign_id, slot)
-        if report is not None:
-            log.info("campaign %s slot %s: %s", campaign_id, slot, dict(report.counts))
-
-
-def _latest_slot(
-    campaign: Campaign, timezone: str, now: datetime, grace: timedelta
-) -> datetime | None:
-    slots = list(fire_times(campaign, timezone, now - grace, now + timedelta(seconds=1)))
-    return slots[-1] if slots else None

@@ -6,14 +6,13 @@ anyone else before a handler runs, commands and button presses alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from bot.actions import action_button
 from bot.catalog import CatalogError, load_catalog
 from bot.context import Context
 from bot.i18n import t
 from bot.messages import Button, ChatKind, ChatRef, Outgoing, buttons
 from bot.money import format_money
+from bot.owners import owner_private_chats  # also imported from here by other handlers
 from bot.routing import Routes
 from bot.store import ORDER_TRANSITIONS, Order, OrderStatus
 from handlers.actions import OrderSetStatus
@@ -22,15 +21,6 @@ routes = Routes("owner", owner=True)
 
 # The statuses an owner can set from a button, in the order they are shown.
 OWNER_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.CANCELLED)
-
-
-def owner_private_chats(owners: Iterable[str]) -> list[ChatRef]:
-    """Private chats of every owner (a user's id is their private chat's id)."""
-    chats = []
-    for key in sorted(owners):
-        channel, _, user_id = key.partition(":")
-        chats.append(ChatRef(channel, user_id, ChatKind.PRIVATE))
-    return chats
 
 
 def status_buttons(order: Order, language: str) -> tuple[tuple[Button, ...], ...]:

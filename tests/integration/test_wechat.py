@@ -36,8 +36,8 @@ from bot.channels.base import ChatUnreachable, SendError
 from bot.channels.wechat import WechatChannel, WechatStartError
 from bot.clock import FakeClock
 from bot.messages import ChatKind, ChatRef, Outgoing
-from bot.scheduler import PromoScheduler
 from bot.store import OrderStatus, PostState
+from promotions.jobs import PromoScheduler
 
 ROSE = "ROSE-MASK"
 ROSE_PICTURE = "https://example.com/images/rose-mask.jpg"

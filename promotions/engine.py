@@ -17,79 +17,41 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
-from bot.caps import (
+from bot.catalog import Campaign
+from bot.clock import Clock
+from bot.context import CatalogHolder
+from bot.delivery import Delivery
+from bot.i18n import pick_language, t
+from bot.messages import ChatRef, Outgoing
+from bot.owners import owner_private_chats
+from bot.store import NewPost, OutboxRow, PostState, Store
+from promotions.audiences import (
+    campaign_audiences,
+    caps_from_catalog,
+    group_caps_from_catalog,
+    look_back,
+    recent_posts,
+)
+from promotions.caps import (
     Audience,
-    AudienceKind,
     CapsConfig,
     Decision,
     History,
-    PastPost,
     Reason,
     Verdict,
     decide_broadcast,
 )
-from bot.catalog import Campaign, Catalog
-from bot.clock import Clock
-from bot.context import CatalogHolder
-from bot.delivery import Delivery
-from bot.i18n import pick_language
-from bot.messages import ChatKind, ChatRef, Outgoing
-from bot.schedule import fire_times
-from bot.store import NewPost, OutboxRow, PostState, Store
-from handlers import promo
-from handlers.owner import owner_private_chats
+from promotions.schedule import fire_times
+from promotions.texts import promo_post, reason_text
 
 log = logging.getLogger(__name__)
 
-# Signals that a group has had enough: this many posts in the window without one reaction.
-FATIGUE_POSTS = 4
-FATIGUE_WINDOW = timedelta(days=21)
-FATIGUE_FACTOR = 2.0
 # How often the progress message to the owner is edited during a broadcast.
 PROGRESS_EVERY = 25
 # Sends in flight at once during a broadcast.
 SENDERS = 16
-
-
-def caps_from_catalog(catalog: Catalog) -> CapsConfig:
-    settings = catalog.shop.promotion_caps
-    quiet_start, quiet_end = _quiet_times(settings.quiet_hours)
-    return CapsConfig(
-        group_daily=settings.group_daily,
-        group_min_gap=timedelta(hours=settings.group_min_gap_hours),
-        quiet_start=quiet_start,
-        quiet_end=quiet_end,
-        product_cooldown=timedelta(hours=settings.product_cooldown_hours),
-        subscriber_daily=settings.subscriber_daily,
-        subscriber_weekly=settings.subscriber_weekly,
-        shop_daily_budget=settings.shop_daily_budget,
-    )
-
-
-def group_caps_from_catalog(catalog: Catalog) -> dict[str, CapsConfig]:
-    """Per-group caps, keyed by chat key or title, each on top of the shop's."""
-    shop = caps_from_catalog(catalog)
-    result = {}
-    for name, override in catalog.shop.promotion_caps.groups.items():
-        caps = shop
-        if override.group_daily is not None:
-            caps = replace(caps, group_daily=override.group_daily)
-        if override.group_min_gap_hours is not None:
-            caps = replace(caps, group_min_gap=timedelta(hours=override.group_min_gap_hours))
-        if override.quiet_hours:
-            start, end = _quiet_times(override.quiet_hours)
-            caps = replace(caps, quiet_start=start, quiet_end=end)
-        if override.product_cooldown_hours is not None:
-            caps = replace(caps, product_cooldown=timedelta(hours=override.product_cooldown_hours))
-        result[name] = caps
-    return result
-
-
-def _quiet_times(value: str) -> tuple[time, time]:
-    start, _, end = value.partition("-")
-    return time.fromisoformat(start.strip().zfill(5)), time.fromisoformat(end.strip().zfill(5))
 
 
 @dataclass
@@ -223,7 +185,7 @@ class Promotions:
         if not await self.store.claim_post(row.id):
             return PostState.SENDING  # another sender has it
         language = await self._language_for(row)
-        message = promo.promo_post(
+        message = promo_post(
             self.catalog_holder.catalog,
             campaign,
             row.chat,
@@ -325,100 +287,6 @@ class Promotions:
                 await self.run_slot(campaign.id, slot)
 
 
-async def campaign_audiences(
-    store: Store,
-    campaign: Campaign,
-    timezone: str,
-    now: datetime,
-    group_caps: dict[str, CapsConfig] | None = None,
-) -> tuple[list[Audience], dict[str, ChatRef]]:
-    """Everyone a campaign targets, with what the caps need to know about them.
-
-    The live sender and the preview both ask here, so they see the same audiences.
-    """
-    group_caps = group_caps or {}
-    audiences: list[Audience] = []
-    chats: dict[str, ChatRef] = {}
-    if campaign.target == "subscribers":
-        for chat in await store.subscribers():
-            muted = campaign.id in await store.muted_campaigns(chat.key)
-            audiences.append(
-                Audience(
-                    chat_key=chat.key,
-                    kind=AudienceKind.SUBSCRIBER,
-                    timezone=timezone,
-                    members=frozenset({chat.key}),
-                    enabled=not muted,
-                    title=chat.title,
-                )
-            )
-            chats[chat.key] = chat
-        return audiences, chats
-    named = set(campaign.groups)
-    # One history read for every group's fatigue, not one per group.
-    sent_by_chat: dict[str, list[OutboxRow]] = {}
-    for row in await store.promo_history(now - FATIGUE_WINDOW):
-        if row.state is PostState.SENT:
-            sent_by_chat.setdefault(row.chat.key, []).append(row)
-    members = await store.members_of_groups()
-    for group in await store.groups():
-        if campaign.target == "groups" and not ({group.key, group.title} & named):
-            continue
-        chat = ChatRef(group.channel, group.chat_id, ChatKind.GROUP, group.title)
-        factor, why = await _fatigue(store, group.key, sent_by_chat.get(group.key, []))
-        audiences.append(
-            Audience(
-                chat_key=group.key,
-                kind=AudienceKind.GROUP,
-                timezone=timezone,
-                members=members.get(group.key, frozenset()),
-                enabled=group.promotions_enabled,
-                reachable=group.active and not group.unreachable_reason,
-                fatigue=factor,
-                fatigue_reason=why,
-                title=group.title,
-                caps=group_caps.get(group.key) or group_caps.get(group.title),
-            )
-        )
-        chats[group.key] = chat
-    return audiences, chats
-
-
-def look_back(caps: CapsConfig) -> timedelta:
-    """How far back any cap looks: the weekly subscriber cap, or a longer cool-down."""
-    return max(timedelta(days=8), caps.product_cooldown + timedelta(days=1))
-
-
-async def recent_posts(store: Store, now: datetime, since: timedelta) -> History:
-    return History(await recent_past_posts(store, now, since))
-
-
-async def recent_past_posts(store: Store, now: datetime, since: timedelta) -> list[PastPost]:
-    """Posts that went out (or may have) within ``since``: all the caps look back on."""
-    rows = await store.promo_history(now - since)
-    return [
-        PastPost(
-            row.chat.key,
-            frozenset(row.skus),
-            row.sent_at or row.slot,
-            AudienceKind.GROUP if row.kind == "group" else AudienceKind.SUBSCRIBER,
-            row.recipients,
-        )
-        for row in rows
-    ]
-
-
-async def _fatigue(store: Store, chat_key: str, recent: list[OutboxRow]) -> tuple[float, str]:
-    """Slow a group down when its recent promotions drew no reaction at all."""
-    if len(recent) < FATIGUE_POSTS:
-        return 1.0, ""
-    first = min(row.sent_at or row.slot for row in recent)
-    reacted = await store.last_reaction(chat_key)
-    if reacted is not None and reacted >= first:
-        return 1.0, ""
-    return FATIGUE_FACTOR, f"no_reaction:{len(recent)}"
-
-
 def _new_post(
     campaign_id: str, chat: ChatRef, audience: Audience, decision: Decision, slot: datetime
 ) -> NewPost:
@@ -449,6 +317,28 @@ def _with_skus(row: OutboxRow, skus: frozenset[str]) -> OutboxRow:
     return replace(row, skus=tuple(sorted(skus)))
 
 
+def progress_text(report: BroadcastReport, language: str, done: bool) -> str:
+    counts = report.counts
+    text = t(
+        "promo.progress_done" if done else "promo.progress",
+        language,
+        campaign=report.campaign_id,
+        sent=counts.get(PostState.SENT.value, 0),
+        suppressed=counts.get(PostState.SUPPRESSED.value, 0),
+        failed=counts.get(PostState.FAILED.value, 0) + counts.get(PostState.MISSED.value, 0),
+        delayed=counts.get("delayed", 0),
+        total=report.total,
+    )
+    if done and report.reasons:
+        reasons = ", ".join(
+            f"{reason_text(reason, language)} × {n}" for reason, n in report.reasons.most_common()
+        )
+        text += "\n" + t("promo.suppressed_why", language, reasons=reasons)
+    if done and report.fatigued:
+        text += "\n" + t("promo.fatigued", language, groups=len(report.fatigued))
+    return text
+
+
 class _Progress:
     """One status message per broadcast, edited as it goes, to every owner."""
 
@@ -460,7 +350,7 @@ class _Progress:
     def _messages(self, done: bool) -> list[Outgoing]:
         catalog = self._promotions.catalog_holder.catalog
         language = catalog.shop.default_language
-        text = promo.progress_text(self._report, language, done)
+        text = progress_text(self._report, language, done)
         return [
             Outgoing(chat=chat, text=text, edit_message_id=self._message_ids.get(chat))
             for chat in owner_private_chats(self._promotions.owners)

@@ -1,63 +1,27 @@
-"""Promotions as people see them: the posts, opting out, and the owner's controls.
+"""Promotions as people see them: opting out, and the owner's controls.
 
-The caps themselves are in bot/caps.py; the sending engine is bot/promotions.py. Here:
-what a promotional post says, how a customer says "stop", and the owner's commands to
-enable groups and manage campaigns.
+The caps themselves are in promotions/caps.py, the sending engine in promotions/engine.py
+and what a post says in promotions/texts.py. Here: how a customer says "stop", and the
+owner's commands to enable groups, manage campaigns and preview them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.actions import Action, ShowProduct, action_button
-from bot.catalog import Campaign, Catalog, Schedule, Text
+from bot.actions import action_button
+from bot.catalog import Campaign, Schedule, Text
 from bot.context import Context
-from bot.i18n import MESSAGES, t
-from bot.messages import Button, ChatRef, Outgoing, buttons
-from bot.money import format_money
+from bot.messages import Button
 from bot.routing import Routes, TextStage
-from bot.schedule import fire_times
 from bot.store import CampaignStatus, PostState
-
-if TYPE_CHECKING:
-    from bot.promotions import BroadcastReport
+from promotions.actions import CampaignControl, FewerLikeThis, StopPromotions, SwitchGroup
+from promotions.preview import preview_text
+from promotions.schedule import fire_times
+from promotions.texts import reason_text
 
 routes = Routes("promotions")
-
-
-@dataclass(frozen=True)
-class FewerLikeThis(Action):
-    """A customer mutes one campaign in their private chat."""
-
-    verb = "promo:fewer"
-    campaign: str
-
-
-@dataclass(frozen=True)
-class StopPromotions(Action):
-    verb = "promo:stop"
-
-
-@dataclass(frozen=True)
-class SwitchGroup(Action):
-    """The owner turns promotions in a group on or off (the chat key may hold colons)."""
-
-    verb = "group:promo"
-    switch: str  # "on" or "off"
-    chat_key: str
-
-
-@dataclass(frozen=True)
-class CampaignControl(Action):
-    """The owner pauses or resumes a campaign from the list."""
-
-    verb = "campaign"
-    change: str  # a /promo verb: "pause" or "resume"
-    campaign: str
 
 
 # Said to the bot anywhere (a private chat, or a reply to a promotion in a group), these
@@ -68,89 +32,6 @@ OPT_OUT_WORDS = frozenset({"stop", "unsubscribe", "退订", "别发了", "不要
 def is_opt_out(text: str) -> bool:
     cleaned = text.strip().strip("!！。.~～ ").lower()
     return cleaned in OPT_OUT_WORDS or any(w in cleaned for w in ("别发了", "不要再发", "退订"))
-
-
-# --- the post -----------------------------------------------------------------------------
-
-
-def promo_post(
-    catalog: Catalog,
-    campaign: Campaign,
-    chat: ChatRef,
-    skus: Iterable[str],
-    language: str,
-    deep_link: Callable[[str, str], str | None],
-    private: bool,
-) -> Outgoing:
-    """A product card post: text, products with prices, a Buy button per product that
-    opens a private chat; in private also why they got it and one-tap opt-outs."""
-    lines = [campaign.text.get(language)] if campaign.text else []
-    rows: list[list[Button]] = []
-    image = None
-    for sku in sorted(skus):
-        product = catalog.product(sku)
-        if product is None:
-            continue
-        image = image or product.image
-        price = format_money(catalog.price_minor(product), catalog.currency_of(product))
-        lines.append(
-            t(
-                "promo.product_line",
-                language,
-                name=product.name.get(language),
-                price=price,
-                unit=product.unit.get(language),
-            )
-        )
-        label = t("promo.buy", language, name=product.name.get(language)[:24])
-        link = deep_link(chat.channel, f"p-{product.sku}")
-        rows.append(
-            [Button(label, url=link) if link else action_button(label, ShowProduct(product.sku))]
-        )
-    if private:
-        lines.append("")
-        lines.append(t("promo.why_private", language, shop=catalog.shop.name.get(language)))
-        rows.append(
-            [
-                action_button(t("btn.promo_fewer", language), FewerLikeThis(campaign.id)),
-                action_button(t("btn.promo_stop", language), StopPromotions()),
-            ]
-        )
-    return Outgoing(
-        chat=chat,
-        text="\n".join(lines),
-        buttons=buttons(*rows),
-        image=image if len(rows) <= 2 else None,
-        language=language,
-    )
-
-
-def progress_text(report: BroadcastReport, language: str, done: bool) -> str:
-    counts = report.counts
-    text = t(
-        "promo.progress_done" if done else "promo.progress",
-        language,
-        campaign=report.campaign_id,
-        sent=counts.get(PostState.SENT.value, 0),
-        suppressed=counts.get(PostState.SUPPRESSED.value, 0),
-        failed=counts.get(PostState.FAILED.value, 0) + counts.get(PostState.MISSED.value, 0),
-        delayed=counts.get("delayed", 0),
-        total=report.total,
-    )
-    if done and report.reasons:
-        reasons = ", ".join(
-            f"{reason_text(reason, language)} × {n}" for reason, n in report.reasons.most_common()
-        )
-        text += "\n" + t("promo.suppressed_why", language, reasons=reasons)
-    if done and report.fatigued:
-        text += "\n" + t("promo.fatigued", language, groups=len(report.fatigued))
-    return text
-
-
-def reason_text(reason: str, language: str) -> str:
-    """A suppression reason in words (reason codes come from bot.caps.Reason)."""
-    key = f"reason.total.{reason}"
-    return t(key, language) if key in MESSAGES else reason
 
 
 # --- customers ---------------------------------------------------------------------------
@@ -397,7 +278,4 @@ async def _create_campaign(ctx: Context, spec: str) -> None:
 
 
 async def preview(ctx: Context, days: int) -> None:
-    # Imported here: the engine imports this module for the post's wording.
-    from bot.promo_preview import preview_text
-
     ctx.reply(await preview_text(ctx.store, ctx.catalog, ctx.clock.now(), days, ctx.language))

@@ -12,8 +12,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.channels.base import MembershipChange
 from bot.messages import ChatKind, ChatRef, Incoming, Sender
-from bot.scheduler import PromoScheduler
 from bot.store import PostState
+from promotions.jobs import PromoScheduler
 
 from support import CHANNEL, OWNER, SAMPLE_CATALOG, ChatHarness, texts
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from bot.catalog import load_catalog
 from bot.clock import FakeClock
 from bot.messages import ChatKind, ChatRef
-from bot.promotions import SENDERS
 from bot.store import OutboxRow, PostState, Store
+from promotions.engine import SENDERS
 
 from support import REPO, SAMPLE_CATALOG
 

@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.caps import Audience, AudienceKind, CapsConfig, PastPost, Reason, Verdict
 from bot.catalog import Campaign, Schedule
 from bot.channels.base import RateLimits
 from bot.i18n import MESSAGES
-from bot.preview import PlannedPost, Preview, render, simulate
+from promotions.caps import Audience, AudienceKind, CapsConfig, PastPost, Reason, Verdict
+from promotions.render import render
+from promotions.simulate import PlannedPost, Preview, simulate
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 23, tzinfo=SHANGHAI)  # Monday 00:00 in the shop's zone

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from bot.actions import ActionError, Browse, ShowProduct, decode
 from bot.store import OrderStatus
 from handlers.actions import CartAdd, OrderSetStatus, ShowCategory
-from handlers.promo import SwitchGroup
+from promotions.actions import SwitchGroup
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.caps import (
+from bot.catalog import WEEKDAYS, Campaign, Schedule
+from bot.channels.base import RateLimits
+from promotions.caps import (
     Audience,
     AudienceKind,
     CapsConfig,
@@ -33,10 +35,8 @@ from bot.caps import (
     quiet_end_after,
     with_fatigue,
 )
-from bot.catalog import WEEKDAYS, Campaign, Schedule
-from bot.channels.base import RateLimits
-from bot.preview import simulate
-from bot.schedule import fire_times
+from promotions.schedule import fire_times
+from promotions.simulate import simulate
 
 SHANGHAI = "Asia/Shanghai"
 LONDON = "Europe/London"

@@ -1,5 +1,6 @@
 """The seller's preview, from the live data: the same audiences, history and caps the
-sender will use, run over a virtual clock by bot/preview.py."""
+sender will use, run over a virtual clock by promotions/simulate.py and rendered by
+promotions/render.py."""
 
 from __future__ import annotations
 
@@ -7,15 +8,16 @@ from datetime import datetime
 
 from bot.catalog import Campaign, Catalog
 from bot.channels.base import RateLimits
-from bot.preview import Preview, render, simulate
-from bot.promotions import (
+from bot.store import CampaignStatus, Store
+from promotions.audiences import (
     campaign_audiences,
     caps_from_catalog,
     group_caps_from_catalog,
     look_back,
     recent_past_posts,
 )
-from bot.store import CampaignStatus, Store
+from promotions.render import render
+from promotions.simulate import Preview, simulate
 
 
 async def build_preview(

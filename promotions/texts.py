@@ -1,0 +1,74 @@
+"""What promotions say: the promotional post itself, and suppression reasons in words.
+
+The engine sends the post; the owner's commands and the engine's progress messages name
+the reasons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from bot.actions import ShowProduct, action_button
+from bot.catalog import Campaign, Catalog
+from bot.i18n import MESSAGES, t
+from bot.messages import Button, ChatRef, Outgoing, buttons
+from bot.money import format_money
+from promotions.actions import FewerLikeThis, StopPromotions
+
+
+def promo_post(
+    catalog: Catalog,
+    campaign: Campaign,
+    chat: ChatRef,
+    skus: Iterable[str],
+    language: str,
+    deep_link: Callable[[str, str], str | None],
+    private: bool,
+) -> Outgoing:
+    """A product card post: text, products with prices, a Buy button per product that
+    opens a private chat; in private also why they got it and one-tap opt-outs."""
+    lines = [campaign.text.get(language)] if campaign.text else []
+    rows: list[list[Button]] = []
+    image = None
+    for sku in sorted(skus):
+        product = catalog.product(sku)
+        if product is None:
+            continue
+        image = image or product.image
+        price = format_money(catalog.price_minor(product), catalog.currency_of(product))
+        lines.append(
+            t(
+                "promo.product_line",
+                language,
+                name=product.name.get(language),
+                price=price,
+                unit=product.unit.get(language),
+            )
+        )
+        label = t("promo.buy", language, name=product.name.get(language)[:24])
+        link = deep_link(chat.channel, f"p-{product.sku}")
+        rows.append(
+            [Button(label, url=link) if link else action_button(label, ShowProduct(product.sku))]
+        )
+    if private:
+        lines.append("")
+        lines.append(t("promo.why_private", language, shop=catalog.shop.name.get(language)))
+        rows.append(
+            [
+                action_button(t("btn.promo_fewer", language), FewerLikeThis(campaign.id)),
+                action_button(t("btn.promo_stop", language), StopPromotions()),
+            ]
+        )
+    return Outgoing(
+        chat=chat,
+        text="\n".join(lines),
+        buttons=buttons(*rows),
+        image=image if len(rows) <= 2 else None,
+        language=language,
+    )
+
+
+def reason_text(reason: str, language: str) -> str:
+    """A suppression reason in words (reason codes come from promotions.caps.Reason)."""
+    key = f"reason.total.{reason}"
+    return t(key, language) if key in MESSAGES else reason
