@@ -168,6 +168,10 @@ MIGRATIONS: list[str] = [
     ALTER TABLE customers ADD COLUMN platform_language TEXT;
     ALTER TABLE chats ADD COLUMN last_reaction_at TEXT;
     """,
+    # 4 -> 5: optimistic versioning of conversations (several workers, one customer).
+    """
+    ALTER TABLE conversations ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,9 +1,20 @@
-"""Plain records the store hands out. Handlers read these, never SQL rows."""
+"""Plain records and enums the store hands out and takes in. Handlers read these, never
+rows of any backend.
+
+Every enum is a ``StrEnum``: the stored value is the enum's value, and comparing with the
+plain string still works.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+
+from bot.catalog import Campaign
+from bot.messages import ChatKind, ChatRef
+
+# --- orders -------------------------------------------------------------------------
 
 
 class OrderStatus(StrEnum):
@@ -21,24 +32,8 @@ ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.CANCELLED: frozenset(),
 }
 
-
-@dataclass(frozen=True, slots=True)
-class Customer:
-    key: str
-    channel: str
-    user_id: str
-    display_name: str
-    language: str | None  # chosen with /lang; wins over the platform's
-    contact_name: str | None
-    phone: str | None
-    address: str | None
-    platform_language: str | None = None  # as the platform last reported it
-
-
-@dataclass(frozen=True, slots=True)
-class CartLine:
-    sku: str
-    qty: int
+# The statuses of an order the shop still has to act on.
+OPEN_ORDER_STATUSES: tuple[OrderStatus, ...] = (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +50,21 @@ class OrderLine:
 
     def name(self, language: str) -> str:
         return self.name_zh if language == "zh" else self.name_en
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRequest:
+    """What a checkout asks the store to place."""
+
+    customer_key: str
+    chat: ChatRef
+    lines: tuple[OrderLine, ...]
+    currency: str
+    contact_name: str
+    phone: str
+    address: str
+    note: str
+    language: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,13 +94,126 @@ class Shortage:
     available: int
 
 
+# --- customers and carts ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    key: str
+    channel: str
+    user_id: str
+    display_name: str
+    language: str | None  # chosen with /lang; wins over the platform's
+    contact_name: str | None
+    phone: str | None
+    address: str | None
+    platform_language: str | None = None  # as the platform last reported it
+
+
+@dataclass(frozen=True, slots=True)
+class CartLine:
+    sku: str
+    qty: int
+
+
+# --- chats ------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True, slots=True)
 class ChatRecord:
     key: str
     channel: str
     chat_id: str
-    kind: str
+    kind: ChatKind
     title: str
     active: bool
     promotions_enabled: bool
     unreachable_reason: str | None
+
+
+# --- campaigns and the outbox of promotional posts -------------------------------------
+
+
+class CampaignStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    DELETED = "deleted"
+
+
+class CampaignSource(StrEnum):
+    """Where a campaign's definition came from."""
+
+    CATALOG = "catalog"
+    CHAT = "chat"
+
+
+class PostState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    SUPPRESSED = "suppressed"
+    MISSED = "missed"
+
+
+class PostKind(StrEnum):
+    """Whom a promotional post goes to: a group, or one subscriber's private chat."""
+
+    GROUP = "group"
+    SUBSCRIBER = "subscriber"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCampaign:
+    campaign: Campaign
+    source: CampaignSource
+    status: CampaignStatus
+
+    @property
+    def id(self) -> str:
+        return self.campaign.id
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    id: int
+    key: str
+    campaign_id: str
+    chat: ChatRef
+    kind: PostKind
+    slot: datetime
+    skus: tuple[str, ...]
+    recipients: frozenset[str]
+    state: PostState
+    reason: str
+    detail: str
+    not_before: datetime | None
+    attempts: int
+    maybe_sent: bool
+    last_error: str | None
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewPost:
+    """An outbox row to create for one chat of one slot."""
+
+    campaign_id: str
+    chat: ChatRef
+    kind: PostKind
+    slot: datetime
+    skus: tuple[str, ...]
+    recipients: frozenset[str]
+    state: PostState
+    reason: str = ""
+    detail: str = ""
+    not_before: datetime | None = None
+
+    @property
+    def key(self) -> str:
+        return outbox_key(self.campaign_id, self.chat.key, self.slot)
+
+
+def outbox_key(campaign_id: str, chat_key: str, slot: datetime) -> str:
+    """The unique key of one campaign's post to one chat in one slot."""
+    return f"{campaign_id}|{chat_key}|{slot.isoformat()}"

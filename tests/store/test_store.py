@@ -70,8 +70,8 @@ async def test_every_earlier_version_migrates_and_keeps_data(
     store = await Store.open(old, FakeClock())
     try:
         assert await store.schema_version() == SCHEMA_VERSION
-        assert await store.stock("PUER-CAKE") == 4  # data from the old version survives
-        order = await store.place_order(request("ann"))
+        assert await store.stock.level("PUER-CAKE") == 4  # data from the old version survives
+        order = await store.orders.place(request("ann"))
         assert not isinstance(order, list)
     finally:
         await store.close()
@@ -94,18 +94,18 @@ async def test_fifty_concurrent_checkouts_for_ten_units(tmp_path: Path, catalog:
     # A second connection, as a second worker process would have.
     second = await Store.open(path, FakeClock())
     try:
-        await first.apply_catalog(catalog)
+        await first.stock.apply_catalog(catalog)
         async with first._transaction() as db:
             await db.execute("UPDATE products SET stock = 10 WHERE sku = 'PUER-CAKE'")
         results = await asyncio.gather(
-            *((first if n % 2 else second).place_order(request(f"c{n}")) for n in range(50))
+            *((first if n % 2 else second).orders.place(request(f"c{n}")) for n in range(50))
         )
         orders = [r for r in results if not isinstance(r, list)]
         refused = [r for r in results if isinstance(r, list)]
         assert len(orders) == 10
         assert len({o.number for o in orders}) == 10
         assert all(r == [Shortage("PUER-CAKE", 1, 0)] for r in refused)
-        assert await first.stock("PUER-CAKE") == 0
+        assert await first.stock.level("PUER-CAKE") == 0
     finally:
         await first.close()
         await second.close()
@@ -114,11 +114,11 @@ async def test_fifty_concurrent_checkouts_for_ten_units(tmp_path: Path, catalog:
 async def test_shortage_changes_nothing(tmp_path: Path, catalog: Catalog) -> None:
     store = await Store.open(tmp_path / "s.db", FakeClock())
     try:
-        await store.apply_catalog(catalog)
-        result = await store.place_order(request("ann", qty=16))
+        await store.stock.apply_catalog(catalog)
+        result = await store.orders.place(request("ann", qty=16))
         assert result == [Shortage("PUER-CAKE", 16, 15)]
-        assert await store.stock("PUER-CAKE") == 15
-        assert await store.orders_of("test:ann") == []
+        assert await store.stock.level("PUER-CAKE") == 15
+        assert await store.orders.of_customer("test:ann") == []
     finally:
         await store.close()
 
@@ -128,22 +128,22 @@ async def test_reload_keeps_sales_and_restocks_by_the_change(
 ) -> None:
     store = await Store.open(tmp_path / "s.db", FakeClock())
     try:
-        await store.apply_catalog(catalog)
-        order = await store.place_order(request("ann", qty=5))
+        await store.stock.apply_catalog(catalog)
+        order = await store.orders.place(request("ann", qty=5))
         assert not isinstance(order, list)
-        await store.apply_catalog(catalog)  # unchanged file: sold units stay sold
-        assert await store.stock("PUER-CAKE") == 10
+        await store.stock.apply_catalog(catalog)  # unchanged file: sold units stay sold
+        assert await store.stock.level("PUER-CAKE") == 10
         text = SAMPLE_CATALOG.read_text(encoding="utf-8")
         restocked = parse_catalog(
             text.replace("price: 238.00", "price: 218.00").replace("stock: 15", "stock: 25"),
             SAMPLE_CATALOG,
         )
-        await store.apply_catalog(restocked)  # 15 -> 25: ten more arrived
-        assert await store.stock("PUER-CAKE") == 20
+        await store.stock.apply_catalog(restocked)  # 15 -> 25: ten more arrived
+        assert await store.stock.level("PUER-CAKE") == 20
         written_off = parse_catalog(text.replace("stock: 15", "stock: 0"), SAMPLE_CATALOG)
-        await store.apply_catalog(written_off)  # never below zero
-        assert await store.stock("PUER-CAKE") == 0
-        kept = await store.order(order.number)
+        await store.stock.apply_catalog(written_off)  # never below zero
+        assert await store.stock.level("PUER-CAKE") == 0
+        kept = await store.orders.get(order.number)
         assert kept is not None and kept.total_minor == 5 * 23800  # orders keep their price
     finally:
         await store.close()
@@ -152,16 +152,16 @@ async def test_reload_keeps_sales_and_restocks_by_the_change(
 async def test_cancel_returns_stock_once(tmp_path: Path, catalog: Catalog) -> None:
     store = await Store.open(tmp_path / "s.db", FakeClock())
     try:
-        await store.apply_catalog(catalog)
-        order = await store.place_order(request("ann", qty=3))
+        await store.stock.apply_catalog(catalog)
+        order = await store.orders.place(request("ann", qty=3))
         assert not isinstance(order, list)
-        assert await store.stock("PUER-CAKE") == 12
-        cancelled = await store.change_order_status(order.number, OrderStatus.CANCELLED, "x")
+        assert await store.stock.level("PUER-CAKE") == 12
+        cancelled = await store.orders.change_status(order.number, OrderStatus.CANCELLED, "x")
         assert cancelled is not None and cancelled.status is OrderStatus.CANCELLED
-        assert await store.stock("PUER-CAKE") == 15
+        assert await store.stock.level("PUER-CAKE") == 15
         # A second cancel (a replayed button) is refused and returns nothing twice.
-        assert await store.change_order_status(order.number, OrderStatus.CANCELLED, "x") is None
-        assert await store.stock("PUER-CAKE") == 15
+        assert await store.orders.change_status(order.number, OrderStatus.CANCELLED, "x") is None
+        assert await store.stock.level("PUER-CAKE") == 15
     finally:
         await store.close()
 
@@ -169,17 +169,44 @@ async def test_cancel_returns_stock_once(tmp_path: Path, catalog: Catalog) -> No
 async def test_state_survives_reopening(tmp_path: Path, catalog: Catalog) -> None:
     path = tmp_path / "s.db"
     store = await Store.open(path, FakeClock())
-    await store.apply_catalog(catalog)
-    await store.touch_customer("test:ann", "test", "ann", "Ann")
-    await store.set_cart_qty("test:ann", "ROSE-MASK", 2)
-    await store.save_conversation("test:ann", {"checkout": {"step": "phone", "name": "安"}})
-    key = await store.button_key("cart:add:ROSE-MASK:1")
+    await store.stock.apply_catalog(catalog)
+    await store.customers.touch("test:ann", "test", "ann", "Ann")
+    await store.carts.set_qty("test:ann", "ROSE-MASK", 2)
+    await store.conversations.overwrite("test:ann", {"checkout": {"step": "phone", "name": "安"}})
+    key = await store.buttons.key_for("cart:add:ROSE-MASK:1")
     await store.close()
     store = await Store.open(path, FakeClock())
     try:
-        assert [(line.sku, line.qty) for line in await store.cart("test:ann")] == [("ROSE-MASK", 2)]
-        assert (await store.conversation("test:ann"))["checkout"]["name"] == "安"
-        assert await store.button_action(key) == "cart:add:ROSE-MASK:1"
+        assert [(line.sku, line.qty) for line in await store.carts.lines("test:ann")] == [
+            ("ROSE-MASK", 2)
+        ]
+        assert (await store.conversations.state("test:ann"))["checkout"]["name"] == "安"
+        assert await store.buttons.action(key) == "cart:add:ROSE-MASK:1"
         assert len(key) <= 32
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize("start", range(1, SCHEMA_VERSION))
+async def test_conversations_from_every_earlier_version_get_a_version(
+    tmp_path: Path, start: int
+) -> None:
+    old = tmp_path / "old.db"
+    with sqlite3.connect(old) as db:
+        for script in MIGRATIONS[:start]:
+            db.executescript(script)
+        db.execute(f"PRAGMA user_version={start}")
+        db.execute(
+            "INSERT INTO conversations (customer_key, state, updated_at)"
+            " VALUES ('test:ann', '{\"checkout\": {\"step\": \"phone\"}}', 'x')"
+        )
+    store = await Store.open(old, FakeClock())
+    try:
+        state = {"checkout": {"step": "phone"}}
+        assert await store.conversations.load("test:ann") == (state, 1)
+        assert await store.conversations.load("test:bo") == ({}, 0)
+        assert not await store.conversations.save("test:ann", {"a": 1}, 0)
+        assert await store.conversations.save("test:ann", {"a": 1}, 1)
+        assert await store.conversations.load("test:ann") == ({"a": 1}, 2)
     finally:
         await store.close()

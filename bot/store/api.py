@@ -1,0 +1,250 @@
+"""The store's contract: one narrow repository per kind of record, and the aggregate.
+
+A backend (SQLite today, PostgreSQL when a shop outgrows one machine) implements each
+Protocol and an aggregate exposing them as attributes; ``tests/store/test_contract.py``
+runs the same checks against every backend. Code outside ``bot/store`` types against
+these names (``bot.store.Store`` is the SQLite aggregate and satisfies ``StoreApi``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.catalog import Campaign, Catalog
+from bot.messages import ChatRef
+from bot.store.models import (
+    CampaignSource,
+    CampaignStatus,
+    CartLine,
+    ChatRecord,
+    Customer,
+    NewPost,
+    Order,
+    OrderRequest,
+    OrderStatus,
+    OutboxRow,
+    PostState,
+    Shortage,
+    StoredCampaign,
+)
+
+
+class StockRepository(Protocol):
+    """Products and their live stock, brought in line with the catalog file."""
+
+    async def apply_catalog(self, catalog: Catalog) -> None:
+        """Replace names and prices; move stock by the change of the catalog's number since
+        it was last applied (never below zero); deactivate products gone from the file;
+        save the catalog's campaigns (source ``catalog``). One transaction."""
+
+    async def level(self, sku: str) -> int:
+        """Units in stock of an active product (0 for unknown or inactive ones)."""
+
+    async def levels(self) -> dict[str, int]:
+        """Units in stock of every active product."""
+
+
+class OrderRepository(Protocol):
+    async def place(self, request: OrderRequest) -> Order | list[Shortage]:
+        """Take stock, record the order (pending payment) and empty the customer's cart, in
+        one transaction; or, when any line cannot be supplied in full, change nothing and
+        return the shortages."""
+
+    async def get(self, number: str) -> Order | None:
+        """An order by number (case-insensitive)."""
+
+    async def of_customer(self, customer_key: str, limit: int = 10) -> list[Order]:
+        """A customer's orders, newest first."""
+
+    async def in_progress(self, limit: int = 20) -> list[Order]:
+        """Orders still to be paid or shipped, oldest first."""
+
+    async def change_status(self, number: str, new_status: OrderStatus, actor: str) -> Order | None:
+        """Move an order along ``ORDER_TRANSITIONS`` (cancelling puts its stock back), check
+        and change in one transaction; None when the move is not allowed from the current
+        status or the order does not exist."""
+
+
+class CartRepository(Protocol):
+    async def lines(self, customer_key: str) -> list[CartLine]:
+        """The cart's lines in the order they were first added."""
+
+    async def set_qty(self, customer_key: str, sku: str, qty: int) -> None:
+        """Set a line's quantity; zero or less removes the line."""
+
+    async def clear(self, customer_key: str) -> None: ...
+
+
+class CustomerRepository(Protocol):
+    async def touch(
+        self,
+        key: str,
+        channel: str,
+        user_id: str,
+        display_name: str,
+        platform_language: str | None = None,
+    ) -> Customer:
+        """Record a customer on first contact (and their latest name and app language)."""
+
+    async def get(self, key: str) -> Customer | None: ...
+
+    async def set_language(self, key: str, language: str) -> None: ...
+
+    async def remember_delivery(
+        self, key: str, contact_name: str, phone: str, address: str
+    ) -> None: ...
+
+    async def set_promo_flags(
+        self, key: str, *, subscribed: bool | None = None, stopped: bool | None = None
+    ) -> None:
+        """Change whichever of the two promotion flags is given."""
+
+    async def promo_flags(self, key: str) -> tuple[bool, bool]:
+        """(subscribed, stopped); (False, False) for an unknown customer."""
+
+    async def mute_campaign(self, key: str, campaign_id: str) -> None:
+        """ "Fewer like this": no more of this campaign in the customer's private chat."""
+
+    async def muted_campaigns(self, key: str) -> frozenset[str]: ...
+
+    async def subscribers(self) -> list[ChatRef]:
+        """Private chats of customers who subscribed and have not stopped."""
+
+
+class ConversationRepository(Protocol):
+    """A customer's conversation in progress, with optimistic versioning: several workers
+    never silently overwrite each other's step."""
+
+    async def load(self, customer_key: str) -> tuple[dict[str, Any], int]:
+        """The stored state (empty dict if none) and its version (0 if none)."""
+
+    async def save(self, customer_key: str, state: dict[str, Any], expected_version: int) -> bool:
+        """Write ``state`` (delete the row if it is empty) only if the stored version still
+        equals ``expected_version``, bumping it; False (and nothing written) when someone
+        else saved first."""
+
+    async def state(self, customer_key: str) -> dict[str, Any]:
+        """Deprecated: ``load`` without the version (for the router until it is rewritten)."""
+
+    async def overwrite(self, customer_key: str, state: dict[str, Any]) -> None:
+        """Deprecated: save whatever is stored (last writer wins), still bumping the version."""
+
+
+class ChatRepository(Protocol):
+    """The chats the bot sits in: registration, reachability, send failures, who was seen
+    in which group and whether a group takes promotions."""
+
+    async def register(self, chat: ChatRef, active: bool = True) -> ChatRecord: ...
+
+    async def get(self, key: str) -> ChatRecord | None: ...
+
+    async def groups(self) -> list[ChatRecord]:
+        """Every group, in the order they were first registered."""
+
+    async def mark_unreachable(self, chat: ChatRef, reason: str) -> None:
+        """Stop sending to a chat that blocked or removed the bot, keeping why."""
+
+    async def is_unreachable(self, chat_key: str) -> bool: ...
+
+    async def record_send_failure(self, chat_key: str, text: str, error: str) -> None: ...
+
+    async def send_failures(self, chat_key: str | None = None) -> list[tuple[str, str]]:
+        """(chat key, error) of recorded failures, oldest first."""
+
+    async def set_promotions(self, chat_key: str, enabled: bool) -> bool:
+        """Turn promotions in a group on or off; False when the chat is not a known group."""
+
+    async def note_activity(self, chat: ChatRef, member_key: str, reaction: bool) -> None:
+        """Remember who was seen in a group and, when they addressed the bot, that the group
+        reacted."""
+
+    async def group_members(self) -> dict[str, frozenset[str]]:
+        """Everyone seen in every group, in one read."""
+
+    async def last_reaction(self, chat_key: str) -> datetime | None: ...
+
+
+class ButtonRepository(Protocol):
+    """Short keys for button actions, and the numbered choices of chats without buttons."""
+
+    async def key_for(self, action: str) -> str:
+        """A short, stable key for a button action (fits any platform's payload limit)."""
+
+    async def action(self, key: str) -> str | None: ...
+
+    async def save_choices(self, chat_key: str, keys: list[str]) -> None:
+        """The button keys a chat's latest numbered choices stand for (1 = first)."""
+
+    async def choice(self, chat_key: str, number: int) -> str | None:
+        """The button key behind the reply ``number`` in a chat, if it offered one."""
+
+
+class CampaignRepository(Protocol):
+    async def save(self, campaign: Campaign, source: CampaignSource) -> None:
+        """Create or update a definition; a paused one stays paused, a deleted one deleted."""
+
+    async def all(self, include_deleted: bool = False) -> list[StoredCampaign]: ...
+
+    async def get(self, campaign_id: str) -> StoredCampaign | None:
+        """A campaign by id (case-insensitive), deleted ones included."""
+
+    async def set_status(self, campaign_id: str, status: CampaignStatus) -> bool:
+        """False when the campaign is unknown or deleted."""
+
+
+class OutboxRepository(Protocol):
+    """The durable outbox of promotional posts: one row per (campaign, chat, slot)."""
+
+    async def add(self, posts: Sequence[NewPost]) -> None:
+        """Record a slot's decisions; rows that already exist for the key are kept as is."""
+
+    async def rows(
+        self,
+        *,
+        campaign_id: str | None = None,
+        slot: datetime | None = None,
+        states: Iterable[PostState] | None = None,
+    ) -> list[OutboxRow]: ...
+
+    async def claim(self, row_id: int) -> bool:
+        """pending -> sending, only if still pending: one sender per row, ever."""
+
+    async def finish(
+        self,
+        row_id: int,
+        state: PostState,
+        *,
+        error: str | None = None,
+        message_id: str | None = None,
+        maybe_sent: bool = False,
+        reason: str = "",
+        detail: str = "",
+        not_before: datetime | None = None,
+    ) -> None: ...
+
+    async def set_skus(self, row_id: int, skus: Iterable[str]) -> None: ...
+
+    async def history(self, since: datetime) -> list[OutboxRow]:
+        """Posts that went out (or may have: outcome unknown) since ``since``."""
+
+
+class StoreApi(Protocol):
+    """The aggregate every backend provides: the repositories and the lifecycle."""
+
+    stock: StockRepository
+    orders: OrderRepository
+    carts: CartRepository
+    customers: CustomerRepository
+    conversations: ConversationRepository
+    chats: ChatRepository
+    buttons: ButtonRepository
+    campaigns: CampaignRepository
+    outbox: OutboxRepository
+
+    async def migrate(self, target: int = ...) -> None: ...
+
+    async def schema_version(self) -> int: ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,120 @@
+"""The chats the bot sits in: registration, reachability, send failures, who was seen in
+which group and whether a group takes promotions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.messages import ChatKind, ChatRef
+from bot.store.models import ChatRecord
+from bot.store.sqlite.db import Database, Row, dt
+
+
+class SqliteChats:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def register(self, chat: ChatRef, active: bool = True) -> ChatRecord:
+        now = self._db.now()
+        row = await self._db.write_returning(
+            "INSERT INTO chats (key, channel, chat_id, kind, title, active, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET title = excluded.title, active = excluded.active,"
+            " unreachable_reason = CASE WHEN excluded.active = 1 THEN NULL"
+            " ELSE chats.unreachable_reason END, updated_at = excluded.updated_at"
+            " RETURNING *",
+            (
+                chat.key,
+                chat.channel,
+                chat.chat_id,
+                chat.kind.value,
+                chat.title,
+                int(active),
+                now,
+                now,
+            ),
+        )
+        assert row is not None
+        return _chat_record(row)
+
+    async def get(self, key: str) -> ChatRecord | None:
+        row = await self._db.one("SELECT * FROM chats WHERE key = ?", (key,))
+        return _chat_record(row) if row else None
+
+    async def groups(self) -> list[ChatRecord]:
+        rows = await self._db.all(
+            "SELECT * FROM chats WHERE kind = ? ORDER BY created_at", (ChatKind.GROUP.value,)
+        )
+        return [_chat_record(row) for row in rows]
+
+    async def mark_unreachable(self, chat: ChatRef, reason: str) -> None:
+        now = self._db.now()
+        await self._db.write(
+            "INSERT INTO chats (key, channel, chat_id, kind, title, active, unreachable_reason,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET active = 0,"
+            " unreachable_reason = excluded.unreachable_reason, updated_at = excluded.updated_at",
+            (chat.key, chat.channel, chat.chat_id, chat.kind.value, chat.title, reason, now, now),
+        )
+
+    async def is_unreachable(self, chat_key: str) -> bool:
+        row = await self._db.one("SELECT unreachable_reason FROM chats WHERE key = ?", (chat_key,))
+        return bool(row and row["unreachable_reason"])
+
+    async def record_send_failure(self, chat_key: str, text: str, error: str) -> None:
+        await self._db.write(
+            "INSERT INTO send_failures (chat_key, text, error, at) VALUES (?, ?, ?, ?)",
+            (chat_key, text[:2000], error[:500], self._db.now()),
+        )
+
+    async def send_failures(self, chat_key: str | None = None) -> list[tuple[str, str]]:
+        rows = await self._db.all(
+            "SELECT chat_key, error FROM send_failures"
+            + (" WHERE chat_key = ?" if chat_key else "")
+            + " ORDER BY id",
+            (chat_key,) if chat_key else (),
+        )
+        return [(row["chat_key"], row["error"]) for row in rows]
+
+    async def set_promotions(self, chat_key: str, enabled: bool) -> bool:
+        # One statement: only a known group changes.
+        changed = await self._db.write(
+            "UPDATE chats SET promotions_enabled = ?, updated_at = ? WHERE key = ? AND kind = ?",
+            (int(enabled), self._db.now(), chat_key, ChatKind.GROUP.value),
+        )
+        return changed == 1
+
+    async def note_activity(self, chat: ChatRef, member_key: str, reaction: bool) -> None:
+        now = self._db.now()
+        await self._db.write(
+            "INSERT INTO chat_members (chat_key, member_key, last_seen) VALUES (?, ?, ?)"
+            " ON CONFLICT (chat_key, member_key) DO UPDATE SET last_seen = excluded.last_seen",
+            (chat.key, member_key, now),
+        )
+        if reaction:
+            await self._db.write(
+                "UPDATE chats SET last_reaction_at = ? WHERE key = ?", (now, chat.key)
+            )
+
+    async def group_members(self) -> dict[str, frozenset[str]]:
+        members: dict[str, set[str]] = {}
+        for row in await self._db.all("SELECT chat_key, member_key FROM chat_members"):
+            members.setdefault(row["chat_key"], set()).add(row["member_key"])
+        return {key: frozenset(people) for key, people in members.items()}
+
+    async def last_reaction(self, chat_key: str) -> datetime | None:
+        row = await self._db.one("SELECT last_reaction_at FROM chats WHERE key = ?", (chat_key,))
+        return dt(row["last_reaction_at"]) if row else None
+
+
+def _chat_record(row: Row) -> ChatRecord:
+    return ChatRecord(
+        key=row["key"],
+        channel=row["channel"],
+        chat_id=row["chat_id"],
+        kind=ChatKind(row["kind"]),
+        title=row["title"],
+        active=bool(row["active"]),
+        promotions_enabled=bool(row["promotions_enabled"]),
+        unreachable_reason=row["unreachable_reason"],
+    )

@@ -1,0 +1,120 @@
+"""The one connection every SQLite repository shares: the write lock, transactions, rows.
+
+Writes that must be atomic (taking stock for an order, cancelling one) run under an
+asyncio lock and ``BEGIN IMMEDIATE``, so concurrent checkouts in this process are
+serialised and another process waits on SQLite's lock: nobody is ever oversold. Single
+statements take the same lock, so they never join another coroutine's open transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.clock import Clock
+
+_LOCKED_RETRIES = 20
+
+Row = aiosqlite.Row
+
+
+class Database:
+    """The shared connection, the clock and the asyncio write lock."""
+
+    def __init__(self, connection: aiosqlite.Connection, clock: Clock) -> None:
+        self.connection = connection
+        self.clock = clock
+        self.write_lock = asyncio.Lock()
+
+    def now(self) -> str:
+        return self.clock.now().isoformat()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        async with self.write_lock:
+            await self._begin_immediate()
+            try:
+                yield Tx(self.connection)
+            except BaseException:
+                await self.connection.execute("ROLLBACK")
+                raise
+            else:
+                await self.connection.execute("COMMIT")
+
+    async def _begin_immediate(self) -> None:
+        # busy_timeout makes SQLite wait for another process's write lock, but under load
+        # WAL can still answer "locked" at once (e.g. while the other side checkpoints);
+        # a short real wait and another try beats failing a customer's checkout.
+        for attempt in range(_LOCKED_RETRIES):
+            try:
+                await self.connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or attempt == _LOCKED_RETRIES - 1:
+                    raise
+                await asyncio.sleep(0.05 * (attempt + 1))
+
+    async def write(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """One write statement under the lock; the number of rows it changed."""
+        async with self.write_lock:
+            cursor = await self.connection.execute(sql, tuple(params))
+            return cursor.rowcount
+
+    async def write_returning(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+        """One write statement with ``RETURNING`` under the lock; the first row it returned."""
+        async with self.write_lock:
+            rows = await self.connection.execute_fetchall(sql, tuple(params))
+        return next(iter(rows), None)
+
+    # Reads run, fetch and close in one hop to the connection's thread
+    # (``execute_fetchall``), not three (execute, fetch, close).
+
+    async def one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+        """The first row (for lookups by key, which find at most one)."""
+        return next(iter(await self.connection.execute_fetchall(sql, tuple(params))), None)
+
+    async def all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        return list(await self.connection.execute_fetchall(sql, tuple(params)))
+
+
+class Tx:
+    """The open transaction: the same connection, with fetch helpers."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Cursor:
+        return await self._db.execute(sql, tuple(params))
+
+    async def executemany(self, sql: str, params: Iterable[Iterable[Any]]) -> None:
+        await self._db.executemany(sql, [tuple(p) for p in params])
+
+    async def one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+        return next(iter(await self._db.execute_fetchall(sql, tuple(params))), None)
+
+    async def all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        return list(await self._db.execute_fetchall(sql, tuple(params)))
+
+    async def executescript_in_tx(self, script: str) -> None:
+        # executescript would COMMIT first; run the statements one by one instead so a
+        # failing migration rolls back whole.
+        for statement in statements(script):
+            await self._db.execute(statement)
+
+
+def statements(script: str) -> list[str]:
+    return [part.strip() for part in script.split(";") if part.strip()]
+
+
+def placeholders(count: int) -> str:
+    return ", ".join("?" * count)
+
+
+def dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

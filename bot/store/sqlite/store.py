@@ -1,0 +1,88 @@
+"""The SQLite store: one file through aiosqlite, in WAL mode, one connection per process
+shared by every repository."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+
+from bot.clock import Clock
+from bot.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from bot.store.sqlite.buttons import SqliteButtons
+from bot.store.sqlite.campaigns import SqliteCampaigns
+from bot.store.sqlite.carts import SqliteCarts
+from bot.store.sqlite.chats import SqliteChats
+from bot.store.sqlite.conversations import SqliteConversations
+from bot.store.sqlite.customers import SqliteCustomers
+from bot.store.sqlite.db import Database, Tx
+from bot.store.sqlite.orders import SqliteOrders
+from bot.store.sqlite.outbox import SqliteOutbox
+from bot.store.sqlite.stock import SqliteStock
+
+
+class Store:
+    """Every repository over one SQLite connection (satisfies ``bot.store.api.StoreApi``)."""
+
+    def __init__(self, connection: aiosqlite.Connection, clock: Clock) -> None:
+        self._database = Database(connection, clock)
+        self.stock = SqliteStock(self._database)
+        self.orders = SqliteOrders(self._database)
+        self.carts = SqliteCarts(self._database)
+        self.customers = SqliteCustomers(self._database)
+        self.conversations = SqliteConversations(self._database)
+        self.chats = SqliteChats(self._database)
+        self.buttons = SqliteButtons(self._database)
+        self.campaigns = SqliteCampaigns(self._database)
+        self.outbox = SqliteOutbox(self._database)
+
+    @classmethod
+    async def open(cls, path: str | Path, clock: Clock) -> Store:
+        """Open (creating if needed) and migrate the store file to the current schema."""
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(str(path), isolation_level=None)
+        connection.row_factory = aiosqlite.Row
+        # Wait (rather than fail) while another process holds the write lock.
+        await connection.execute("PRAGMA busy_timeout=15000")
+        await connection.execute("PRAGMA journal_mode=WAL")
+        await connection.execute("PRAGMA foreign_keys=ON")
+        store = cls(connection, clock)
+        try:
+            await store.migrate()
+        except BaseException:
+            await connection.close()
+            raise
+        return store
+
+    async def close(self) -> None:
+        await self._database.connection.close()
+
+    async def schema_version(self) -> int:
+        row = await self._database.one("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    async def migrate(self, target: int = SCHEMA_VERSION) -> None:
+        current = await self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"the database is at schema version {current}, newer than this chatshop "
+                f"understands ({SCHEMA_VERSION}); upgrade chatshop instead of downgrading"
+            )
+        for version in range(current, target):
+            async with self._database.transaction() as db:
+                await db.executescript_in_tx(MIGRATIONS[version])
+                await db.execute(f"PRAGMA user_version={version + 1}")
+
+    # --- for tests and maintenance scripts: raw access to this backend --------------
+
+    @property
+    def _db(self) -> aiosqlite.Connection:
+        return self._database.connection
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[Tx]:
+        async with self._database.transaction() as db:
+            yield db

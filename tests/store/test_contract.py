@@ -1,0 +1,561 @@
+"""One contract for every store backend, exercised through the Protocols of ``bot.store.api``.
+
+Each backend is one entry of ``BACKENDS``: a name and an async factory that opens an
+empty, migrated store on a clock. A PostgreSQL backend joins by adding one entry (skipped
+when no server is configured); every test below then runs against it too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.catalog import Campaign, Catalog, load_catalog
+from bot.clock import FakeClock
+from bot.messages import ChatKind, ChatRef
+from bot.store import (
+    CampaignSource,
+    CampaignStatus,
+    NewPost,
+    OrderLine,
+    OrderRequest,
+    OrderStatus,
+    PostKind,
+    PostState,
+    Shortage,
+    Store,
+    StoreApi,
+    outbox_key,
+)
+
+from support import SAMPLE_CATALOG
+
+Factory = Callable[[Path, FakeClock], Awaitable[StoreApi]]
+
+
+async def _sqlite_file(tmp_path: Path, clock: FakeClock) -> StoreApi:
+    return await Store.open(tmp_path / "contract.db", clock)
+
+
+async def _sqlite_memory(tmp_path: Path, clock: FakeClock) -> StoreApi:
+    return await Store.open(":memory:", clock)
+
+
+BACKENDS: dict[str, Factory] = {
+    "sqlite-file": _sqlite_file,
+    "sqlite-memory": _sqlite_memory,
+    # "postgresql": _postgresql,  (one more entry when that backend exists)
+}
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def catalog() -> Catalog:
+    return load_catalog(SAMPLE_CATALOG)
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+async def store(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock, catalog: Catalog
+) -> AsyncIterator[StoreApi]:
+    opened = await BACKENDS[request.param](tmp_path, clock)
+    try:
+        await opened.stock.apply_catalog(catalog)
+        yield opened
+    finally:
+        await opened.close()
+
+
+def order_request(customer: str, *lines: tuple[str, int]) -> OrderRequest:
+    return OrderRequest(
+        customer_key=f"test:{customer}",
+        chat=ChatRef("test", customer),
+        lines=tuple(OrderLine(sku, sku.title(), sku, 1000, qty) for sku, qty in lines),
+        currency="CNY",
+        contact_name=customer,
+        phone="13800138000",
+        address="1 Road, Hangzhou",
+        note="ring twice",
+        language="en",
+    )
+
+
+GROUP = ChatRef("test", "g1", ChatKind.GROUP, "Friends")
+PRIVATE = ChatRef("test", "ann", ChatKind.PRIVATE, "Ann")
+SLOT = datetime(2026, 1, 6, 10, 30, tzinfo=UTC)
+
+
+def post(chat: ChatRef, *, campaign_id: str = "winter-masks", slot: datetime = SLOT) -> NewPost:
+    kind = PostKind.GROUP if chat.kind is ChatKind.GROUP else PostKind.SUBSCRIBER
+    return NewPost(
+        campaign_id=campaign_id,
+        chat=chat,
+        kind=kind,
+        slot=slot,
+        skus=("SILK-MASK", "ROSE-MASK"),
+        recipients=frozenset({"test:ann"}),
+        state=PostState.PENDING,
+    )
+
+
+class TestStoreContract:
+    # --- lifecycle --------------------------------------------------------------------
+
+    async def test_is_migrated(self, store: StoreApi) -> None:
+        from bot.store.migrations import SCHEMA_VERSION
+
+        assert await store.schema_version() == SCHEMA_VERSION
+        await store.migrate()  # nothing left to do
+        assert await store.schema_version() == SCHEMA_VERSION
+
+    # --- stock ------------------------------------------------------------------------
+
+    async def test_stock_levels_follow_the_catalog(self, store: StoreApi, catalog: Catalog) -> None:
+        assert await store.stock.level("PUER-CAKE") == 15
+        assert await store.stock.level("NOPE") == 0
+        levels = await store.stock.levels()
+        assert levels == {p.sku: p.stock for p in catalog.products}
+        # Re-applying an unchanged catalog keeps sold units sold.
+        await store.orders.place(order_request("ann", ("PUER-CAKE", 5)))
+        await store.stock.apply_catalog(catalog)
+        assert await store.stock.level("PUER-CAKE") == 10
+        # A product gone from the catalog is inactive: no stock to sell.
+        smaller = catalog.model_copy(
+            update={"products": [p for p in catalog.products if p.sku != "WALNUTS"]}
+        )
+        await store.stock.apply_catalog(smaller)
+        assert await store.stock.level("WALNUTS") == 0
+        assert "WALNUTS" not in await store.stock.levels()
+
+    # --- orders -----------------------------------------------------------------------
+
+    async def test_place_takes_stock_records_and_empties_the_cart(
+        self, store: StoreApi, clock: FakeClock
+    ) -> None:
+        await store.carts.set_qty("test:ann", "PUER-CAKE", 2)
+        order = await store.orders.place(order_request("ann", ("PUER-CAKE", 2), ("WALNUTS", 1)))
+        assert not isinstance(order, list)
+        assert order.status is OrderStatus.PENDING_PAYMENT
+        assert order.total_minor == 3000
+        assert order.created_at == clock.now().isoformat()
+        assert [(line.sku, line.qty) for line in order.lines] == [("PUER-CAKE", 2), ("WALNUTS", 1)]
+        assert await store.stock.level("PUER-CAKE") == 13
+        assert await store.stock.level("WALNUTS") == 69
+        assert await store.carts.lines("test:ann") == []
+        # What place returned is what get reads back, by any case of the number.
+        assert await store.orders.get(order.number) == order
+        assert await store.orders.get(order.number.lower()) == order
+        assert await store.orders.get("NOSUCH") is None
+
+    async def test_a_shortage_changes_nothing(self, store: StoreApi) -> None:
+        await store.carts.set_qty("test:ann", "PUER-CAKE", 1)
+        result = await store.orders.place(
+            order_request("ann", ("PUER-CAKE", 16), ("WALNUTS", 1), ("NOPE", 1))
+        )
+        assert result == [Shortage("PUER-CAKE", 16, 15), Shortage("NOPE", 1, 0)]
+        assert await store.stock.level("PUER-CAKE") == 15
+        assert await store.stock.level("WALNUTS") == 70
+        assert await store.orders.of_customer("test:ann") == []
+        assert len(await store.carts.lines("test:ann")) == 1
+
+    async def test_concurrent_orders_never_oversell(self, store: StoreApi) -> None:
+        results = await asyncio.gather(
+            *(store.orders.place(order_request(f"c{n}", ("PUER-CAKE", 2))) for n in range(12))
+        )
+        placed = [r for r in results if not isinstance(r, list)]
+        assert len(placed) == 7
+        assert len({o.number for o in placed}) == 7
+        assert await store.stock.level("PUER-CAKE") == 1
+
+    async def test_orders_of_a_customer_newest_first_and_in_progress(self, store: StoreApi) -> None:
+        first = await store.orders.place(order_request("ann", ("WALNUTS", 1)))
+        second = await store.orders.place(order_request("ann", ("RICE-CAKE", 2)))
+        other = await store.orders.place(order_request("bo", ("WALNUTS", 1)))
+        assert not isinstance(first, list) and not isinstance(second, list)
+        assert not isinstance(other, list)
+        assert await store.orders.of_customer("test:ann") == [second, first]
+        assert await store.orders.of_customer("test:ann", limit=1) == [second]
+        assert await store.orders.of_customer("test:nobody") == []
+        await store.orders.change_status(other.number, OrderStatus.CANCELLED, "owner")
+        assert [o.number for o in await store.orders.in_progress()] == [
+            first.number,
+            second.number,
+        ]
+        assert len(await store.orders.in_progress(limit=1)) == 1
+
+    async def test_status_moves_along_the_transitions(self, store: StoreApi) -> None:
+        order = await store.orders.place(order_request("ann", ("PUER-CAKE", 3)))
+        assert not isinstance(order, list)
+        paid = await store.orders.change_status(order.number, OrderStatus.PAID, "owner")
+        assert paid is not None and paid.status is OrderStatus.PAID
+        assert paid.lines == order.lines
+        # Not allowed from paid: back to pending.
+        assert (
+            await store.orders.change_status(order.number, OrderStatus.PENDING_PAYMENT, "owner")
+            is None
+        )
+        shipped = await store.orders.change_status(order.number, OrderStatus.SHIPPED, "owner")
+        assert shipped is not None and shipped.status is OrderStatus.SHIPPED
+        assert await store.orders.change_status(order.number, OrderStatus.CANCELLED, "x") is None
+        assert await store.orders.change_status("NOSUCH", OrderStatus.PAID, "owner") is None
+        assert await store.stock.level("PUER-CAKE") == 12
+
+    async def test_a_transition_from_a_state_that_changed_is_refused(self, store: StoreApi) -> None:
+        order = await store.orders.place(order_request("ann", ("PUER-CAKE", 3)))
+        assert not isinstance(order, list)
+        # Two owners look at the pending order; one cancels, the other then marks it paid.
+        seen = await store.orders.get(order.number)
+        assert seen is not None and seen.status is OrderStatus.PENDING_PAYMENT
+        cancelled = await store.orders.change_status(order.number, OrderStatus.CANCELLED, "a")
+        assert cancelled is not None and cancelled.status is OrderStatus.CANCELLED
+        assert await store.stock.level("PUER-CAKE") == 15  # stock back, once
+        assert await store.orders.change_status(order.number, OrderStatus.PAID, "b") is None
+        assert await store.orders.change_status(order.number, OrderStatus.CANCELLED, "b") is None
+        assert await store.stock.level("PUER-CAKE") == 15
+        # Two at once: exactly one wins.
+        again = await store.orders.place(order_request("ann", ("PUER-CAKE", 1)))
+        assert not isinstance(again, list)
+        results = await asyncio.gather(
+            store.orders.change_status(again.number, OrderStatus.CANCELLED, "a"),
+            store.orders.change_status(again.number, OrderStatus.CANCELLED, "b"),
+        )
+        assert sum(r is not None for r in results) == 1
+        assert await store.stock.level("PUER-CAKE") == 15
+
+    # --- carts ------------------------------------------------------------------------
+
+    async def test_cart_lines_quantities_and_clearing(
+        self, store: StoreApi, clock: FakeClock
+    ) -> None:
+        assert await store.carts.lines("test:ann") == []
+        await store.carts.set_qty("test:ann", "ROSE-MASK", 2)
+        clock.advance(1)
+        await store.carts.set_qty("test:ann", "WALNUTS", 1)
+        await store.carts.set_qty("test:ann", "ROSE-MASK", 5)  # keeps its place
+        await store.carts.set_qty("test:bo", "WALNUTS", 9)
+        lines = await store.carts.lines("test:ann")
+        assert [(line.sku, line.qty) for line in lines] == [("ROSE-MASK", 5), ("WALNUTS", 1)]
+        await store.carts.set_qty("test:ann", "ROSE-MASK", 0)
+        assert [line.sku for line in await store.carts.lines("test:ann")] == ["WALNUTS"]
+        await store.carts.set_qty("test:ann", "WALNUTS", -1)
+        assert await store.carts.lines("test:ann") == []
+        await store.carts.set_qty("test:ann", "WALNUTS", 1)
+        await store.carts.clear("test:ann")
+        assert await store.carts.lines("test:ann") == []
+        assert len(await store.carts.lines("test:bo")) == 1
+
+    # --- customers --------------------------------------------------------------------
+
+    async def test_customers_touch_get_language_and_delivery(self, store: StoreApi) -> None:
+        assert await store.customers.get("test:ann") is None
+        ann = await store.customers.touch("test:ann", "test", "ann", "Ann", "zh-hans")
+        assert (ann.key, ann.channel, ann.user_id, ann.display_name) == (
+            "test:ann",
+            "test",
+            "ann",
+            "Ann",
+        )
+        assert ann.platform_language == "zh-hans" and ann.language is None
+        # The latest name wins; a missing platform language keeps the last one known.
+        renamed = await store.customers.touch("test:ann", "test", "ann", "Annie")
+        assert renamed.display_name == "Annie" and renamed.platform_language == "zh-hans"
+        assert await store.customers.touch("test:ann", "test", "ann", "Annie") == renamed
+        await store.customers.set_language("test:ann", "en")
+        await store.customers.remember_delivery("test:ann", "Ann Li", "13800138000", "1 Road")
+        got = await store.customers.get("test:ann")
+        assert got is not None
+        assert (got.language, got.contact_name, got.phone, got.address) == (
+            "en",
+            "Ann Li",
+            "13800138000",
+            "1 Road",
+        )
+        # touch keeps what was chosen and remembered.
+        assert await store.customers.touch("test:ann", "test", "ann", "Annie") == got
+
+    async def test_customers_promotion_preferences(self, store: StoreApi) -> None:
+        assert await store.customers.promo_flags("test:nobody") == (False, False)
+        assert await store.customers.muted_campaigns("test:nobody") == frozenset()
+        await store.customers.touch("test:ann", "test", "ann", "Ann")
+        await store.customers.touch("test:bo", "test", "bo", "Bo")
+        assert await store.customers.promo_flags("test:ann") == (False, False)
+        await store.customers.set_promo_flags("test:ann", subscribed=True)
+        await store.customers.set_promo_flags("test:bo", subscribed=True)
+        assert await store.customers.promo_flags("test:ann") == (True, False)
+        assert await store.customers.subscribers() == [
+            ChatRef("test", "ann", ChatKind.PRIVATE, "Ann"),
+            ChatRef("test", "bo", ChatKind.PRIVATE, "Bo"),
+        ]
+        await store.customers.set_promo_flags("test:bo", stopped=True)
+        assert await store.customers.promo_flags("test:bo") == (True, True)
+        assert [c.chat_id for c in await store.customers.subscribers()] == ["ann"]
+        await store.customers.set_promo_flags("test:bo", subscribed=False, stopped=False)
+        assert await store.customers.promo_flags("test:bo") == (False, False)
+        await store.customers.set_promo_flags("test:ann")  # nothing given: nothing changes
+        assert await store.customers.promo_flags("test:ann") == (True, False)
+        await store.customers.mute_campaign("test:ann", "winter-masks")
+        await store.customers.mute_campaign("test:ann", "orange-season")
+        await store.customers.mute_campaign("test:ann", "winter-masks")
+        assert await store.customers.muted_campaigns("test:ann") == {
+            "winter-masks",
+            "orange-season",
+        }
+        assert await store.customers.muted_campaigns("test:bo") == frozenset()
+
+    # --- conversations ----------------------------------------------------------------
+
+    async def test_conversation_load_save_and_versions(self, store: StoreApi) -> None:
+        assert await store.conversations.load("test:ann") == ({}, 0)
+        state = {"checkout": {"step": "phone", "name": "安"}}
+        assert await store.conversations.save("test:ann", state, 0)
+        assert await store.conversations.load("test:ann") == (state, 1)
+        assert await store.conversations.save("test:ann", {"step": 2}, 1)
+        assert await store.conversations.load("test:ann") == ({"step": 2}, 2)
+        # An empty state deletes the row: back to nothing, version 0.
+        assert await store.conversations.save("test:ann", {}, 2)
+        assert await store.conversations.load("test:ann") == ({}, 0)
+        # Saving nothing over nothing succeeds and writes nothing.
+        assert await store.conversations.save("test:ann", {}, 0)
+        assert await store.conversations.load("test:ann") == ({}, 0)
+        assert await store.conversations.load("test:bo") == ({}, 0)
+
+    async def test_conversation_first_save_wins(self, store: StoreApi) -> None:
+        # Two workers load the same (absent) conversation; the second save loses.
+        _, first_version = await store.conversations.load("test:ann")
+        _, second_version = await store.conversations.load("test:ann")
+        assert await store.conversations.save("test:ann", {"by": "first"}, first_version)
+        assert not await store.conversations.save("test:ann", {"by": "second"}, second_version)
+        assert await store.conversations.load("test:ann") == ({"by": "first"}, 1)
+        # Again with a stored state, and with the loser trying to delete it.
+        state, version = await store.conversations.load("test:ann")
+        _, stale = await store.conversations.load("test:ann")
+        assert await store.conversations.save("test:ann", {**state, "step": 2}, version)
+        assert not await store.conversations.save("test:ann", {"by": "second"}, stale)
+        assert not await store.conversations.save("test:ann", {}, stale)
+        assert await store.conversations.load("test:ann") == ({"by": "first", "step": 2}, 2)
+        # Someone deleted it: a save expecting the old version loses too.
+        assert await store.conversations.save("test:ann", {}, 2)
+        assert not await store.conversations.save("test:ann", {"by": "late"}, 2)
+        # Expecting nothing while something is stored loses as well.
+        assert await store.conversations.save("test:ann", {"x": 1}, 0)
+        assert not await store.conversations.save("test:ann", {"y": 1}, 0)
+        assert not await store.conversations.save("test:ann", {}, 0)
+        assert await store.conversations.load("test:ann") == ({"x": 1}, 1)
+
+    async def test_conversation_concurrent_saves_exactly_one_wins(self, store: StoreApi) -> None:
+        await store.conversations.save("test:ann", {"n": 0}, 0)
+        results = await asyncio.gather(
+            *(store.conversations.save("test:ann", {"n": n}, 1) for n in range(1, 6))
+        )
+        assert sum(results) == 1
+        state, version = await store.conversations.load("test:ann")
+        assert version == 2 and state == {"n": results.index(True) + 1}
+
+    async def test_conversation_deprecated_wrappers(self, store: StoreApi) -> None:
+        assert await store.conversations.state("test:ann") == {}
+        await store.conversations.overwrite("test:ann", {"a": 1})
+        await store.conversations.overwrite("test:ann", {"a": 2})
+        assert await store.conversations.state("test:ann") == {"a": 2}
+        # Overwriting still bumps the version, so a versioned save that loaded earlier loses.
+        assert await store.conversations.load("test:ann") == ({"a": 2}, 2)
+        assert not await store.conversations.save("test:ann", {"a": 3}, 1)
+        await store.conversations.overwrite("test:ann", {})
+        assert await store.conversations.load("test:ann") == ({}, 0)
+
+    # --- chats ------------------------------------------------------------------------
+
+    async def test_chats_registration_and_groups(self, store: StoreApi, clock: FakeClock) -> None:
+        assert await store.chats.get(GROUP.key) is None
+        record = await store.chats.register(GROUP)
+        assert (record.key, record.kind, record.title, record.active) == (
+            GROUP.key,
+            ChatKind.GROUP,
+            "Friends",
+            True,
+        )
+        assert record.kind == "group"  # still compares with the stored value
+        assert not record.promotions_enabled and record.unreachable_reason is None
+        assert await store.chats.get(GROUP.key) == record
+        clock.advance(1)
+        second = ChatRef("test", "g2", ChatKind.GROUP, "Family")
+        await store.chats.register(second)
+        await store.chats.register(PRIVATE)
+        renamed = await store.chats.register(ChatRef("test", "g1", ChatKind.GROUP, "Friends!"))
+        assert renamed.title == "Friends!"
+        left = await store.chats.register(second, active=False)
+        assert not left.active
+        assert [g.key for g in await store.chats.groups()] == [GROUP.key, second.key]
+
+    async def test_chats_reachability_and_send_failures(self, store: StoreApi) -> None:
+        assert not await store.chats.is_unreachable(PRIVATE.key)
+        await store.chats.mark_unreachable(PRIVATE, "blocked")  # never registered before
+        assert await store.chats.is_unreachable(PRIVATE.key)
+        record = await store.chats.get(PRIVATE.key)
+        assert record is not None and not record.active and record.unreachable_reason == "blocked"
+        # Registering again (the person came back) clears the reason.
+        back = await store.chats.register(PRIVATE)
+        assert back.active and back.unreachable_reason is None
+        assert not await store.chats.is_unreachable(PRIVATE.key)
+        await store.chats.record_send_failure(PRIVATE.key, "hello" * 1000, "Forbidden")
+        await store.chats.record_send_failure(GROUP.key, "hi", "x" * 1000)
+        failures = await store.chats.send_failures()
+        assert failures == [(PRIVATE.key, "Forbidden"), (GROUP.key, "x" * 500)]
+        assert await store.chats.send_failures(GROUP.key) == [(GROUP.key, "x" * 500)]
+
+    async def test_group_promotions_activity_and_members(
+        self, store: StoreApi, clock: FakeClock
+    ) -> None:
+        assert not await store.chats.set_promotions(GROUP.key, True)  # unknown chat
+        await store.chats.register(GROUP)
+        await store.chats.register(PRIVATE)
+        assert not await store.chats.set_promotions(PRIVATE.key, True)  # not a group
+        assert await store.chats.set_promotions(GROUP.key, True)
+        record = await store.chats.get(GROUP.key)
+        assert record is not None and record.promotions_enabled
+        assert await store.chats.set_promotions(GROUP.key, False)
+        record = await store.chats.get(GROUP.key)
+        assert record is not None and not record.promotions_enabled
+
+        assert await store.chats.last_reaction(GROUP.key) is None
+        assert await store.chats.last_reaction("test:nowhere") is None
+        await store.chats.note_activity(GROUP, "test:ann", reaction=False)
+        assert await store.chats.last_reaction(GROUP.key) is None
+        clock.advance(60)
+        await store.chats.note_activity(GROUP, "test:bo", reaction=True)
+        assert await store.chats.last_reaction(GROUP.key) == clock.now()
+        other = ChatRef("test", "g2", ChatKind.GROUP)
+        await store.chats.note_activity(other, "test:ann", reaction=False)
+        await store.chats.note_activity(GROUP, "test:ann", reaction=False)
+        assert await store.chats.group_members() == {
+            GROUP.key: frozenset({"test:ann", "test:bo"}),
+            other.key: frozenset({"test:ann"}),
+        }
+
+    # --- buttons and numbered choices ---------------------------------------------------
+
+    async def test_button_keys_and_choices(self, store: StoreApi) -> None:
+        key = await store.buttons.key_for("cart:add:ROSE-MASK:1")
+        assert len(key) <= 32
+        assert await store.buttons.key_for("cart:add:ROSE-MASK:1") == key
+        other = await store.buttons.key_for("cart:add:WALNUTS:1")
+        assert other != key
+        assert await store.buttons.action(key) == "cart:add:ROSE-MASK:1"
+        assert await store.buttons.action(other) == "cart:add:WALNUTS:1"
+        assert await store.buttons.action("nope") is None
+
+        assert await store.buttons.choice(GROUP.key, 1) is None
+        await store.buttons.save_choices(GROUP.key, [key, other])
+        assert await store.buttons.choice(GROUP.key, 1) == key
+        assert await store.buttons.choice(GROUP.key, 2) == other
+        assert await store.buttons.choice(GROUP.key, 0) is None
+        assert await store.buttons.choice(GROUP.key, 3) is None
+        await store.buttons.save_choices(GROUP.key, [other])  # the latest list replaces
+        assert await store.buttons.choice(GROUP.key, 1) == other
+        assert await store.buttons.choice(GROUP.key, 2) is None
+        assert await store.buttons.choice(PRIVATE.key, 1) is None
+
+    # --- campaigns --------------------------------------------------------------------
+
+    async def test_campaigns_save_status_and_delete(
+        self, store: StoreApi, catalog: Catalog
+    ) -> None:
+        found = await store.campaigns.all()
+        assert [c.id for c in found] == sorted(c.id for c in catalog.campaigns)  # same time: by id
+        assert all(c.source is CampaignSource.CATALOG for c in found)
+        assert all(c.status is CampaignStatus.ACTIVE for c in found)
+
+        flash = catalog.campaigns[0].model_copy(update={"id": "flash"})
+        await store.campaigns.save(flash, CampaignSource.CHAT)
+        stored = await store.campaigns.get("FLASH")  # ids are case-insensitive
+        assert stored is not None and stored.campaign == flash and stored.source == "chat"
+        assert await store.campaigns.get("nope") is None
+
+        assert await store.campaigns.set_status("flash", CampaignStatus.PAUSED)
+        # Saving again (an edit, the catalog re-applied) keeps it paused.
+        edited: Campaign = flash.model_copy(update={"products": ["WALNUTS"]})
+        await store.campaigns.save(edited, CampaignSource.CHAT)
+        stored = await store.campaigns.get("flash")
+        assert stored is not None
+        assert stored.status is CampaignStatus.PAUSED and stored.campaign.products == ["WALNUTS"]
+
+        assert await store.campaigns.set_status("flash", CampaignStatus.DELETED)
+        assert not await store.campaigns.set_status("flash", CampaignStatus.ACTIVE)
+        assert not await store.campaigns.set_status("nope", CampaignStatus.PAUSED)
+        await store.campaigns.save(flash, CampaignSource.CHAT)  # a deleted one stays deleted
+        assert "flash" not in [c.id for c in await store.campaigns.all()]
+        everything = await store.campaigns.all(include_deleted=True)
+        assert [c.status for c in everything if c.id == "flash"] == [CampaignStatus.DELETED]
+
+    # --- the outbox -------------------------------------------------------------------
+
+    async def test_outbox_add_is_idempotent_and_rows_filter(self, store: StoreApi) -> None:
+        await store.outbox.add([post(GROUP), post(PRIVATE)])
+        await store.outbox.add([post(GROUP)])  # the same slot decided twice
+        await store.outbox.add([])
+        later = SLOT + timedelta(days=3)
+        await store.outbox.add([post(GROUP, slot=later), post(GROUP, campaign_id="other")])
+        rows = await store.outbox.rows()
+        assert len(rows) == 4
+        first = rows[0]
+        assert first.key == outbox_key("winter-masks", GROUP.key, SLOT)
+        assert (first.campaign_id, first.chat, first.kind, first.slot) == (
+            "winter-masks",
+            GROUP,
+            PostKind.GROUP,
+            SLOT,
+        )
+        assert first.skus == ("ROSE-MASK", "SILK-MASK")
+        assert first.recipients == {"test:ann"}
+        assert first.state is PostState.PENDING and first.attempts == 0
+        assert not first.maybe_sent and first.sent_at is None and first.last_error is None
+        assert rows[1].chat == PRIVATE and rows[1].kind == "subscriber"
+        assert len(await store.outbox.rows(campaign_id="winter-masks")) == 3
+        assert len(await store.outbox.rows(campaign_id="winter-masks", slot=SLOT)) == 2
+        assert await store.outbox.rows(states=[PostState.SENT]) == []
+        assert len(await store.outbox.rows(states=[PostState.PENDING, PostState.SENT])) == 4
+
+    async def test_outbox_claim_finish_and_history(self, store: StoreApi, clock: FakeClock) -> None:
+        await store.outbox.add([post(GROUP), post(PRIVATE)])
+        sent, failed = await store.outbox.rows()
+        # One sender per row, ever: two claims at once, one wins.
+        claims = await asyncio.gather(store.outbox.claim(sent.id), store.outbox.claim(sent.id))
+        assert sorted(claims) == [False, True]
+        assert not await store.outbox.claim(sent.id)
+        [row] = await store.outbox.rows(states=[PostState.SENDING])
+        assert row.id == sent.id and row.attempts == 1
+        await store.outbox.set_skus(sent.id, ["WALNUTS", "ROSE-MASK"])
+        await store.outbox.finish(sent.id, PostState.SENT, message_id="m1")
+        assert await store.outbox.claim(failed.id)
+        retry_at = clock.now() + timedelta(minutes=5)
+        await store.outbox.finish(
+            failed.id,
+            PostState.PENDING,
+            error="timeout",
+            maybe_sent=True,
+            reason="retry",
+            detail="attempt 1",
+            not_before=retry_at,
+        )
+        sent_row, failed_row = await store.outbox.rows()
+        assert sent_row.state is PostState.SENT and sent_row.sent_at == clock.now()
+        assert sent_row.skus == ("ROSE-MASK", "WALNUTS")
+        assert failed_row.state is PostState.PENDING and failed_row.last_error == "timeout"
+        assert failed_row.maybe_sent and failed_row.not_before == retry_at
+        assert (failed_row.reason, failed_row.detail) == ("retry", "attempt 1")
+        # A later finish keeps what it does not say (error, reason, maybe_sent).
+        await store.outbox.finish(failed.id, PostState.FAILED)
+        [failed_row] = await store.outbox.rows(states=[PostState.FAILED])
+        assert failed_row.last_error == "timeout" and failed_row.maybe_sent
+        assert failed_row.reason == "retry" and failed_row.not_before is None
+        # History: what went out, or may have, since a time.
+        history = await store.outbox.history(SLOT - timedelta(days=1))
+        assert [r.id for r in history] == [sent.id, failed.id]
+        assert await store.outbox.history(clock.now() + timedelta(days=1)) == []
