@@ -73,8 +73,8 @@ async def run(groups: int) -> None:
             try:
                 for n in range(groups):
                     chat = ChatRef("telegram", str(-1000000000000 - n), ChatKind.GROUP, f"G{n}")
-                    await shop.store.register_chat(chat)
-                    await shop.store.set_group_promotions(chat.key, True)
+                    await shop.store.chats.register(chat)
+                    await shop.store.chats.set_promotions(chat.key, True)
                 # The shop-wide daily budget (200 by default) would hold back the rest:
                 # the bench measures sending, so it lifts that one cap.
                 shop.promotions.caps = replace(shop.promotions.caps, shop_daily_budget=10**6)

@@ -75,7 +75,7 @@ class Shop:
         catalog = load_catalog(self.settings.catalog_path)
         self.catalog_holder = CatalogHolder(catalog, str(self.settings.catalog_path))
         self._store = await Store.open(self.settings.db_path, self.clock)
-        await self._store.apply_catalog(catalog)
+        await self._store.stock.apply_catalog(catalog)
         owners = self.settings.owners | frozenset(catalog.shop.owners)
         self._router = Router(
             store=self._store,

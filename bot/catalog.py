@@ -5,7 +5,7 @@ never half-loads: every problem is reported with the file, the entry (index and 
 the field, in plain words, and the bot refuses to start.
 
 Stock in the file is what the seller has put on the shelf. The store keeps the live count;
-see ``Store.apply_catalog`` for how an edited number becomes a restock.
+see ``store.stock.apply_catalog`` for how an edited number becomes a restock.
 """
 
 from __future__ import annotations

@@ -153,7 +153,7 @@ async def _preview(catalog: Catalog, db: Path, days: int, language: str | None) 
     store = await Store.open(db, clock)
     try:
         # The same step as a start: the catalog's campaigns and products into the store.
-        await store.apply_catalog(catalog)
+        await store.stock.apply_catalog(catalog)
         return await preview_text(
             store, catalog, clock.now(), days, language or catalog.shop.default_language
         )

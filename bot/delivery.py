@@ -190,7 +190,7 @@ class Delivery:
                 "no channel %r running; not sent to %s", message.chat.channel, message.chat.key
             )
             return SendResult(ok=False, error=f"channel {message.chat.channel} is not running")
-        if await self._store.is_unreachable(message.chat.key):
+        if await self._store.chats.is_unreachable(message.chat.key):
             return SendResult(ok=False, error="chat unreachable")
         ids: list[str] = []
         for part in await present(message, channel.capabilities, self._store):
@@ -219,11 +219,13 @@ class Delivery:
                 message = replace(message, image=None)
                 attempt -= 1
             except ChatUnreachable as unreachable:
-                await self._store.mark_unreachable(message.chat, unreachable.reason)
+                await self._store.chats.mark_unreachable(message.chat, unreachable.reason)
                 log.warning("%s unreachable: %s", message.chat.key, unreachable.reason)
                 return SendResult(ok=False, error=f"unreachable: {unreachable.reason}")
             except UnknownOutcome as unknown:
-                await self._store.record_send_failure(message.chat.key, message.text, str(unknown))
+                await self._store.chats.record_send_failure(
+                    message.chat.key, message.text, str(unknown)
+                )
                 return SendResult(ok=False, error=str(unknown), outcome_unknown=True)
             except TransientSendError as transient:
                 error = transient
@@ -233,13 +235,15 @@ class Delivery:
                 # same request would fail the same way. Recorded; the caller's other
                 # messages still go.
                 log.error("%s refused a message: %s", message.chat.key, refused)
-                await self._store.record_send_failure(message.chat.key, message.text, str(refused))
+                await self._store.chats.record_send_failure(
+                    message.chat.key, message.text, str(refused)
+                )
                 return SendResult(ok=False, error=f"refused: {refused}")
             else:
                 return SendResult(ok=True, message_ids=(message_id,) if message_id else ())
         reason = f"gave up after {attempt} attempts: {error}"
         log.error("sending to %s failed: %s", message.chat.key, reason)
-        await self._store.record_send_failure(message.chat.key, message.text, reason)
+        await self._store.chats.record_send_failure(message.chat.key, message.text, reason)
         return SendResult(ok=False, error=reason)
 
 

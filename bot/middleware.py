@@ -100,7 +100,7 @@ class GroupEtiquette:
         if incoming.chat.is_group:
             # Who sits in which group lets the caps avoid pushing one product at the
             # same person through several groups; addressing the bot is a reaction.
-            await self.store.note_group_activity(
+            await self.store.chats.note_activity(
                 incoming.chat, incoming.sender.key, reaction=incoming.addressed
             )
         if not incoming.addressed:
@@ -123,11 +123,11 @@ class CustomerAndLanguage:
         # words do, and are remembered for the next bare "1" (WeChat reports no language).
         written_in = None if text.startswith("/") else detect_language(text)
         written_in = written_in if written_in and not _bare(text) else None
-        customer = await self.store.touch_customer(
+        customer = await self.store.customers.touch(
             sender.key, sender.channel, sender.user_id, sender.name, sender.language or written_in
         )
-        if not incoming.chat.is_group and await self.store.is_unreachable(incoming.chat.key):
-            await self.store.register_chat(incoming.chat, active=True)  # they came back
+        if not incoming.chat.is_group and await self.store.chats.is_unreachable(incoming.chat.key):
+            await self.store.chats.register(incoming.chat, active=True)  # they came back
         language = pick_language(
             customer.language,
             sender.language,

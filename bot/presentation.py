@@ -47,7 +47,7 @@ async def present(message: Outgoing, capabilities: Capabilities, store: Store) -
 async def _keyed(button: Button, store: Store) -> Button:
     if button.url:
         return button
-    return dataclasses.replace(button, action=await store.button_key(button.action))
+    return dataclasses.replace(button, action=await store.buttons.key_for(button.action))
 
 
 async def _as_numbered_choices(
@@ -65,7 +65,7 @@ async def _as_numbered_choices(
         # In a group only messages addressed to the bot are read, so a bare number is not.
         hint = "choices.hint_group" if message.chat.is_group else "choices.hint"
         lines.append(t(hint, message.language or "zh"))
-    await store.save_choices(message.chat.key, keys)
+    await store.buttons.save_choices(message.chat.key, keys)
     return "\n".join(lines), []
 
 

@@ -96,10 +96,10 @@ class Router:
         number = text.strip()
         if not number.isdigit() or len(number) > 2:
             return None
-        return await self.store.choice(chat_key, int(number))
+        return await self.store.buttons.choice(chat_key, int(number))
 
     async def _press(self, ctx: Context, key: str) -> None:
-        payload = await self.store.button_action(key)
+        payload = await self.store.buttons.action(key)
         route = None
         if payload is not None:
             try:

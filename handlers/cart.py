@@ -62,8 +62,8 @@ async def add_to_cart(ctx: Context, sku: str, quantity: int) -> None:
 async def _add_line(ctx: Context, product: Product, quantity: int) -> tuple[Product, int] | None:
     """Put one product in the cart; tell the customer when stock or the cap trims it."""
     key = ctx.customer.key
-    in_cart = {line.sku: line.qty for line in await ctx.store.cart(key)}.get(product.sku, 0)
-    stock = await ctx.store.stock(product.sku)
+    in_cart = {line.sku: line.qty for line in await ctx.store.carts.lines(key)}.get(product.sku, 0)
+    stock = await ctx.store.stock.level(product.sku)
     limit = ctx.catalog.shop.max_quantity_per_line
     name = product.name.get(ctx.language)
     wanted = in_cart + quantity
@@ -85,7 +85,7 @@ async def _add_line(ctx: Context, product: Product, quantity: int) -> tuple[Prod
             if allowed == stock
             else ctx.t("cart.qty_too_large", limit=limit)
         )
-    await ctx.store.set_cart_qty(key, product.sku, allowed)
+    await ctx.store.carts.set_qty(key, product.sku, allowed)
     ctx.conversation.last_sku = product.sku
     return product, allowed - in_cart
 
@@ -106,7 +106,7 @@ async def _confirm_added(ctx: Context, added: list[tuple[Product, int]]) -> None
 async def cart_totals(ctx: Context) -> tuple[int, int]:
     """(units, total in minor units) of the customer's cart at current prices."""
     units = total = 0
-    for line in await ctx.store.cart(ctx.customer.key):
+    for line in await ctx.store.carts.lines(ctx.customer.key):
         product = ctx.catalog.product(line.sku)
         if product is not None:
             units += line.qty
@@ -199,7 +199,7 @@ async def cart_button(ctx: Context, _: CartShow) -> None:
 
 
 async def show_cart(ctx: Context) -> None:
-    lines = await ctx.store.cart(ctx.customer.key)
+    lines = await ctx.store.carts.lines(ctx.customer.key)
     if not lines:
         ctx.reply(ctx.t("cart.empty"), [ctx.button("btn.browse", Browse())])
         return
@@ -209,7 +209,7 @@ async def show_cart(ctx: Context) -> None:
     for line in lines:
         product = ctx.catalog.product(line.sku)
         if product is None:  # removed from the catalog since it was added
-            await ctx.store.set_cart_qty(ctx.customer.key, line.sku, 0)
+            await ctx.store.carts.set_qty(ctx.customer.key, line.sku, 0)
             continue
         price = ctx.catalog.price_minor(product)
         total += price * line.qty
@@ -254,28 +254,28 @@ async def remove_button(ctx: Context, action: CartRemove) -> None:
 async def change_line(ctx: Context, sku: str, delta: int | None) -> None:
     """``delta`` of +1/-1 changes a line; None removes it."""
     key = ctx.customer.key
-    current = {line.sku: line.qty for line in await ctx.store.cart(key)}.get(sku.upper())
+    current = {line.sku: line.qty for line in await ctx.store.carts.lines(key)}.get(sku.upper())
     if current is None:
         await show_cart(ctx)
         return
     if delta is None:
-        await ctx.store.set_cart_qty(key, sku.upper(), 0)
+        await ctx.store.carts.set_qty(key, sku.upper(), 0)
     elif delta > 0:
         if ctx.catalog.product(sku) is None:
             ctx.reply(ctx.t("button.expired"))
             return
-        stock = await ctx.store.stock(sku.upper())
+        stock = await ctx.store.stock.level(sku.upper())
         limit = ctx.catalog.shop.max_quantity_per_line
         if current + delta > min(stock, limit):
             ctx.reply(ctx.t("cart.cannot_add_more", count=min(stock, limit)))
         else:
-            await ctx.store.set_cart_qty(key, sku.upper(), current + delta)
+            await ctx.store.carts.set_qty(key, sku.upper(), current + delta)
     else:
-        await ctx.store.set_cart_qty(key, sku.upper(), current + delta)
+        await ctx.store.carts.set_qty(key, sku.upper(), current + delta)
     await show_cart(ctx)
 
 
 @routes.button(CartClear)
 async def clear_cart(ctx: Context, _: CartClear) -> None:
-    await ctx.store.clear_cart(ctx.customer.key)
+    await ctx.store.carts.clear(ctx.customer.key)
     ctx.reply(ctx.t("cart.cleared"), [ctx.button("btn.browse", Browse())])

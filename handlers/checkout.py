@@ -48,7 +48,7 @@ async def start(ctx: Context) -> None:
     if ctx.chat.is_group:
         ctx.reply(ctx.t("checkout.private_only"))
         return
-    if not await ctx.store.cart(ctx.customer.key):
+    if not await ctx.store.carts.lines(ctx.customer.key):
         ctx.conversation.checkout = None
         ctx.reply(ctx.t("cart.empty"), [ctx.button("btn.browse", Browse())])
         return
@@ -172,7 +172,7 @@ async def skip_note(ctx: Context, _: CheckoutSkipNote) -> None:
 
 async def _order_lines(ctx: Context) -> list[OrderLine]:
     lines = []
-    for item in await ctx.store.cart(ctx.customer.key):
+    for item in await ctx.store.carts.lines(ctx.customer.key):
         product = ctx.catalog.product(item.sku)
         if product is None:
             continue
@@ -243,7 +243,7 @@ async def confirm(ctx: Context, _: CheckoutConfirm) -> None:
         ctx.conversation.checkout = None
         await show_cart(ctx)
         return
-    result = await ctx.store.place_order(
+    result = await ctx.store.orders.place(
         OrderRequest(
             customer_key=ctx.customer.key,
             chat=ctx.private_chat,
@@ -260,7 +260,9 @@ async def confirm(ctx: Context, _: CheckoutConfirm) -> None:
         await _offer_what_is_left(ctx, result)
         return
     ctx.conversation.checkout = None
-    await ctx.store.remember_delivery(ctx.customer.key, draft.name, draft.phone, draft.address)
+    await ctx.store.customers.remember_delivery(
+        ctx.customer.key, draft.name, draft.phone, draft.address
+    )
     ctx.reply(
         order_receipt(ctx, result),
         [ctx.button("btn.my_orders", OrdersList()), ctx.button("btn.keep_shopping", Browse())],
@@ -275,7 +277,7 @@ async def _offer_what_is_left(ctx: Context, shortages: list[Shortage]) -> None:
     for shortage in shortages:
         product = ctx.catalog.product(shortage.sku)
         name = product.name.get(ctx.language) if product else shortage.sku
-        await ctx.store.set_cart_qty(ctx.customer.key, shortage.sku, shortage.available)
+        await ctx.store.carts.set_qty(ctx.customer.key, shortage.sku, shortage.available)
         notes.append(
             ctx.t("checkout.short_item", name=name, wanted=shortage.wanted, left=shortage.available)
         )

@@ -15,10 +15,12 @@ async def membership_changed(
 ) -> list[Outgoing]:
     """Record the group (promotions stay off until the owner enables them) and tell owners."""
     if change.joined:
-        record = await store.register_chat(change.chat, active=True)
+        record = await store.chats.register(change.chat, active=True)
     else:
-        await store.mark_unreachable(change.chat, "the bot was removed from the group")
-        record = await store.chat(change.chat.key) or await store.register_chat(change.chat, False)
+        await store.chats.mark_unreachable(change.chat, "the bot was removed from the group")
+        record = await store.chats.get(change.chat.key) or await store.chats.register(
+            change.chat, False
+        )
     language = catalog.shop.default_language
     key = "group.added" if change.joined else "group.removed"
     text = t(key, language, title=record.title or record.chat_id, chat=record.key)

@@ -25,7 +25,7 @@ async def orders_button(ctx: Context, _: OrdersList) -> None:
 
 
 async def list_orders(ctx: Context) -> None:
-    orders = await ctx.store.orders_of(ctx.customer.key)
+    orders = await ctx.store.orders.of_customer(ctx.customer.key)
     if not orders:
         ctx.reply(ctx.t("orders.none"), [ctx.button("btn.browse", Browse())])
         return
@@ -53,7 +53,7 @@ async def list_orders(ctx: Context) -> None:
 @routes.button(OrderCancel, private="")
 async def cancel_order(ctx: Context, action: OrderCancel) -> None:
     number = action.number
-    order = await ctx.store.order(number)
+    order = await ctx.store.orders.get(number)
     # Someone else's order number gets the same answer as a missing one: never confirm
     # that another customer's order exists.
     if order is None or order.customer_key != ctx.customer.key:
@@ -66,7 +66,7 @@ async def cancel_order(ctx: Context, action: OrderCancel) -> None:
             )
         )
         return
-    cancelled = await ctx.store.change_order_status(
+    cancelled = await ctx.store.orders.change_status(
         number, OrderStatus.CANCELLED, actor=ctx.customer.key
     )
     if cancelled is None:

@@ -84,11 +84,11 @@ def customer_status_notice(order: Order) -> Outgoing:
 @routes.button(OrderSetStatus)
 async def set_status(ctx: Context, action: OrderSetStatus) -> None:
     number, status = action.number, action.status
-    before = await ctx.store.order(number)
+    before = await ctx.store.orders.get(number)
     if before is None:
         ctx.reply(ctx.t("owner.no_such_order", number=number))
         return
-    after = await ctx.store.change_order_status(number, status, actor=ctx.incoming.sender.key)
+    after = await ctx.store.orders.change_status(number, status, actor=ctx.incoming.sender.key)
     if after is None:
         ctx.reply(
             ctx.t(
@@ -112,7 +112,7 @@ async def set_status(ctx: Context, action: OrderSetStatus) -> None:
 
 @routes.command("open")
 async def open_orders(ctx: Context, _: str) -> None:
-    orders = await ctx.store.open_orders()
+    orders = await ctx.store.orders.in_progress()
     if not orders:
         ctx.reply(ctx.t("owner.no_open_orders"))
         return
@@ -135,6 +135,6 @@ async def reload_catalog(ctx: Context, _: str) -> None:
     except CatalogError as error:
         ctx.reply(ctx.t("owner.reload_failed", errors="\n".join(f"• {i}" for i in error.issues)))
         return
-    await ctx.store.apply_catalog(catalog)
+    await ctx.store.stock.apply_catalog(catalog)
     ctx.catalog_holder.catalog = catalog
     ctx.reply(ctx.t("owner.reloaded", products=len(catalog.products)))

@@ -75,7 +75,7 @@ async def set_language(ctx: Context, argument: str) -> None:
     if choice not in ("en", "zh"):
         ctx.reply(ctx.t("lang.usage"))
         return
-    await ctx.store.set_customer_language(ctx.customer.key, choice)
+    await ctx.store.customers.set_language(ctx.customer.key, choice)
     ctx.language = choice
     ctx.reply(ctx.t("lang.set"))
 
@@ -151,7 +151,7 @@ async def show_category(ctx: Context, category_id: str, page: int) -> None:
     pages = max(1, -(-len(products) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     shown = products[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    stocks = await ctx.store.stocks()
+    stocks = await ctx.store.stock.levels()
     rows = [
         [action_button(product_button_label(ctx, p, stocks.get(p.sku, 0)), ShowProduct(p.sku))]
         for p in shown
@@ -198,7 +198,7 @@ async def show_product(ctx: Context, sku: str) -> None:
     if product is None:
         ctx.reply(ctx.t("button.expired"), [ctx.button("btn.browse", Browse())])
         return
-    stock = await ctx.store.stock(product.sku)
+    stock = await ctx.store.stock.level(product.sku)
     lang = ctx.language
     lines = [
         product.name.get(lang),

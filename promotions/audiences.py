@@ -75,8 +75,8 @@ async def campaign_audiences(
     audiences: list[Audience] = []
     chats: dict[str, ChatRef] = {}
     if campaign.target == "subscribers":
-        for chat in await store.subscribers():
-            muted = campaign.id in await store.muted_campaigns(chat.key)
+        for chat in await store.customers.subscribers():
+            muted = campaign.id in await store.customers.muted_campaigns(chat.key)
             audiences.append(
                 Audience(
                     chat_key=chat.key,
@@ -92,11 +92,11 @@ async def campaign_audiences(
     named = set(campaign.groups)
     # One history read for every group's fatigue, not one per group.
     sent_by_chat: dict[str, list[OutboxRow]] = {}
-    for row in await store.promo_history(now - FATIGUE_WINDOW):
+    for row in await store.outbox.history(now - FATIGUE_WINDOW):
         if row.state is PostState.SENT:
             sent_by_chat.setdefault(row.chat.key, []).append(row)
-    members = await store.members_of_groups()
-    for group in await store.groups():
+    members = await store.chats.group_members()
+    for group in await store.chats.groups():
         if campaign.target == "groups" and not ({group.key, group.title} & named):
             continue
         chat = ChatRef(group.channel, group.chat_id, ChatKind.GROUP, group.title)
@@ -130,7 +130,7 @@ async def recent_posts(store: Store, now: datetime, since: timedelta) -> History
 
 async def recent_past_posts(store: Store, now: datetime, since: timedelta) -> list[PastPost]:
     """Posts that went out (or may have) within ``since``: all the caps look back on."""
-    rows = await store.promo_history(now - since)
+    rows = await store.outbox.history(now - since)
     return [
         PastPost(
             row.chat.key,
@@ -148,7 +148,7 @@ async def _fatigue(store: Store, chat_key: str, recent: list[OutboxRow]) -> tupl
     if len(recent) < FATIGUE_POSTS:
         return 1.0, ""
     first = min(row.sent_at or row.slot for row in recent)
-    reacted = await store.last_reaction(chat_key)
+    reacted = await store.chats.last_reaction(chat_key)
     if reacted is not None and reacted >= first:
         return 1.0, ""
     return FATIGUE_FACTOR, f"no_reaction:{len(recent)}"

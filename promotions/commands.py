@@ -57,13 +57,13 @@ async def stop_button(ctx: Context, _: StopPromotions) -> None:
 
 
 async def opt_out(ctx: Context) -> None:
-    await ctx.store.set_promo_subscription(ctx.customer.key, stopped=True)
+    await ctx.store.customers.set_promo_flags(ctx.customer.key, stopped=True)
     ctx.reply(ctx.t("promo.stopped"))
 
 
 @routes.command("subscribe")
 async def subscribe(ctx: Context, _: str) -> None:
-    await ctx.store.set_promo_subscription(ctx.customer.key, subscribed=True, stopped=False)
+    await ctx.store.customers.set_promo_flags(ctx.customer.key, subscribed=True, stopped=False)
     ctx.reply(ctx.t("promo.subscribed"))
 
 
@@ -75,17 +75,17 @@ async def start_resumes(ctx: Context, payload: str) -> bool:
 
 async def resume_if_stopped(ctx: Context) -> bool:
     """/start after /stop turns private promotions back on; True when it did."""
-    subscribed, stopped = await ctx.store.promo_flags(ctx.customer.key)
+    subscribed, stopped = await ctx.store.customers.promo_flags(ctx.customer.key)
     if not stopped:
         return False
-    await ctx.store.set_promo_subscription(ctx.customer.key, stopped=False)
+    await ctx.store.customers.set_promo_flags(ctx.customer.key, stopped=False)
     ctx.reply(ctx.t("promo.sub_resumed") if subscribed else ctx.t("promo.unstopped"))
     return True
 
 
 @routes.button(FewerLikeThis)
 async def fewer_like_this(ctx: Context, action: FewerLikeThis) -> None:
-    await ctx.store.mute_campaign(ctx.customer.key, action.campaign)
+    await ctx.store.customers.mute_campaign(ctx.customer.key, action.campaign)
     ctx.reply(ctx.t("promo.fewer"))
 
 
@@ -98,8 +98,8 @@ async def group_opt_out(ctx: Context, _: str) -> None:
     if not (ctx.incoming.sender_is_admin or ctx.is_owner):
         ctx.reply(ctx.t("promo.admins_only"))
         return
-    await ctx.store.register_chat(ctx.chat, active=True)
-    await ctx.store.set_group_promotions(ctx.chat.key, False)
+    await ctx.store.chats.register(ctx.chat, active=True)
+    await ctx.store.chats.set_promotions(ctx.chat.key, False)
     ctx.reply(ctx.t("promo.group_off"))
 
 
@@ -108,7 +108,7 @@ async def group_opt_out(ctx: Context, _: str) -> None:
 
 @routes.command("groups", owner=True)
 async def list_groups(ctx: Context, _: str) -> None:
-    groups = await ctx.store.groups()
+    groups = await ctx.store.chats.groups()
     if not groups:
         ctx.reply(ctx.t("groups.none"))
         return
@@ -139,7 +139,7 @@ async def list_groups(ctx: Context, _: str) -> None:
 @routes.button(SwitchGroup, owner=True)
 async def set_group(ctx: Context, action: SwitchGroup) -> None:
     turn_on = action.switch == "on"
-    if action.switch not in ("on", "off") or not await ctx.store.set_group_promotions(
+    if action.switch not in ("on", "off") or not await ctx.store.chats.set_promotions(
         action.chat_key, turn_on
     ):
         ctx.reply(ctx.t("button.expired"))
@@ -161,7 +161,7 @@ async def promo_command(ctx: Context, argument: str) -> None:
             "resume": CampaignStatus.ACTIVE,
             "delete": CampaignStatus.DELETED,
         }[verb]
-        changed = await ctx.store.set_campaign_status(rest, status)
+        changed = await ctx.store.campaigns.set_status(rest, status)
         key = f"promo.{verb}d" if changed else "promo.no_such_campaign"
         ctx.reply(ctx.t(key, campaign=rest))
     elif verb == "status" and rest:
@@ -176,7 +176,7 @@ async def promo_command(ctx: Context, argument: str) -> None:
 
 
 async def _list_campaigns(ctx: Context) -> None:
-    campaigns = await ctx.store.campaigns()
+    campaigns = await ctx.store.campaigns.all()
     if not campaigns:
         ctx.reply(ctx.t("promo.none"))
         return
@@ -220,11 +220,11 @@ def _local(ctx: Context, moment: datetime) -> str:
 
 
 async def _campaign_status(ctx: Context, campaign_id: str) -> None:
-    stored = await ctx.store.campaign(campaign_id)
+    stored = await ctx.store.campaigns.get(campaign_id)
     if stored is None:
         ctx.reply(ctx.t("promo.no_such_campaign", campaign=campaign_id))
         return
-    rows = await ctx.store.outbox(campaign_id=stored.id)
+    rows = await ctx.store.outbox.rows(campaign_id=stored.id)
     counts: dict[str, int] = {}
     reasons: dict[str, int] = {}
     for row in rows:
@@ -270,10 +270,10 @@ async def _create_campaign(ctx: Context, spec: str) -> None:
     except ValueError as error:
         ctx.reply(ctx.t("promo.create_failed", error=str(error).splitlines()[-1][:200]))
         return
-    if await ctx.store.campaign(campaign.id) is not None:
+    if await ctx.store.campaigns.get(campaign.id) is not None:
         ctx.reply(ctx.t("promo.exists", campaign=campaign.id))
         return
-    await ctx.store.save_campaign(campaign, source="chat")
+    await ctx.store.campaigns.save(campaign, source="chat")
     ctx.reply(ctx.t("promo.created", campaign=campaign.id, times=", ".join(times)))
 
 

@@ -122,7 +122,7 @@ class Promotions:
 
     async def run_slot(self, campaign_id: str, slot: datetime) -> BroadcastReport | None:
         """Decide and deliver one campaign slot. Safe to call twice for the same slot."""
-        stored = await self.store.campaign(campaign_id)
+        stored = await self.store.campaigns.get(campaign_id)
         if stored is None or stored.status.value != "active":
             return None
         campaign = stored.campaign
@@ -135,7 +135,7 @@ class Promotions:
             self.caps,
             self.timezone,
         )
-        await self.store.add_posts(
+        await self.store.outbox.add(
             [
                 _new_post(campaign.id, chats[a.chat_key], a, d, slot)
                 for a, d in zip(audiences, decisions, strict=True)
@@ -149,7 +149,7 @@ class Promotions:
     async def _deliver_slot(
         self, campaign: Campaign, slot: datetime, report: BroadcastReport
     ) -> None:
-        rows = await self.store.outbox(campaign_id=campaign.id, slot=slot)
+        rows = await self.store.outbox.rows(campaign_id=campaign.id, slot=slot)
         report.total = len(rows)
         progress = _Progress(self, report)
         await progress.start()
@@ -167,7 +167,7 @@ class Promotions:
                 row = queue.get_nowait()
                 if row.state is PostState.PENDING and row.not_before is None:
                     if now - slot > self.grace:
-                        await self.store.finish_post(row.id, PostState.MISSED, error="past grace")
+                        await self.store.outbox.finish(row.id, PostState.MISSED, error="past grace")
                         row = _with_state(row, PostState.MISSED)
                     else:
                         row = _with_state(row, await self._send(campaign, row))
@@ -182,7 +182,7 @@ class Promotions:
         await progress.finish()
 
     async def _send(self, campaign: Campaign, row: OutboxRow) -> PostState:
-        if not await self.store.claim_post(row.id):
+        if not await self.store.outbox.claim(row.id):
             return PostState.SENDING  # another sender has it
         language = await self._language_for(row)
         message = promo_post(
@@ -196,13 +196,13 @@ class Promotions:
         )
         result = await self.delivery.send(message)
         if result.ok:
-            await self.store.finish_post(
+            await self.store.outbox.finish(
                 row.id,
                 PostState.SENT,
                 message_id=result.message_ids[0] if result.message_ids else None,
             )
             return PostState.SENT
-        await self.store.finish_post(
+        await self.store.outbox.finish(
             row.id, PostState.FAILED, error=result.error, maybe_sent=result.outcome_unknown
         )
         return PostState.FAILED
@@ -210,7 +210,7 @@ class Promotions:
     async def _language_for(self, row: OutboxRow) -> str:
         if row.kind == "group":
             return self.catalog_holder.catalog.shop.default_language
-        customer = await self.store.customer(row.chat.key)
+        customer = await self.store.customers.get(row.chat.key)
         return pick_language(
             customer.language if customer else None,
             customer.platform_language if customer else None,
@@ -223,36 +223,36 @@ class Promotions:
         """Send delayed rows whose time has come, deciding each again under the caps."""
         now = now or self.clock.now()
         sent = 0
-        for row in await self.store.outbox(states=[PostState.PENDING]):
+        for row in await self.store.outbox.rows(states=[PostState.PENDING]):
             due = row.not_before or row.slot
             if due > now:
                 continue
             if now - due > self.grace:
-                await self.store.finish_post(row.id, PostState.MISSED, error="past grace")
+                await self.store.outbox.finish(row.id, PostState.MISSED, error="past grace")
                 continue
-            stored = await self.store.campaign(row.campaign_id)
+            stored = await self.store.campaigns.get(row.campaign_id)
             if stored is None or stored.status.value != "active":
-                await self.store.finish_post(
+                await self.store.outbox.finish(
                     row.id, PostState.SUPPRESSED, reason="campaign_inactive"
                 )
                 continue
             decision = await self._decide_again(stored.campaign, row, now)
             if decision.verdict is Verdict.DELAY:
-                await self.store.finish_post(
+                await self.store.outbox.finish(
                     row.id,
                     PostState.PENDING,
                     reason=decision.reason.value,
                     not_before=decision.not_before,
                 )
             elif decision.verdict is Verdict.SUPPRESS:
-                await self.store.finish_post(
+                await self.store.outbox.finish(
                     row.id,
                     PostState.SUPPRESSED,
                     reason=decision.reason.value,
                     detail=decision.detail,
                 )
             else:
-                await self.store.set_post_skus(row.id, decision.skus)
+                await self.store.outbox.set_skus(row.id, decision.skus)
                 refreshed = _with_skus(row, decision.skus)
                 if await self._send(stored.campaign, refreshed) is PostState.SENT:
                     sent += 1
@@ -270,9 +270,9 @@ class Promotions:
 
     async def recover(self) -> int:
         """After a restart: rows caught mid-send are never sent again; returns how many."""
-        stuck = await self.store.outbox(states=[PostState.SENDING])
+        stuck = await self.store.outbox.rows(states=[PostState.SENDING])
         for row in stuck:
-            await self.store.finish_post(
+            await self.store.outbox.finish(
                 row.id,
                 PostState.FAILED,
                 error="outcome unknown: the bot stopped while sending; not sent again",

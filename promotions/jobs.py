@@ -53,7 +53,7 @@ class PromoScheduler:
         await self.sync()
         active = [
             stored.campaign
-            for stored in await self.promotions.store.campaigns()
+            for stored in await self.promotions.store.campaigns.all()
             if stored.status is CampaignStatus.ACTIVE
         ]
         await self.promotions.catch_up(active, self.promotions.clock.now())
@@ -64,13 +64,13 @@ class PromoScheduler:
         """Make the jobs match the active campaigns in the store."""
         timezone = self.promotions.timezone
         wanted: dict[str, str] = {}
-        for stored in await self.promotions.store.campaigns():
+        for stored in await self.promotions.store.campaigns.all():
             if stored.status is CampaignStatus.ACTIVE:
                 wanted[stored.id] = stored.campaign.model_dump_json() + timezone
         for campaign_id in set(self._built) - set(wanted):
             self.scheduler.remove(JOB_PREFIX + campaign_id)
             del self._built[campaign_id]
-        for stored in await self.promotions.store.campaigns():
+        for stored in await self.promotions.store.campaigns.all():
             if stored.id not in wanted or self._built.get(stored.id) == wanted[stored.id]:
                 continue
             self.scheduler.add(
@@ -89,7 +89,7 @@ class PromoScheduler:
     async def fire(self, campaign_id: str) -> None:
         """A campaign's trigger fired: run the slot it fired for (not "now", which may be
         a little later)."""
-        stored = await self.promotions.store.campaign(campaign_id)
+        stored = await self.promotions.store.campaigns.get(campaign_id)
         if stored is None or stored.status is not CampaignStatus.ACTIVE:
             return
         now = self.promotions.clock.now()

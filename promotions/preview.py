@@ -32,7 +32,7 @@ async def build_preview(
     group_caps = group_caps_from_catalog(catalog)
     campaigns: list[Campaign] = [
         stored.campaign
-        for stored in await store.campaigns()
+        for stored in await store.campaigns.all()
         if stored.status is CampaignStatus.ACTIVE
     ]
     audiences = {}

@@ -13,7 +13,7 @@ async def stocks_and_orders(chat: ChatHarness) -> tuple[dict[str, int], int]:
     store = chat.shop.store
     async with store._db.execute("SELECT COUNT(*) FROM orders") as cursor:
         (orders,) = await cursor.fetchone()
-    return await store.stocks(), orders
+    return await store.stock.levels(), orders
 
 
 @pytest.mark.parametrize(
@@ -40,7 +40,7 @@ async def test_helpful_reply_and_nothing_damaged(
     assert expected in texts(replies)
     assert "Traceback" not in texts(replies)
     assert await stocks_and_orders(harness) == before
-    assert await harness.shop.store.cart("test:ann") == []
+    assert await harness.shop.store.carts.lines("test:ann") == []
 
 
 async def test_unknown_button_key_has_expired(harness: ChatHarness) -> None:
@@ -84,7 +84,7 @@ async def test_group_chatter_gets_no_reply_but_a_mention_does(harness: ChatHarne
     assert await harness.say("ann", "2 rose masks", group="friends") == []
     replies = await harness.say("ann", "2 rose masks", group="friends", mention=True)
     assert replies and all(m.chat.is_group for m in replies[:1])
-    [line] = await harness.shop.store.cart("test:ann")
+    [line] = await harness.shop.store.carts.lines("test:ann")
     assert line.qty == 2
 
 

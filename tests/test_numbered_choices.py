@@ -30,7 +30,7 @@ async def test_buttons_become_numbered_choices_and_a_number_presses_one(plain: C
     assert "1. Rose hydrating mask" in text and "3. Silk protein" in text
     assert "Reply with a number to choose." in text
     await plain.say("ann", "3")
-    [line] = await plain.shop.store.cart("test:ann")
+    [line] = await plain.shop.store.carts.lines("test:ann")
     assert (line.sku, line.qty) == ("SILK-MASK", 2)
 
 
@@ -43,13 +43,13 @@ async def test_whole_order_by_numbers_and_owner_authorisation(plain: ChatHarness
     await plain.say("ann", "1")  # 1. No note
     replies = await plain.say("ann", "1")  # 1. Confirm order
     assert "Your order number is" in texts(replies)
-    [order] = await plain.shop.store.orders_of("test:ann")
+    [order] = await plain.shop.store.orders.of_customer("test:ann")
     assert "1. 💰 已付款" in plain.last_text(OWNER)
     # The customer cannot use the owner's numbers: their own chat has its own choices.
     await plain.say("ann", "1")
-    assert (await plain.shop.store.order(order.number)).status is OrderStatus.PENDING_PAYMENT
+    assert (await plain.shop.store.orders.get(order.number)).status is OrderStatus.PENDING_PAYMENT
     await plain.say(OWNER, "1")
-    assert (await plain.shop.store.order(order.number)).status is OrderStatus.PAID
+    assert (await plain.shop.store.orders.get(order.number)).status is OrderStatus.PAID
     assert "is confirmed" in plain.last_text("ann")
 
 
@@ -74,7 +74,7 @@ async def test_in_a_group_the_hint_asks_for_a_mention(plain: ChatHarness) -> Non
     text = texts([m for m in replies if m.chat.is_group])
     assert "1. " in text and ("Mention me with a number" in text or "@我并附上数字" in text)
     await plain.say("gil", "3", group="friends")  # unaddressed: ignored
-    assert await plain.shop.store.cart("test:gil") == []
+    assert await plain.shop.store.carts.lines("test:gil") == []
     await plain.say("gil", "3", group="friends", mention=True)
-    [line] = await plain.shop.store.cart("test:gil")
+    [line] = await plain.shop.store.carts.lines("test:gil")
     assert line.sku == "SILK-MASK"

@@ -39,8 +39,8 @@ async def test_free_text_order_in_english_through_to_owner_and_back(harness: Cha
     receipt = await checkout(harness, "ann")
     assert "Your order number is" in receipt
     assert "¥79.80" in receipt and "WeChat Pay" in receipt
-    assert await harness.shop.store.stock("ROSE-MASK") == 118
-    [order] = await harness.shop.store.orders_of("test:ann")
+    assert await harness.shop.store.stock.level("ROSE-MASK") == 118
+    [order] = await harness.shop.store.orders.of_customer("test:ann")
     assert order.status is OrderStatus.PENDING_PAYMENT and order.number in receipt
 
     owner_notice = harness.last_text(OWNER)
@@ -51,10 +51,10 @@ async def test_free_text_order_in_english_through_to_owner_and_back(harness: Cha
     paid_key = harness.find_button(OWNER, "已付款").action
     refused = await harness.press_key("ann", paid_key)
     assert "only the shop owner" in texts(refused)
-    assert (await harness.shop.store.order(order.number)).status is OrderStatus.PENDING_PAYMENT
+    assert (await harness.shop.store.orders.get(order.number)).status is OrderStatus.PENDING_PAYMENT
 
     await harness.press(OWNER, "已付款")
-    assert (await harness.shop.store.order(order.number)).status is OrderStatus.PAID
+    assert (await harness.shop.store.orders.get(order.number)).status is OrderStatus.PAID
     assert f"Your payment for order {order.number} is confirmed" in harness.last_text("ann")
     await harness.press(OWNER, "已发货")
     assert f"Order {order.number} is on its way" in harness.last_text("ann")
@@ -83,7 +83,7 @@ async def test_one_more_adds_to_the_last_product(harness: ChatHarness) -> None:
     harness.languages["cy"] = "zh"
     await harness.say("cy", "要两盒玫瑰面膜")
     await harness.say("cy", "再加一个")
-    [line] = await harness.shop.store.cart("test:cy")
+    [line] = await harness.shop.store.carts.lines("test:cy")
     assert (line.sku, line.qty) == ("ROSE-MASK", 3)
 
 
@@ -94,7 +94,7 @@ async def test_ambiguous_and_unknown_products(harness: ChatHarness) -> None:
     choices = [b.label for row in replies[-1].buttons for b in row]
     assert any("Rose" in c for c in choices) and any("Silk" in c for c in choices)
     await harness.press("di", "Silk")
-    [line] = await harness.shop.store.cart("test:di")
+    [line] = await harness.shop.store.carts.lines("test:di")
     assert (line.sku, line.qty) == ("SILK-MASK", 2)
     replies = await harness.say("di", "3 durians")
     assert "couldn't find" in texts(replies)
@@ -107,13 +107,13 @@ async def test_cart_change_remove_clear(harness: ChatHarness) -> None:
     replies = await harness.say("ed", "/cart")
     assert "Total: ¥104.80" in texts(replies)
     await harness.press("ed", "➕")
-    cart = {line.sku: line.qty for line in await harness.shop.store.cart("test:ed")}
+    cart = {line.sku: line.qty for line in await harness.shop.store.carts.lines("test:ed")}
     assert cart == {"ROSE-MASK": 3, "HAND-CREAM": 1}
     await harness.press("ed", "🗑")
-    assert [line.sku for line in await harness.shop.store.cart("test:ed")] == ["HAND-CREAM"]
+    assert [line.sku for line in await harness.shop.store.carts.lines("test:ed")] == ["HAND-CREAM"]
     replies = await harness.press("ed", "Empty cart")
     assert "empty" in texts(replies)
-    assert await harness.shop.store.cart("test:ed") == []
+    assert await harness.shop.store.carts.lines("test:ed") == []
 
 
 async def test_browse_pages_and_product_card(harness: ChatHarness) -> None:
@@ -124,7 +124,7 @@ async def test_browse_pages_and_product_card(harness: ChatHarness) -> None:
     assert "¥39.90 per box" in card and "In stock" in card and "hyaluronic" in card
     assert replies  # categories were shown
     await harness.press("fa", "Add 2")
-    [line] = await harness.shop.store.cart("test:fa")
+    [line] = await harness.shop.store.carts.lines("test:fa")
     assert line.qty == 2
 
 
@@ -154,15 +154,15 @@ async def test_customer_cancels_unpaid_order_and_stock_returns(harness: ChatHarn
     harness.languages["hu"] = "en"
     await harness.say("hu", "3 walnuts")
     await checkout(harness, "hu")
-    assert await harness.shop.store.stock("WALNUTS") == 67
+    assert await harness.shop.store.stock.level("WALNUTS") == 67
     replies = await harness.say("hu", "/orders")
     assert "awaiting payment" in texts(replies)
     await harness.press("hu", "Cancel order")
-    assert await harness.shop.store.stock("WALNUTS") == 70
+    assert await harness.shop.store.stock.level("WALNUTS") == 70
     assert "cancelled" in harness.last_text(OWNER).lower() or "取消" in harness.last_text(OWNER)
     # Another customer replaying the cancel button cannot touch someone else's order.
-    [order] = await harness.shop.store.orders_of("test:hu")
-    key = await harness.shop.store.button_key(f"order:cancel:{order.number}")
+    [order] = await harness.shop.store.orders.of_customer("test:hu")
+    key = await harness.shop.store.buttons.key_for(f"order:cancel:{order.number}")
     replies = await harness.press_key("iv", key)
     assert "can't find an order" in texts(replies) or "没有找到你的订单" in texts(replies)
 
@@ -182,9 +182,9 @@ async def test_fifty_customers_confirm_at_once_for_ten_units(harness: ChatHarnes
         await harness.press(user, "no note")
     keys = [harness.find_button(user, "confirm order").action for user in users]
     await asyncio.gather(*(harness.press_key(u, k) for u, k in zip(users, keys, strict=True)))
-    orders = [o for u in users for o in await store.orders_of(f"test:{u}")]
+    orders = [o for u in users for o in await store.orders.of_customer(f"test:{u}")]
     assert len(orders) == 10
-    assert await store.stock("PUER-CAKE") == 0
+    assert await store.stock.level("PUER-CAKE") == 0
     told_short = [u for u in users if "ran short" in texts(harness.messages_to(u))]
     assert len(told_short) == 40
 

@@ -57,7 +57,7 @@ async def test_every_owner_button_is_refused_to_a_customer(
     harness: ChatHarness, action_type: type[Action]
 ) -> None:
     harness.languages["mallory"] = "en"
-    key = await harness.shop.store.button_key(sample(action_type).encode())
+    key = await harness.shop.store.buttons.key_for(sample(action_type).encode())
     replies = await harness.press_key("mallory", key)
     assert texts(replies) == OWNER_ONLY_EN
 
@@ -81,7 +81,7 @@ async def test_a_bug_after_the_commit_is_an_apology_with_a_traceback(
         await harness.say("amy", answer)
     await harness.press("amy", "no note")
     await harness.press("amy", "confirm order")
-    [order] = await harness.shop.store.orders_of("test:amy")
+    [order] = await harness.shop.store.orders.of_customer("test:amy")
 
     def broken_notice(order: object) -> object:
         raise TypeError("injected bug")
@@ -95,7 +95,7 @@ async def test_a_bug_after_the_commit_is_an_apology_with_a_traceback(
     failures = [r for r in caplog.records if r.exc_info and "injected bug" in str(r.exc_info[1])]
     assert failures, "the traceback is logged"
     # The order is what the database says, whole: paid, and nothing half-sent about it.
-    after = await harness.shop.store.order(order.number)
+    after = await harness.shop.store.orders.get(order.number)
     assert after is not None and after.status is OrderStatus.PAID
     assert len(harness.messages_to("amy")) == sent_before
 
@@ -109,7 +109,7 @@ async def test_stop_during_checkout_stops_the_checkout_not_the_promotions(
     await harness.press("bo", "check out")
     replies = await harness.say("bo", "stop")
     assert t("checkout.cancelled", "en") in texts(replies)
-    assert await harness.shop.store.promo_flags("test:bo") == (True, False)
+    assert await harness.shop.store.customers.promo_flags("test:bo") == (True, False)
     # Outside a checkout the same word is the opt-out it always was.
     replies = await harness.say("bo", "stop")
     assert t("promo.stopped", "en") in texts(replies)
@@ -126,14 +126,14 @@ async def test_a_checkout_answer_is_an_answer_even_with_opt_out_words(
         await harness.say("cy", answer)
     replies = await harness.say("cy", "不要再发票了，谢谢")
     assert "备注：不要再发票了，谢谢" in texts(replies)  # the note, in the summary
-    assert await harness.shop.store.promo_flags("test:cy") == (True, False)
+    assert await harness.shop.store.customers.promo_flags("test:cy") == (True, False)
 
 
 async def test_a_checkout_saved_by_the_previous_version_carries_on(harness: ChatHarness) -> None:
     harness.languages["di"] = "en"
     await harness.say("di", "1 walnuts")
     # What the previous version stored mid-checkout: a plain dict with string steps.
-    await harness.shop.store.save_conversation(
+    await harness.shop.store.conversations.overwrite(
         "test:di", {"checkout": {"step": "phone", "name": "Di"}, "last_sku": "WALNUTS"}
     )
     replies = await harness.say("di", "13800138000")
@@ -141,7 +141,7 @@ async def test_a_checkout_saved_by_the_previous_version_carries_on(harness: Chat
     # Mid-checkout, text answers the checkout's question; it never changes the cart.
     replies = await harness.say("di", "one more walnut")
     assert t("checkout.ask_note", "en") in texts(replies)
-    assert [(line.sku, line.qty) for line in await harness.shop.store.cart("test:di")] == [
+    assert [(line.sku, line.qty) for line in await harness.shop.store.carts.lines("test:di")] == [
         ("WALNUTS", 1)
     ]
 

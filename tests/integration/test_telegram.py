@@ -50,7 +50,7 @@ async def test_order_by_chat_checkout_and_the_owner_marks_it_paid(
     telegram_shop: TelegramShop,
 ) -> None:
     fake, store = telegram_shop.fake, telegram_shop.shop.store
-    stock_before = await store.stock(ROSE)
+    stock_before = await store.stock.level(ROSE)
 
     summary = await checkout_to_summary(fake, ALICE, "2 rose masks")
     assert "Deliver to: Alice Wong, 138 0013 8000, 12 Garden Road, Xuhui, Shanghai" in summary.shown
@@ -60,8 +60,8 @@ async def test_order_by_chat_checkout_and_the_owner_marks_it_paid(
     match = re.search(r"Your order number is (\w+)\.", receipt.shown)
     assert match, receipt.shown
     number = match[1]
-    assert await store.stock(ROSE) == stock_before - 2
-    order = await store.order(number)
+    assert await store.stock.level(ROSE) == stock_before - 2
+    order = await store.orders.get(number)
     assert order is not None and order.status is OrderStatus.PENDING_PAYMENT
     assert [(line.sku, line.qty) for line in order.lines] == [(ROSE, 2)]
 
@@ -74,13 +74,13 @@ async def test_order_by_chat_checkout_and_the_owner_marks_it_paid(
     paid_key = notice.button("已付款")["callback_data"]
     fake.callback(ALICE, ALICE, receipt.message_id, paid_key)
     await fake.wait_for_message(ALICE, "only the shop owner can do that")
-    refreshed = await store.order(number)
+    refreshed = await store.orders.get(number)
     assert refreshed is not None and refreshed.status is OrderStatus.PENDING_PAYMENT
 
     fake.press(OWNER, notice, "已付款")
     await fake.wait_for_message(ALICE, f"Your payment for order {number} is confirmed.")
     await fake.wait_for_message(OWNER, f"Order {number} is now paid.")
-    paid = await store.order(number)
+    paid = await store.orders.get(number)
     assert paid is not None and paid.status is OrderStatus.PAID
 
     # Every press was answered, so no button was left spinning in anyone's app:

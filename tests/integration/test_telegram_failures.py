@@ -55,11 +55,11 @@ async def test_a_customer_who_blocked_the_bot_loses_no_order_and_stops_no_one(
     fake.press(BOB, summary, "Confirm order")
     notice = await fake.wait_for_message(OWNER, "新订单")
 
-    [order] = await store.orders_of(bob_key)
+    [order] = await store.orders.of_customer(bob_key)
     assert notice.shown.startswith(f"🆕 新订单 {order.number}")
     assert [(line.sku, line.qty) for line in order.lines] == [("ROSE-MASK", 2)]
-    assert await store.is_unreachable(bob_key)
-    record = await store.chat(bob_key)
+    assert await store.chats.is_unreachable(bob_key)
+    record = await store.chats.get(bob_key)
     assert record is not None and "blocked" in (record.unreachable_reason or "")
     [refused] = fake.calls_to("sendMessage", BOB.id, ok=False)
     assert refused.error_code == 403 and "Your order number is" in refused.shown
@@ -67,7 +67,7 @@ async def test_a_customer_who_blocked_the_bot_loses_no_order_and_stops_no_one(
     # The owner still runs the shop; Bob's "paid" notice is not even attempted.
     fake.press(OWNER, notice, "已付款")
     await fake.wait_for_message(OWNER, f"Order {order.number} is now paid.")
-    paid = await store.order(order.number)
+    paid = await store.orders.get(order.number)
     assert paid is not None and paid.status is OrderStatus.PAID
     assert fake.calls_to("sendMessage", BOB.id)[-1] is refused
 
@@ -85,7 +85,7 @@ async def test_a_chat_that_no_longer_exists_is_marked_unreachable(
     message = fake.private_text(ALICE, "/start")
     await t.handled_message(ALICE.id, message)
 
-    record = await t.shop.store.chat(f"telegram:{ALICE.id}")
+    record = await t.shop.store.chats.get(f"telegram:{ALICE.id}")
     assert record is not None and record.unreachable_reason == "Chat not found"
     assert len(fake.calls_to("sendMessage", ALICE.id)) == 1  # no retry of a vanished chat
 
@@ -105,8 +105,8 @@ async def test_a_message_telegram_refuses_is_recorded_and_the_rest_still_go(
     fake.press(ALICE, summary, "Confirm order")
 
     notice = await fake.wait_for_message(OWNER, "新订单")
-    [order] = await store.orders_of(f"telegram:{ALICE.id}")
+    [order] = await store.orders.of_customer(f"telegram:{ALICE.id}")
     assert order.number in notice.shown
-    [(chat, error)] = await store.send_failures()
+    [(chat, error)] = await store.chats.send_failures()
     assert chat == f"telegram:{ALICE.id}" and "Can't parse entities" in error
-    assert not await store.is_unreachable(chat)  # a bad message is not a bad chat
+    assert not await store.chats.is_unreachable(chat)  # a bad message is not a bad chat

@@ -105,7 +105,7 @@ async def test_added_to_a_group_registers_it_and_tells_the_owner(
 
     fake.my_chat_member(FRIENDS, BOB, "left", "member")
     await t.until(lambda: t.memberships or None)
-    record = await store.chat(key)
+    record = await store.chats.get(key)
     assert record is not None
     assert (record.kind, record.title, record.active) == ("group", FRIENDS.title, True)
     assert not record.promotions_enabled
@@ -117,9 +117,9 @@ async def test_added_to_a_group_registers_it_and_tells_the_owner(
     fake.my_chat_member(FRIENDS, BOB, "administrator", "kicked")
     await t.until(lambda: len(t.memberships) == 2 or None)
     assert [change.joined for change in t.memberships] == [True, False]
-    record = await store.chat(key)
+    record = await store.chats.get(key)
     assert record is not None and not record.active and record.unreachable_reason
-    assert await store.is_unreachable(key)
+    assert await store.chats.is_unreachable(key)
     await fake.wait_for_message(OWNER, f"我被移出了群“{FRIENDS.title}”")
     assert len(fake.sent(OWNER.id)) == 2
     assert fake.calls_to("sendMessage", FRIENDS.id) == []
@@ -145,23 +145,23 @@ async def test_someone_blocking_the_bot_in_private_is_not_a_group_event(
     follow_up = fake.private_text(ALICE, "/help")
     await t.handled_message(ALICE.id, follow_up)
     assert t.memberships == []
-    assert await t.shop.store.chat(f"telegram:{ALICE.id}") is None
+    assert await t.shop.store.chats.get(f"telegram:{ALICE.id}") is None
 
 
 async def test_only_a_group_admin_turns_promotions_off(telegram_shop: TelegramShop) -> None:
     t, fake = telegram_shop, telegram_shop.fake
     key = f"telegram:{FRIENDS.id}"
-    await t.shop.store.register_chat(ChatRef("telegram", str(FRIENDS.id), ChatKind.GROUP))
-    await t.shop.store.set_group_promotions(key, True)
+    await t.shop.store.chats.register(ChatRef("telegram", str(FRIENDS.id), ChatKind.GROUP))
+    await t.shop.store.chats.set_promotions(key, True)
 
     refused = fake.group_text(FRIENDS, BOB, f"/nopromo@{BOT_USERNAME}")
     incoming = await t.handled_message(FRIENDS.id, refused)
     assert not incoming.sender_is_admin
-    assert (await t.shop.store.chat(key)).promotions_enabled
+    assert (await t.shop.store.chats.get(key)).promotions_enabled
 
     fake.admins[FRIENDS.id] = {ALICE.id}
     allowed = fake.group_text(FRIENDS, ALICE, "/nopromo")
     incoming = await t.handled_message(FRIENDS.id, allowed)
     assert incoming.sender_is_admin
-    assert not (await t.shop.store.chat(key)).promotions_enabled
+    assert not (await t.shop.store.chats.get(key)).promotions_enabled
     assert [c for c in fake.calls if c.method == "getChatMember"]

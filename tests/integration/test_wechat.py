@@ -91,15 +91,15 @@ async def place_order(ws: WechatShop, customer: str) -> str:
 
 async def test_a_private_order_by_chat_and_numbers_is_confirmed(wechat_shop: WechatShop) -> None:
     store = wechat_shop.shop.store
-    stock_before = await store.stock(ROSE)
+    stock_before = await store.stock.level(ROSE)
 
     number = await place_order(wechat_shop, "alice")
 
-    order = await store.order(number)
+    order = await store.orders.get(number)
     assert order is not None and order.status is OrderStatus.PENDING_PAYMENT
     assert order.customer_key == "wechat:alice"
     assert [(line.sku, line.qty) for line in order.lines] == [(ROSE, 2)]
-    assert await store.stock(ROSE) == stock_before - 2
+    assert await store.stock.level(ROSE) == stock_before - 2
     # The puppet reports the bot's own messages too; none of them reached the shop.
     assert wechat_shop.handled and all(i.sender.user_id == "alice" for i in wechat_shop.handled)
     assert all(i.chat == ChatRef("wechat", "alice") for i in wechat_shop.handled)
@@ -118,12 +118,12 @@ async def test_the_owner_marks_an_order_paid_by_number_and_the_customer_is_told(
     paid = choice(notice, "已付款")
 
     # The customer's own "1" is read against the customer's own choices: nothing changes.
-    order = await store.order(number)
+    order = await store.orders.get(number)
     assert order is not None and order.status is OrderStatus.PENDING_PAYMENT
 
     await reply(stand_in, OWNER, paid, f"订单 {number} 已改为")
     await stand_in.said("alice", f"Your payment for order {number} is confirmed.", start)
-    order = await store.order(number)
+    order = await store.orders.get(number)
     assert order is not None and order.status is OrderStatus.PAID
 
 
@@ -184,7 +184,7 @@ async def test_the_bot_invited_into_a_room_registers_it_and_tells_the_owner(
     # Recorded once the shop has finished with it, just after the notice went out.
     [change] = await until(lambda: wechat_shop.memberships or None)
     assert change.joined and change.by is not None and change.by.user_id == OWNER
-    record = await store.chat(f"wechat:{ROSES}")
+    record = await store.chats.get(f"wechat:{ROSES}")
     assert record is not None and record.active and record.title == "Rose lovers"
     # Someone else joining later is none of the shop's business. (Events are read in
     # order: once bob's message is handled, his joining has been read too.)
@@ -200,7 +200,7 @@ async def test_the_bot_removed_from_a_room_stops_posting_there(wechat_shop: Wech
     await stand_in.command("remove", room=GONE, members=[BOT_ID], by=OWNER)
 
     await stand_in.said(OWNER, "我被移出了群“Old group”", start)
-    assert await store.is_unreachable(f"wechat:{GONE}")
+    assert await store.chats.is_unreachable(f"wechat:{GONE}")
     # The service refuses a message to a room the account is not in: unreachable.
     with pytest.raises(ChatUnreachable, match="not a member"):
         await channel.send(Outgoing(ChatRef("wechat", GONE, ChatKind.GROUP), "still there?"))
@@ -320,8 +320,8 @@ async def test_a_scheduled_promotion_reaches_an_enabled_room_and_not_a_disabled_
     stand_in, shop = wechat_shop.stand_in, wechat_shop.shop
     await stand_in.command("add", room=ROSES, members=[BOT_ID], by=OWNER)
     for room, title in ((FRIENDS, "Friends"), (ROSES, "Rose lovers")):
-        await shop.store.register_chat(ChatRef("wechat", room, ChatKind.GROUP, title))
-    await shop.store.set_group_promotions(f"wechat:{FRIENDS}", True)  # ROSES stays off
+        await shop.store.chats.register(ChatRef("wechat", room, ChatKind.GROUP, title))
+    await shop.store.chats.set_promotions(f"wechat:{FRIENDS}", True)  # ROSES stays off
     slot = datetime(2026, 11, 24, 2, 30, tzinfo=UTC)  # Tuesday 10:30 in Shanghai
     wechat_shop.clock.advance((slot - wechat_shop.clock.now()).total_seconds())
     start = stand_in.mark()
@@ -332,6 +332,6 @@ async def test_a_scheduled_promotion_reaches_an_enabled_room_and_not_a_disabled_
     post = await stand_in.said(FRIENDS, "玫瑰补水面膜", start)
     assert "¥39.90" in post
     assert stand_in.sent(ROSES, start) == []
-    rows = {r.chat.key: r for r in await shop.store.outbox(campaign_id="winter-masks")}
+    rows = {r.chat.key: r for r in await shop.store.outbox.rows(campaign_id="winter-masks")}
     assert rows[f"wechat:{FRIENDS}"].state is PostState.SENT
     assert rows[f"wechat:{ROSES}"].reason == "not_enabled"

@@ -29,11 +29,11 @@ CHILD = Path(__file__).parent / "crash" / "child.py"
 async def prepare(db: Path) -> None:
     store = await Store.open(db, FakeClock(SLOT))
     try:
-        await store.apply_catalog(load_catalog(SAMPLE_CATALOG))
+        await store.stock.apply_catalog(load_catalog(SAMPLE_CATALOG))
         for n in range(GROUPS):
             chat = ChatRef("test", f"g{n:03d}", ChatKind.GROUP, f"Group {n}")
-            await store.register_chat(chat)
-            await store.set_group_promotions(chat.key, n % 10 != 9)  # every tenth stays off
+            await store.chats.register(chat)
+            await store.chats.set_promotions(chat.key, n % 10 != 9)  # every tenth stays off
     finally:
         await store.close()
 
@@ -41,7 +41,7 @@ async def prepare(db: Path) -> None:
 async def outbox_rows(db: Path) -> list[OutboxRow]:
     store = await Store.open(db, FakeClock(SLOT))
     try:
-        return await store.outbox(campaign_id="winter-masks")
+        return await store.outbox.rows(campaign_id="winter-masks")
     finally:
         await store.close()
 

@@ -29,7 +29,7 @@ async def join(chat: ChatHarness, *chat_ids: str, enable: bool = True) -> None:
     for chat_id in chat_ids:
         await chat.shop.on_membership(MembershipChange(group(chat_id), joined=True))
         if enable:
-            await chat.shop.store.set_group_promotions(group(chat_id).key, True)
+            await chat.shop.store.chats.set_promotions(group(chat_id).key, True)
 
 
 async def seen_in(chat: ChatHarness, chat_id: str, *people: str) -> None:
@@ -55,7 +55,7 @@ async def test_only_enabled_groups_get_the_post_and_the_rest_is_recorded(
     [post] = posts_to(harness, "friends")
     assert "玫瑰补水面膜" in post and "¥39.90" in post
     assert posts_to(harness, "family") == []
-    rows = {r.chat.key: r for r in await harness.shop.store.outbox(campaign_id="winter-masks")}
+    rows = {r.chat.key: r for r in await harness.shop.store.outbox.rows(campaign_id="winter-masks")}
     assert rows["test:family"].state is PostState.SUPPRESSED
     assert rows["test:family"].reason == "not_enabled"
     # The owner saw one progress message, edited at the end rather than a message per group.
@@ -70,7 +70,7 @@ async def test_the_same_slot_twice_never_posts_twice(harness: ChatHarness) -> No
     await harness.shop.promotions.run_slot("winter-masks", SLOT)
     await harness.shop.promotions.run_slot("winter-masks", SLOT)  # a restart re-runs it
     assert len(posts_to(harness, "friends")) == 1
-    assert len(await harness.shop.store.outbox(campaign_id="winter-masks")) == 1
+    assert len(await harness.shop.store.outbox.rows(campaign_id="winter-masks")) == 1
 
 
 async def test_caps_hold_back_a_second_post_and_say_why(harness: ChatHarness) -> None:
@@ -81,7 +81,7 @@ async def test_caps_hold_back_a_second_post_and_say_why(harness: ChatHarness) ->
     half_hour_later = SLOT + timedelta(minutes=30)
     harness.clock.advance(1800)
     await harness.shop.promotions.run_slot("flash", half_hour_later)
-    [row] = await harness.shop.store.outbox(campaign_id="flash")
+    [row] = await harness.shop.store.outbox.rows(campaign_id="flash")
     # Rose masks were just shown here: the 72-hour cool-down says no.
     assert row.state is PostState.SUPPRESSED and row.reason == "product_cooldown"
     replies = await harness.say(OWNER, "/promo status flash")
@@ -94,7 +94,7 @@ async def test_quiet_hours_delay_to_the_morning(harness: ChatHarness) -> None:
     late = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)  # 22:30 in Shanghai
     harness.clock.advance((late - harness.clock.now()).total_seconds())
     await harness.shop.promotions.run_slot("late", late)
-    [row] = await harness.shop.store.outbox(campaign_id="late")
+    [row] = await harness.shop.store.outbox.rows(campaign_id="late")
     assert row.state is PostState.PENDING and row.not_before is not None
     assert row.not_before == datetime(2026, 11, 24, 1, 0, tzinfo=UTC)  # 09:00 local
     assert posts_to(harness, "friends") == []
@@ -111,7 +111,7 @@ async def test_overlapping_groups_do_not_push_the_same_person_twice(harness: Cha
     await seen_in(harness, "other", "dee")
     harness.clock.advance((SLOT - harness.clock.now()).total_seconds())
     await harness.shop.promotions.run_slot("winter-masks", SLOT)
-    rows = {r.chat.key: r for r in await harness.shop.store.outbox(campaign_id="winter-masks")}
+    rows = {r.chat.key: r for r in await harness.shop.store.outbox.rows(campaign_id="winter-masks")}
     assert rows["test:big"].state is PostState.SENT
     assert rows["test:other"].state is PostState.SENT
     assert rows["test:small"].state is PostState.SUPPRESSED
@@ -132,7 +132,7 @@ async def test_subscriber_gets_why_and_one_tap_stop(harness: ChatHarness) -> Non
     next_sunday = sunday + timedelta(days=7)
     harness.clock.advance(7 * 86400)
     await harness.shop.promotions.run_slot("tea-subscribers", next_sunday)
-    rows = await harness.shop.store.outbox(campaign_id="tea-subscribers", slot=next_sunday)
+    rows = await harness.shop.store.outbox.rows(campaign_id="tea-subscribers", slot=next_sunday)
     assert rows == []  # stopped: no longer a subscriber at all
     replies = await harness.say("ann", "/start")
     assert "Promotions are back on" in texts(replies)
@@ -142,13 +142,13 @@ async def test_opt_out_words_anywhere(harness: ChatHarness) -> None:
     await harness.say("bo", "/subscribe")
     replies = await harness.say("bo", "别发了")
     assert "不再给你发推广" in texts(replies)
-    assert await harness.shop.store.promo_flags("test:bo") == (True, True)
+    assert await harness.shop.store.customers.promo_flags("test:bo") == (True, True)
     # In a group, replying to a promotion with "退订" works the same way.
     await harness.say("cy", "/subscribe")
     await harness.shop.on_incoming(
         Incoming(group("friends"), Sender(CHANNEL, "cy", "Cy"), text="退订", reply_to_bot=True)
     )
-    assert await harness.shop.store.promo_flags("test:cy") == (True, True)
+    assert await harness.shop.store.customers.promo_flags("test:cy") == (True, True)
 
 
 async def test_group_admin_turns_promotions_off(harness: ChatHarness) -> None:
@@ -156,13 +156,13 @@ async def test_group_admin_turns_promotions_off(harness: ChatHarness) -> None:
     await harness.shop.on_incoming(
         Incoming(group("friends"), Sender(CHANNEL, "mo", "Mo"), text="/nopromo")
     )
-    assert (await harness.shop.store.chat("test:friends")).promotions_enabled
+    assert (await harness.shop.store.chats.get("test:friends")).promotions_enabled
     await harness.shop.on_incoming(
         Incoming(
             group("friends"), Sender(CHANNEL, "ad", "Ad"), text="/nopromo", sender_is_admin=True
         )
     )
-    assert not (await harness.shop.store.chat("test:friends")).promotions_enabled
+    assert not (await harness.shop.store.chats.get("test:friends")).promotions_enabled
 
 
 async def test_owner_manages_groups_and_campaigns_in_chat(harness: ChatHarness) -> None:
@@ -170,7 +170,7 @@ async def test_owner_manages_groups_and_campaigns_in_chat(harness: ChatHarness) 
     replies = await harness.say(OWNER, "/groups")
     assert "test:friends" in texts(replies)
     await harness.press(OWNER, "Friends")
-    assert (await harness.shop.store.chat("test:friends")).promotions_enabled
+    assert (await harness.shop.store.chats.get("test:friends")).promotions_enabled
     assert "winter-masks" in texts(await harness.say(OWNER, "/promo"))
     await harness.say(OWNER, "/promo pause winter-masks")
     assert await harness.shop.promotions.run_slot("winter-masks", SLOT) is None
@@ -186,12 +186,12 @@ async def test_a_post_caught_mid_send_is_never_resent(harness: ChatHarness) -> N
     store = harness.shop.store
     harness.clock.advance((SLOT - harness.clock.now()).total_seconds())
     await harness.shop.promotions.run_slot("winter-masks", SLOT)
-    [row] = await store.outbox(campaign_id="winter-masks")
+    [row] = await store.outbox.rows(campaign_id="winter-masks")
     # Simulate the crash: the row was claimed but the process died before marking it.
     async with store._transaction() as db:
         await db.execute("UPDATE promo_outbox SET state = 'sending' WHERE id = ?", (row.id,))
     assert await harness.shop.promotions.recover() == 1
-    [row] = await store.outbox(campaign_id="winter-masks")
+    [row] = await store.outbox.rows(campaign_id="winter-masks")
     assert row.state is PostState.FAILED and row.maybe_sent
     sent_before = len(harness.channel.sent)
     await harness.shop.promotions.run_slot("winter-masks", SLOT)
@@ -205,13 +205,13 @@ async def test_a_post_due_while_down_is_sent_within_grace_else_missed(harness: C
     promotions = harness.shop.promotions
     harness.clock.advance((SLOT - harness.clock.now()).total_seconds() + 40 * 60)
     await promotions.catch_up(
-        [(await harness.shop.store.campaign("winter-masks")).campaign], harness.clock.now()
+        [(await harness.shop.store.campaigns.get("winter-masks")).campaign], harness.clock.now()
     )
     assert len(posts_to(harness, "friends")) == 1  # 40 minutes late: within the hour
     friday = datetime(2026, 11, 27, 2, 30, tzinfo=UTC)
     harness.clock.advance((friday - harness.clock.now()).total_seconds() + 2 * 3600)
     await promotions.catch_up(
-        [(await harness.shop.store.campaign("winter-masks")).campaign], harness.clock.now()
+        [(await harness.shop.store.campaigns.get("winter-masks")).campaign], harness.clock.now()
     )
     assert len(posts_to(harness, "friends")) == 1  # two hours late: not run at all
 
@@ -283,5 +283,5 @@ async def test_a_long_cool_down_is_honoured_beyond_a_week(harness: ChatHarness) 
     nine_days_later = SLOT + timedelta(days=9)  # a Thursday; any slot time will do
     harness.clock.advance(9 * 86400)
     await promotions.run_slot("winter-masks", nine_days_later)
-    [row] = await harness.shop.store.outbox(campaign_id="winter-masks", slot=nine_days_later)
+    [row] = await harness.shop.store.outbox.rows(campaign_id="winter-masks", slot=nine_days_later)
     assert row.state is PostState.SUPPRESSED and row.reason == "product_cooldown"

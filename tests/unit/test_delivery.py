@@ -111,7 +111,7 @@ async def test_transient_errors_retry_with_backoff_then_are_recorded(setup) -> N
     channel.failures = [TransientSendError("502")] * 10
     result = await delivery.send(Outgoing(ChatRef("test", "2"), "hello"))
     assert not result.ok and "gave up after 5 attempts" in (result.error or "")
-    assert await store.send_failures("test:2") == [("test:2", result.error)]
+    assert await store.chats.send_failures("test:2") == [("test:2", result.error)]
 
 
 async def test_unknown_outcome_is_not_retried(setup) -> None:
@@ -119,7 +119,7 @@ async def test_unknown_outcome_is_not_retried(setup) -> None:
     channel.failures = [UnknownOutcome("timed out after sending")]
     result = await delivery.send(Outgoing(ChatRef("test", "1"), "promo"))
     assert result.outcome_unknown and channel.attempts == 1
-    assert await store.send_failures("test:1")
+    assert await store.chats.send_failures("test:1")
 
 
 async def test_blocked_chat_is_marked_and_skipped(setup) -> None:
@@ -127,7 +127,7 @@ async def test_blocked_chat_is_marked_and_skipped(setup) -> None:
     chat = ChatRef("test", "7")
     channel.failures = [ChatUnreachable("Forbidden: bot was blocked by the user")]
     assert not (await delivery.send(Outgoing(chat, "hi"))).ok
-    assert await store.is_unreachable(chat.key)
+    assert await store.chats.is_unreachable(chat.key)
     attempts = channel.attempts
     assert not (await delivery.send(Outgoing(chat, "again"))).ok
     assert channel.attempts == attempts  # no second try at a chat that blocked us
@@ -145,7 +145,7 @@ async def test_long_text_split_at_lines_and_buttons_keyed(setup) -> None:
     assert "\n".join(m.text for m in parts) == text
     assert not parts[0].buttons
     key = parts[-1].buttons[0][0].action
-    assert key != action and await store.button_action(key) == action
+    assert key != action and await store.buttons.action(key) == action
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=600), st.integers(5, 120))
