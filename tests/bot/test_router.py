@@ -14,12 +14,14 @@ import pytest
 
 from bot.actions import Action
 from bot.app import ROUTES
+from bot.context import Context
+from bot.conversation import CheckoutDraft
 from bot.i18n import t
 from bot.messages import ChatRef, Incoming, Sender
 from bot.middleware import OneAtATime, Turn
 from bot.routing import RouteTable
 from bot.store import OrderStatus
-from handlers import owner
+from handlers import checkout, owner
 
 from support import OWNER, ChatHarness, texts
 
@@ -171,3 +173,26 @@ async def test_one_person_at_a_time_and_nobody_waits_for_another() -> None:
     await asyncio.gather(first, second)
     assert log == ["ann-1 start", "bob-1", "ann-1 end", "ann-2"]
     assert one_at_a_time.busy() == 0  # no lock kept for people who went quiet
+
+
+async def test_two_workers_never_silently_overwrite_a_conversation(
+    harness: ChatHarness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    harness.languages["ed"] = "en"
+    await harness.say("ed", "1 walnuts")
+    await harness.press("ed", "check out")
+    store = harness.shop.store
+    answer = checkout.answer
+
+    async def another_worker_saves_first(ctx: Context, draft: CheckoutDraft, text: str) -> None:
+        state, version = await store.conversations.load("test:ed")
+        other = {**state, "checkout": {"step": "phone", "name": "Edward"}}
+        assert await store.conversations.save("test:ed", other, version)
+        await answer(ctx, draft, text)
+
+    monkeypatch.setattr(checkout, "answer", another_worker_saves_first)
+    with caplog.at_level(logging.WARNING):
+        await harness.say("ed", "Ed")
+    state, _ = await store.conversations.load("test:ed")
+    assert state["checkout"]["name"] == "Edward"  # the first save stands
+    assert any("changed meanwhile" in r.getMessage() for r in caplog.records)
