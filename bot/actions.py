@@ -66,7 +66,7 @@ class Action:
 
     @classmethod
     def from_fields(cls, parts: list[str]) -> Self:
-        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        fields = dataclasses.fields(cls)
         required = [f for f in fields if f.default is dataclasses.MISSING]
         if not len(required) <= len(parts) <= len(fields):
             raise ActionError(f"{cls.verb}: {len(parts)} field(s) for {len(fields)}")
@@ -109,7 +109,7 @@ def decode(payload: str) -> Action:
         if cls is None:
             continue
         rest = pieces[size:]
-        count = len(dataclasses.fields(cls))  # type: ignore[arg-type]
+        count = len(dataclasses.fields(cls))
         if len(rest) > count and count:
             rest = [*rest[: count - 1], SEPARATOR.join(rest[count - 1 :])]
         return cls.from_fields(rest)

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -211,7 +211,7 @@ class Schedule(_Strict):
     """When a campaign posts, in the shop's time zone: times of day on weekdays, or cron."""
 
     times: list[Stripped] = Field(default_factory=list)
-    weekdays: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS))
+    weekdays: list[Weekday] = Field(default_factory=lambda: list(get_args(Weekday)))
     cron: Stripped | None = None
     start: date | None = None
     end: date | None = None

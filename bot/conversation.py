@@ -40,7 +40,7 @@ class CheckoutDraft:
         if not isinstance(data, dict):
             return None
         try:
-            step = CheckoutStep(data.get("step"))
+            step = CheckoutStep(str(data.get("step")))
         except ValueError:
             # A step this version does not know: the summary is the safe place to resume,
             # it shows everything and asks before anything is placed.

@@ -1116,7 +1116,12 @@ def _unit_in_span(toks: Sequence[_Tok], ranked: Sequence[str], index: _Index) ->
     for tok in toks:
         unit = _EN_UNITS.get(tok.key) if tok.kind == "word" else tok.key
         known = unit in _EN_UNITS.values() or unit in _ZH_UNITS
-        if known and unit not in _GENERIC_UNITS and any(_fits(sku, unit, index) for sku in ranked):
+        if (
+            unit is not None
+            and known
+            and unit not in _GENERIC_UNITS
+            and any(_fits(sku, unit, index) for sku in ranked)
+        ):
             return unit
     return None
 

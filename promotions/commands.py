@@ -15,7 +15,7 @@ from bot.catalog import Campaign, Schedule, Text
 from bot.context import Context
 from bot.messages import Button
 from bot.routing import Routes, TextStage
-from bot.store import CampaignStatus, PostState
+from bot.store import CampaignSource, CampaignStatus, PostState
 from promotions.actions import CampaignControl, FewerLikeThis, StopPromotions, SwitchGroup
 from promotions.preview import preview_text
 from promotions.schedule import fire_times
@@ -273,7 +273,7 @@ async def _create_campaign(ctx: Context, spec: str) -> None:
     if await ctx.store.campaigns.get(campaign.id) is not None:
         ctx.reply(ctx.t("promo.exists", campaign=campaign.id))
         return
-    await ctx.store.campaigns.save(campaign, source="chat")
+    await ctx.store.campaigns.save(campaign, source=CampaignSource.CHAT)
     ctx.reply(ctx.t("promo.created", campaign=campaign.id, times=", ".join(times)))
 
 

@@ -26,7 +26,7 @@ from bot.delivery import Delivery
 from bot.i18n import pick_language, t
 from bot.messages import ChatRef, Outgoing
 from bot.owners import owner_private_chats
-from bot.store import NewPost, OutboxRow, PostState, Store
+from bot.store import NewPost, OutboxRow, PostKind, PostState, Store
 from promotions.audiences import (
     campaign_audiences,
     caps_from_catalog,
@@ -298,7 +298,7 @@ def _new_post(
     return NewPost(
         campaign_id=campaign_id,
         chat=chat,
-        kind=audience.kind.value,
+        kind=PostKind(audience.kind.value),
         slot=slot,
         skus=tuple(sorted(decision.skus)) if decision.posts else (),
         recipients=audience.members,

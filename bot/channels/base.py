@@ -50,7 +50,7 @@ class MembershipChange:
     by: Sender | None = None
 
 
-IncomingHandler = Callable[[Incoming], Awaitable[None]]
+IncomingHandler = Callable[[Incoming], Awaitable[object]]
 MembershipHandler = Callable[[MembershipChange], Awaitable[None]]
 
 

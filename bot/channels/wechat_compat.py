@@ -89,7 +89,7 @@ def _fix_puppet_options() -> None:
     # with eq and without frozen), where 3.10 refused only list, dict and set.
     NEEDED["puppet_options_hash"] = sys.version_info >= (3, 11) and PuppetOptions.__hash__ is None
     if NEEDED["puppet_options_hash"]:
-        PuppetOptions.__hash__ = object.__hash__  # type: ignore[assignment]
+        PuppetOptions.__hash__ = object.__hash__
 
 
 # Warnings that only say where the configuration came from (the channel sets it
