@@ -12,6 +12,7 @@ stop left behind and register its jobs, in order, before any job runs.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import timedelta
 from typing import Any, Protocol
@@ -47,6 +48,9 @@ class Scheduler:
         """Run ``func(*args)`` at every fire time of ``trigger``, replacing any job with
         the same id. Runs that fell behind are coalesced into one; a run later than
         ``misfire_grace_time`` seconds (APScheduler's default: 1) is skipped."""
+        # APScheduler applies replace_existing only once it runs; before that, a second
+        # add would sit beside the first. Remove it ourselves so an id is always one job.
+        self.remove(job_id)
         options: dict[str, Any] = {}
         if misfire_grace_time is not None:
             options["misfire_grace_time"] = misfire_grace_time
@@ -89,5 +93,9 @@ class Scheduler:
         self.scheduler.start()
 
     async def stop(self) -> None:
+        """Stop; no job starts after this returns."""
         if self.scheduler.running:
+            # AsyncIOScheduler shuts down on the loop's next turn (call_soon_threadsafe);
+            # yield once so it has, before the caller closes the store under it.
             self.scheduler.shutdown(wait=False)
+            await asyncio.sleep(0)
