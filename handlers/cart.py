@@ -249,11 +249,20 @@ def distinct_labels(names: list[str], width: int = LABEL_WIDTH) -> list[str]:
     """Button labels for cart lines, cut to ``width`` where that still tells them apart
     ("Gannan navel oranges (5 kg box)" and "... by the jin" keep their whole names), and
     numbered when even whole names are the same."""
-    cut = [name[:width].rstrip() for name in names]
+    cut = [_cut(name, width) for name in names]
     labels = [name if cut.count(cut[i]) > 1 else cut[i] for i, name in enumerate(names)]
     return [
         f"{label} ({i + 1})" if labels.count(label) > 1 else label for i, label in enumerate(labels)
     ]
+
+
+def _cut(name: str, width: int) -> str:
+    """``name`` cut to ``width``, at the last space when it has one ("Spicy beef jerky",
+    not "Spicy beef jerky (20")."""
+    if len(name) <= width:
+        return name
+    cut = name[:width]
+    return cut.rsplit(" ", 1)[0] if " " in cut else cut
 
 
 async def price_changes(ctx: Context, lines: list[CartLine]) -> list[str]:

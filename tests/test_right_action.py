@@ -101,9 +101,11 @@ async def test_short_names_stay_short_on_cart_buttons(harness: ChatHarness) -> N
     harness.languages["fa"] = "en"
     await harness.say("fa", "1 walnuts")
     await harness.say("fa", "1 rose mask")
+    await harness.say("fa", "1 beef jerky")
     [cart] = await harness.say("fa", "/cart")
     minus = [b.label for row in cart.buttons for b in row if b.label.startswith("➖")]
-    assert minus == ["➖ Paper-shell walnuts", "➖ Rose hydrating mask"]
+    # Cut at a word, not inside "(200 g)".
+    assert minus == ["➖ Paper-shell walnuts", "➖ Rose hydrating mask", "➖ Spicy beef jerky"]
 
 
 @pytest.mark.parametrize("note", ["不要再发", "不要再发圆通，发顺丰", "别再发短信了，谢谢"])
