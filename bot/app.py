@@ -81,7 +81,7 @@ class Shop:
             store=self._store,
             catalog_holder=self.catalog_holder,
             clock=self.clock,
-            owners=owners,
+            settings_owners=self.settings.owners,
             deep_link=self._deep_link,
             routes=RouteTable.build(list(ROUTES)),
         )

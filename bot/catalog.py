@@ -29,7 +29,8 @@ from pydantic import (
     model_validator,
 )
 
-from bot.money import CURRENCY_EXPONENTS, to_minor
+from bot.i18n import t
+from bot.money import CURRENCY_EXPONENTS, format_money, to_minor
 
 Language = Literal["en", "zh"]
 LANGUAGES: tuple[Language, ...] = ("en", "zh")
@@ -63,9 +64,21 @@ class Category(_Strict):
     name: Text
 
 
+# ``answer: shipping`` in a FAQ entry: the answer is written from ``shop.shipping`` when
+# the catalog loads, so what the shop says shipping costs and what orders are charged can
+# never disagree. Until then the entry holds this marker.
+_SHIPPING_ANSWER = "(written from shop.shipping)"
+
+
+def _derived_answer(value: Any) -> Any:
+    if value == "shipping":
+        return {"en": _SHIPPING_ANSWER, "zh": _SHIPPING_ANSWER}
+    return value
+
+
 class FaqEntry(_Strict):
     question: Text
-    answer: Text
+    answer: Annotated[Text, BeforeValidator(_derived_answer)]
     keywords: list[Stripped] = Field(default_factory=list)
 
 
@@ -119,6 +132,63 @@ class PromotionCaps(_Strict):
         return _quiet_hours(value)
 
 
+def _money_shape(value: Any, what: str) -> Any:
+    """A money amount as written in the file (checked against the shop currency later)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"{what} must be a number such as 10.00")
+    try:
+        minor = to_minor(value, "CNY")
+    except ValueError as error:
+        raise ValueError(f"{what} {error}") from None
+    if minor < 0:
+        raise ValueError(f"{what} must not be negative (got {value})")
+    return value
+
+
+class ShippingRegion(_Strict):
+    """Parcels to a region that cost differently, recognised by a word in the address."""
+
+    name: Text
+    match: list[Stripped] = Field(min_length=1)
+    fee: Any
+    # None: never free to this region.
+    free_over: Any = None
+
+    @field_validator("fee", "free_over")
+    @classmethod
+    def _money(cls, value: Any) -> Any:
+        return value if value is None else _money_shape(value, "amount")
+
+
+class Shipping(_Strict):
+    """What a parcel costs: ``fee`` unless the items come to ``free_over`` or more; a
+    region of ``regions`` whose word is in the delivery address has its own numbers."""
+
+    fee: Any = 0
+    # None: shipping is never free.
+    free_over: Any = None
+    regions: list[ShippingRegion] = Field(default_factory=list)
+
+    @field_validator("fee", "free_over")
+    @classmethod
+    def _money(cls, value: Any) -> Any:
+        return value if value is None else _money_shape(value, "amount")
+
+
+@dataclass(frozen=True)
+class ShippingQuote:
+    """The shipping of one parcel: what it costs and why (the rule that applied)."""
+
+    fee_minor: int
+    charged_minor: int
+    free_over_minor: int | None
+    region: Text | None
+
+    @property
+    def is_free(self) -> bool:
+        return self.charged_minor == 0
+
+
 class Shop(_Strict):
     name: Text
     owner_contact: Stripped
@@ -128,6 +198,8 @@ class Shop(_Strict):
     default_language: Language = "zh"
     payment_instructions: Text
     shipping_policy: Text
+    # The rule orders are charged by; without one, shipping is free.
+    shipping: Shipping = Field(default_factory=Shipping)
     return_policy: Text
     faq: list[FaqEntry] = Field(default_factory=list)
     max_quantity_per_line: int = Field(default=99, ge=1, le=10_000)
@@ -161,6 +233,8 @@ class Shop(_Strict):
                 raise ValueError(
                     f"owner {owner!r} must be written channel:user_id, e.g. telegram:12345"
                 )
+            if owner.split(":", 1)[0] not in ("telegram", "wechat", "console"):
+                raise ValueError(f"unknown channel in {owner!r} (telegram, wechat or console)")
         return value
 
 
@@ -311,12 +385,78 @@ class Catalog(_Strict):
     def currency_of(self, product: Product) -> str:
         return (product.currency or self.shop.currency).upper()
 
+    def shipping_for(self, items_minor: int, address: str | None = None) -> ShippingQuote:
+        """The shipping of a parcel whose items come to ``items_minor``, to ``address``
+        (the shop's general rule when the address is not known yet)."""
+        rule = self.shop.shipping
+        region = _region_of(rule, address) if address else None
+        fee = region.fee if region else rule.fee
+        free_over = region.free_over if region else rule.free_over
+        currency = self.shop.currency
+        fee_minor = to_minor(fee, currency)
+        free_minor = None if free_over is None else to_minor(free_over, currency)
+        free = free_minor is not None and items_minor >= free_minor
+        return ShippingQuote(
+            fee_minor=fee_minor,
+            charged_minor=0 if free else fee_minor,
+            free_over_minor=free_minor,
+            region=region.name if region else None,
+        )
+
+    @model_validator(mode="after")
+    def _derived_answers(self) -> Catalog:
+        """Write the FAQ answers that come from the shop's own rules (``answer: shipping``)."""
+        if any(entry.answer.en == _SHIPPING_ANSWER for entry in self.shop.faq):
+            try:
+                answer = Text(en=self.shipping_text("en"), zh=self.shipping_text("zh"))
+            except (KeyError, ValueError):
+                return self  # a bad amount or currency is reported on its own field
+            for entry in self.shop.faq:
+                if entry.answer.en == _SHIPPING_ANSWER:
+                    object.__setattr__(entry, "answer", answer)
+        return self
+
+    def shipping_text(self, language: str) -> str:
+        """The shipping rule in words, then the shop's own shipping policy."""
+        currency = self.shop.currency
+        rule = self.shop.shipping
+        parts = [_rule_words(rule.fee, rule.free_over, currency, language)]
+        for region in rule.regions:
+            parts.append(
+                t(
+                    "shipping.region_rule",
+                    language,
+                    region=region.name.get(language),
+                    rule=_rule_words(region.fee, region.free_over, currency, language),
+                )
+            )
+        parts.append(self.shop.shipping_policy.get(language))
+        return ("" if language == "zh" else " ").join(parts)
+
     def _by_sku(self) -> dict[str, Product]:
         cached = self.__dict__.get("_sku_index")
         if cached is None:
             cached = {p.sku: p for p in self.products}
             object.__setattr__(self, "_sku_index", cached)
         return cached
+
+
+def _region_of(rule: Shipping, address: str) -> ShippingRegion | None:
+    folded = address.casefold()
+    for region in rule.regions:
+        if any(word.casefold() in folded for word in region.match):
+            return region
+    return None
+
+
+def _rule_words(fee: Any, free_over: Any, currency: str, language: str) -> str:
+    fee_text = format_money(to_minor(fee, currency), currency)
+    if to_minor(fee, currency) == 0:
+        return t("shipping.rule_free", language)
+    if free_over is None:
+        return t("shipping.rule_flat", language, fee=fee_text)
+    over = format_money(to_minor(free_over, currency), currency)
+    return t("shipping.rule_free_over", language, fee=fee_text, free_over=over)
 
 
 @dataclass(frozen=True)
@@ -354,8 +494,10 @@ def load_catalog(path: str | Path) -> Catalog:
 
 
 def parse_catalog(text: str, path: Path) -> Catalog:
+    """Validate a catalog's text; raise CatalogError naming every problem in one pass."""
+    loader = _UniqueKeyLoader(text, path)
     try:
-        data = yaml.safe_load(text)
+        data = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"{path}, line {mark.line + 1}, column {mark.column + 1}" if mark else str(path)
@@ -363,20 +505,57 @@ def parse_catalog(text: str, path: Path) -> Catalog:
         raise CatalogError(path, [CatalogIssue(where, f"YAML syntax error: {problem}")]) from None
     except yaml.YAMLError as error:
         raise CatalogError(path, [CatalogIssue(str(path), f"YAML error: {error}")]) from None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise CatalogError(
             path,
             [CatalogIssue(str(path), "the file must be a mapping with shop, categories, products")],
         )
+    # Problems that need only the entries' ids are found even when a field elsewhere is
+    # wrong, so one run of `chatshop catalog check` names them all.
+    issues = loader.duplicates + list(_id_errors(path, data))
     try:
         catalog = Catalog.model_validate(data)
     except ValidationError as error:
-        issues = [_issue_from_pydantic(path, data, e) for e in error.errors()]
+        issues = [_issue_from_pydantic(path, data, e) for e in error.errors()] + issues
         raise CatalogError(path, issues) from None
-    issues = list(_cross_check_errors(path, catalog))
+    issues += _money_errors(path, catalog)
     if issues:
         raise CatalogError(path, issues)
     return catalog
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML keeps the last of two equal keys without a word; a catalog with ``price``
+    written twice must be refused instead, naming the line of each."""
+
+    def __init__(self, text: str, path: Path) -> None:
+        super().__init__(text)
+        self.path = path
+        self.duplicates: list[CatalogIssue] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first_line: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # "<<: *defaults" may be overridden on purpose
+            key = self.construct_object(key_node, deep=True)
+            try:
+                seen = first_line.get(key)
+            except TypeError:  # an unhashable key is refused by the constructor itself
+                continue
+            mark = key_node.start_mark
+            if seen is None:
+                first_line[key] = mark.line + 1
+                continue
+            self.duplicates.append(
+                CatalogIssue(
+                    f"{self.path}, line {mark.line + 1}, column {mark.column + 1}",
+                    f"duplicate key {key!r} (already given on line {seen}); write each key once",
+                )
+            )
+        return super().construct_mapping(node, deep=deep)
 
 
 def _entry_name(data: dict[str, Any], section: str, index: int) -> str:
@@ -428,6 +607,8 @@ _KNOWN_FIELDS: dict[str, Iterable[str]] = {
     "faq": FaqEntry.model_fields,
     "campaigns": Campaign.model_fields,
     "schedule": Schedule.model_fields,
+    "shipping": Shipping.model_fields,
+    "regions": ShippingRegion.model_fields,
     "": Catalog.model_fields,
     "text": Text.model_fields,
 }
@@ -474,61 +655,101 @@ _TEXT_FIELDS = {
 
 def _section_of(loc: list[Any]) -> str:
     strings = [part for part in loc[:-1] if isinstance(part, str)]
-    for nested in ("faq", "schedule"):
+    for nested in ("faq", "schedule", "regions", "shipping"):
         if nested in strings:
             return nested
     return strings[0] if strings else ""
 
 
-def _cross_check_errors(path: Path, catalog: Catalog) -> Iterable[CatalogIssue]:
-    seen: dict[str, int] = {}
-    category_ids = {c.id for c in catalog.categories}
-    seen_categories: set[str] = set()
-    for index, category in enumerate(catalog.categories):
-        if category.id in seen_categories:
+def _entries(data: dict[str, Any], section: str) -> list[tuple[int, dict[str, Any]]]:
+    entries = data.get(section)
+    if not isinstance(entries, list):
+        return []
+    return [(index, entry) for index, entry in enumerate(entries) if isinstance(entry, dict)]
+
+
+def _id_of(entry: dict[str, Any], key: str) -> str | None:
+    value = entry.get(key)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _id_errors(path: Path, data: dict[str, Any]) -> Iterable[CatalogIssue]:
+    """Duplicate ids and references to unknown ones, read from the raw entries so they
+    are reported together with any other problem of the file."""
+    category_ids: set[str] = set()
+    for index, entry in _entries(data, "categories"):
+        category = _id_of(entry, "id")
+        if category is None:
+            continue
+        if category in category_ids:
             yield CatalogIssue(
-                f"{path}: category #{index + 1} (id {category.id})",
-                f"field 'id': duplicate category id {category.id!r}",
+                f"{path}: category #{index + 1} (id {category})",
+                f"field 'id': duplicate category id {category!r}",
             )
-        seen_categories.add(category.id)
-    for index, product in enumerate(catalog.products):
-        where = f"{path}: product #{index + 1} (sku {product.sku})"
-        if product.sku in seen:
-            yield CatalogIssue(
-                where,
-                f"field 'sku': duplicate sku, already used by product #{seen[product.sku] + 1}",
-            )
-        else:
-            seen[product.sku] = index
-        if product.category not in category_ids:
+        category_ids.add(category)
+    skus: dict[str, int] = {}
+    for index, entry in _entries(data, "products"):
+        sku = _id_of(entry, "sku")
+        where = f"{path}: product #{index + 1}" + (f" (sku {sku.upper()})" if sku else "")
+        if sku is not None:
+            if sku.upper() in skus:
+                yield CatalogIssue(
+                    where,
+                    f"field 'sku': duplicate sku, already used by product #{skus[sku.upper()] + 1}",
+                )
+            else:
+                skus[sku.upper()] = index
+        category = _id_of(entry, "category")
+        if category is not None and category_ids and category not in category_ids:
             known = ", ".join(sorted(category_ids))
             yield CatalogIssue(
-                where, f"field 'category': unknown category {product.category!r} (known: {known})"
+                where, f"field 'category': unknown category {category!r} (known: {known})"
             )
+    campaign_ids: set[str] = set()
+    for index, entry in _entries(data, "campaigns"):
+        campaign = _id_of(entry, "id")
+        where = f"{path}: campaign #{index + 1}" + (f" (id {campaign.lower()})" if campaign else "")
+        if campaign is not None:
+            if campaign.lower() in campaign_ids:
+                yield CatalogIssue(where, f"field 'id': duplicate campaign id {campaign.lower()!r}")
+            campaign_ids.add(campaign.lower())
+        products = entry.get("products")
+        for sku in products if isinstance(products, list) else []:
+            if isinstance(sku, str) and skus and sku.strip().upper() not in skus:
+                yield CatalogIssue(where, f"field 'products': unknown sku {sku.strip().upper()!r}")
+
+
+def _money_errors(path: Path, catalog: Catalog) -> list[CatalogIssue]:
+    """Amounts that are numbers but not money in the shop's currency (¥1.005, JPY 9.50)."""
+    issues = []
+    for index, product in enumerate(catalog.products):
+        where = f"{path}: product #{index + 1} (sku {product.sku})"
         currency = catalog.currency_of(product)
         if currency != catalog.shop.currency:
-            yield CatalogIssue(
-                where,
-                f"field 'currency': {currency} differs from the shop currency "
-                f"{catalog.shop.currency}; one shop sells in one currency",
+            issues.append(
+                CatalogIssue(
+                    where,
+                    f"field 'currency': {currency} differs from the shop currency "
+                    f"{catalog.shop.currency}; one shop sells in one currency",
+                )
             )
-        else:
-            try:
-                catalog.price_minor(product)
-            except ValueError as error:
-                yield CatalogIssue(where, f"field 'price': {error}")
-    seen_campaigns: set[str] = set()
-    for index, campaign in enumerate(catalog.campaigns):
-        where = f"{path}: campaign #{index + 1} (id {campaign.id})"
-        if campaign.id in seen_campaigns:
-            yield CatalogIssue(where, f"field 'id': duplicate campaign id {campaign.id!r}")
-        seen_campaigns.add(campaign.id)
-        for sku in campaign.products:
-            if sku not in seen:
-                yield CatalogIssue(where, f"field 'products': unknown sku {sku!r}")
-    for owner in catalog.shop.owners:
-        if owner.split(":", 1)[0] not in ("telegram", "wechat", "console"):
-            yield CatalogIssue(
-                f"{path}: shop",
-                f"field 'owners': unknown channel in {owner!r} (telegram, wechat or console)",
-            )
+            continue
+        try:
+            catalog.price_minor(product)
+        except ValueError as error:
+            issues.append(CatalogIssue(where, f"field 'price': {error}"))
+    rule = catalog.shop.shipping
+    amounts = [("shipping.fee", rule.fee), ("shipping.free_over", rule.free_over)]
+    for index, region in enumerate(rule.regions):
+        amounts += [
+            (f"shipping.regions[{index}].fee", region.fee),
+            (f"shipping.regions[{index}].free_over", region.free_over),
+        ]
+    for field_name, amount in amounts:
+        if amount is None:
+            continue
+        try:
+            to_minor(amount, catalog.shop.currency)
+        except ValueError as error:
+            issues.append(CatalogIssue(f"{path}: shop", f"field '{field_name}': {error}"))
+    return issues

@@ -34,6 +34,9 @@ class CheckoutDraft:
     phone: str = ""
     address: str = ""
     note: str = ""
+    # What the summary showed (lines, prices, shipping): Confirm places the order only if
+    # it is still exactly that, so nobody is charged a total they were not shown.
+    shown: str = ""
 
     @classmethod
     def from_stored(cls, data: Any) -> CheckoutDraft | None:
@@ -45,7 +48,7 @@ class CheckoutDraft:
             # A step this version does not know: the summary is the safe place to resume,
             # it shows everything and asks before anything is placed.
             step = CheckoutStep.CONFIRM
-        texts = {key: data.get(key) for key in ("name", "phone", "address", "note")}
+        texts = {key: data.get(key) for key in ("name", "phone", "address", "note", "shown")}
         draft = cls(step, **{k: v for k, v in texts.items() if isinstance(v, str)})
         if step is CheckoutStep.CONFIRM and not (draft.name and draft.phone and draft.address):
             draft.step = CheckoutStep.NAME  # nothing to confirm: start the questions again
@@ -53,7 +56,7 @@ class CheckoutDraft:
 
     def to_stored(self) -> dict[str, str]:
         stored = {"step": self.step.value}
-        for key in ("name", "phone", "address", "note"):
+        for key in ("name", "phone", "address", "note", "shown"):
             if getattr(self, key):
                 stored[key] = getattr(self, key)
         return stored

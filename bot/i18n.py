@@ -642,6 +642,44 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reason.total.not_enabled": {"en": "promotions not enabled", "zh": "没有开启推广"},
     "reason.total.opted_out": {"en": "subscriber stopped promotions", "zh": "订阅者已退订"},
     "reason.total.unreachable": {"en": "bot can't post there", "zh": "机器人无法发消息"},
+    # --- issue 10: shipping, totals the customer saw, prices that changed (money & privacy) ---
+    "shipping.rule_free": {"en": "Shipping is free.", "zh": "全场包邮。"},
+    "shipping.rule_flat": {"en": "Shipping is {fee} per order.", "zh": "每单运费{fee}。"},
+    "shipping.rule_free_over": {
+        "en": "Free shipping on orders of {free_over} or more; otherwise shipping is {fee}.",
+        "zh": "满{free_over}包邮，不满收{fee}运费。",
+    },
+    "shipping.region_rule": {"en": "To {region}: {rule}", "zh": "寄往{region}：{rule}"},
+    "cart.items_total": {"en": "Items: {total}", "zh": "商品：{total}"},
+    "cart.shipping": {"en": "Shipping: {fee}", "zh": "运费：{fee}"},
+    "cart.shipping_region": {
+        "en": "Shipping to {region}: {fee}",
+        "zh": "运费（寄往{region}）：{fee}",
+    },
+    "cart.shipping_free": {"en": "Shipping: free", "zh": "运费：包邮"},
+    "cart.shipping_to_go": {
+        "en": "Add {more} more for free shipping.",
+        "zh": "再买{more}即可包邮。",
+    },
+    "cart.price_changed": {
+        "en": "Note: the price of {name} has changed from {old} to {new}.",
+        "zh": "提示：{name}的价格从{old}变为{new}。",
+    },
+    "checkout.changed": {
+        "en": "Something changed since the summary you saw (a price, an item or shipping), "
+        "so nothing has been ordered yet. Here is your order as it stands now: please "
+        "check it and confirm again.",
+        "zh": "你看到的确认单之后有变动（价格、商品或运费），所以还没有下单。"
+        "下面是最新的订单，请核对后再确认一次。",
+    },
+    "checkout.item_gone": {
+        "en": "• {name} is no longer sold and was taken out of your order.",
+        "zh": "• {name}已下架，已从订单中移除。",
+    },
+    "owner.in_private": {
+        "en": "I've answered you in our private chat, so the group doesn't see shop business.",
+        "zh": "我在私聊里回复你了，群里看不到店里的事务。",
+    },
 }
 
 

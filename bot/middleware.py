@@ -5,8 +5,9 @@ style of aiogram's middlewares. The router runs them in this order:
 
 1. ``OneAtATime``: one person's messages are handled one at a time, in arrival order;
    different people never wait for each other.
-2. ``GroupEtiquette``: a group message not meant for the bot is recorded (who sits in
-   which group, for the promotion caps) and answered with nothing.
+2. ``GroupEtiquette``: a message from a group the bot has left is dropped; a group
+   message not meant for the bot is recorded (who sits in which group, for the promotion
+   caps) and answered with nothing.
 3. ``CustomerAndLanguage``: the customer record and the language to answer in; builds the
    ``Context`` handlers receive.
 4. ``InternalErrors``: a bug in a handler is logged with its traceback and answered with
@@ -98,6 +99,11 @@ class GroupEtiquette:
     async def __call__(self, turn: Turn, call_next: Next) -> None:
         incoming = turn.incoming
         if incoming.chat.is_group:
+            record = await self.store.chats.get(incoming.chat.key)
+            if record is not None and not record.active:
+                # The bot left or was removed (or can no longer post there): a message
+                # from there, even a late or replayed one, changes nothing and gets nothing.
+                return
             # Who sits in which group lets the caps avoid pushing one product at the
             # same person through several groups; addressing the bot is a reaction.
             await self.store.chats.note_activity(

@@ -6,9 +6,11 @@ command, then free text stage by stage (``TextStage``). Routes are declared besi
 handlers (bot/routing.py) and handed to the router by the composition root, so this
 module names no handler.
 
-Two guards hold for every route, whatever module declares it: an owner-only route is
-refused to anyone else before its handler runs, and a private-only route pressed or typed
-in a group is answered in the person's private chat instead. A payload that does not
+Three guards hold for every route, whatever module declares it: an owner-only route is
+refused to anyone else before its handler runs; an owner-only route the owner uses in a
+group is answered in the owner's private chat (orders, phones and the shop's groups are
+never posted to a group); and a private-only route pressed or typed in a group is
+answered in the person's private chat instead. A payload that does not
 decode is the only way to "this button has expired".
 """
 
@@ -48,10 +50,16 @@ class Router:
     store: Store
     catalog_holder: CatalogHolder
     clock: Clock
-    owners: frozenset[str]
+    # Owners from the settings (CHATSHOP_OWNERS); the catalog's are read per message, so
+    # removing one from the file and reloading revokes them.
+    settings_owners: frozenset[str]
     deep_link: DeepLink
     routes: RouteTable
     one_at_a_time: OneAtATime = field(default_factory=OneAtATime)
+
+    @property
+    def owners(self) -> frozenset[str]:
+        return self.settings_owners | frozenset(self.catalog_holder.catalog.shop.owners)
 
     def middleware(self) -> Sequence[Middleware]:
         return (
@@ -94,7 +102,8 @@ class Router:
     async def _numbered_choice(self, chat_key: str, text: str) -> str | None:
         """On platforms without buttons a reply "2" presses the second choice offered."""
         number = text.strip()
-        if not number.isdigit() or len(number) > 2:
+        # isdecimal, not isdigit: "²" and "①" are digits int() cannot read.
+        if not number.isdecimal() or len(number) > 2:
             return None
         return await self.store.buttons.choice(chat_key, int(number))
 
@@ -115,6 +124,10 @@ class Router:
             log.warning("refused owner action %r from %s", payload, ctx.incoming.sender.key)
             ctx.reply(ctx.t("owner.only"))
             return
+        if route.owner and ctx.chat.is_group:
+            ctx.reply(ctx.t("owner.in_private"))
+            await route.handler(_in_private(ctx), action)
+            return
         if route.private is not None and ctx.chat.is_group:
             await self._move_to_private(ctx, route.private, False)
             return
@@ -133,6 +146,10 @@ class Router:
                 return
         if route is None:
             ctx.reply(ctx.t("command.unknown", command=head[:32]), [ctx.button("btn.help", Help())])
+            return
+        if route.owner and ctx.chat.is_group:
+            ctx.reply(ctx.t("owner.in_private"))
+            await route.handler(_in_private(ctx), argument)
             return
         if route.private is not None and ctx.chat.is_group:
             await self._move_to_private(ctx, route.private, False)
@@ -167,16 +184,18 @@ class Router:
         if quiet:
             return
         # Platforms without links (the console, WeChat) can write to the person directly:
-        # run the start payload as /start would, and address what it says to them.
+        # run the start payload as /start would, in their private chat.
         ctx.reply(ctx.t("group.sent_private", name=ctx.incoming.sender.name))
         start = self.routes.commands.get(START)
         if start is None:
             return
-        before = len(ctx.outbox)
-        await start.handler(ctx, payload or START)
-        for index in range(before, len(ctx.outbox)):
-            if ctx.outbox[index].chat == ctx.chat:
-                ctx.outbox[index] = replace(ctx.outbox[index], chat=ctx.private_chat)
+        await start.handler(_in_private(ctx), payload or START)
+
+
+def _in_private(ctx: Context) -> Context:
+    """The same turn as seen from the sender's private chat: whatever the handler says to
+    "this chat" goes there. The outbox and the conversation are the turn's own."""
+    return replace(ctx, incoming=replace(ctx.incoming, chat=ctx.private_chat))
 
 
 async def _chain(middleware: Sequence[Middleware], turn: Turn, last: Next) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from bot.actions import action_button
-from bot.catalog import Product
+from bot.catalog import Product, Text
 from bot.context import Context
 from bot.messages import Button
 from bot.money import format_money
 from bot.nlu import OrderIntent, ParsedItem, parse_order
 from bot.routing import Routes, TextStage
+from bot.store import CartLine
 from handlers.actions import (
     Browse,
     CartAdd,
@@ -85,7 +86,8 @@ async def _add_line(ctx: Context, product: Product, quantity: int) -> tuple[Prod
             if allowed == stock
             else ctx.t("cart.qty_too_large", limit=limit)
         )
-    await ctx.store.carts.set_qty(key, product.sku, allowed)
+    price = ctx.catalog.price_minor(product)
+    await ctx.store.carts.set_qty(key, product.sku, allowed, seen_price_minor=price)
     ctx.conversation.last_sku = product.sku
     return product, allowed - in_cart
 
@@ -203,16 +205,16 @@ async def show_cart(ctx: Context) -> None:
     if not lines:
         ctx.reply(ctx.t("cart.empty"), [ctx.button("btn.browse", Browse())])
         return
-    text = [ctx.t("cart.title")]
-    rows: list[list[Button]] = []
-    total = 0
+    text = [*await price_changes(ctx, lines), ctx.t("cart.title")]
+    shown: list[tuple[CartLine, Product]] = []
+    items = 0
     for line in lines:
         product = ctx.catalog.product(line.sku)
         if product is None:  # removed from the catalog since it was added
             await ctx.store.carts.set_qty(ctx.customer.key, line.sku, 0)
             continue
         price = ctx.catalog.price_minor(product)
-        total += price * line.qty
+        items += price * line.qty
         name = product.name.get(ctx.language)
         text.append(
             ctx.t(
@@ -223,17 +225,92 @@ async def show_cart(ctx: Context) -> None:
                 total=_money(ctx, price * line.qty),
             )
         )
-        rows.append(
-            [
-                action_button(f"➖ {name[:20]}", CartDecrease(line.sku)),
-                action_button("➕", CartIncrease(line.sku)),
-                action_button("🗑", CartRemove(line.sku)),
-            ]
-        )
-    text.append(ctx.t("cart.total", total=_money(ctx, total)))
+        shown.append((line, product))
+    text += money_lines(ctx, items, ctx.customer.address, in_cart=True)
+    labels = distinct_labels([product.name.get(ctx.language) for _, product in shown])
+    rows: list[list[Button]] = [
+        [
+            action_button(f"➖ {label}", CartDecrease(line.sku)),
+            action_button("➕", CartIncrease(line.sku)),
+            action_button("🗑", CartRemove(line.sku)),
+        ]
+        for (line, _), label in zip(shown, labels, strict=True)
+    ]
     rows.append([ctx.button("btn.checkout", CheckoutStart())])
     rows.append([ctx.button("btn.clear_cart", CartClear()), ctx.button("btn.browse", Browse())])
     ctx.reply("\n".join(text), *rows)
+
+
+# How much of a product's name fits beside the ➕ and 🗑 of its cart line.
+LABEL_WIDTH = 20
+
+
+def distinct_labels(names: list[str], width: int = LABEL_WIDTH) -> list[str]:
+    """Button labels for cart lines, cut to ``width`` where that still tells them apart
+    ("Gannan navel oranges (5 kg box)" and "... by the jin" keep their whole names), and
+    numbered when even whole names are the same."""
+    cut = [_cut(name, width) for name in names]
+    labels = [name if cut.count(cut[i]) > 1 else cut[i] for i, name in enumerate(names)]
+    return [
+        f"{label} ({i + 1})" if labels.count(label) > 1 else label for i, label in enumerate(labels)
+    ]
+
+
+def _cut(name: str, width: int) -> str:
+    """``name`` cut to ``width``, at the last space when it has one ("Spicy beef jerky",
+    not "Spicy beef jerky (20")."""
+    if len(name) <= width:
+        return name
+    cut = name[:width]
+    return cut.rsplit(" ", 1)[0] if " " in cut else cut
+
+
+async def price_changes(ctx: Context, lines: list[CartLine]) -> list[str]:
+    """A note for every line whose price changed since the customer last saw it; the
+    prices shown now are remembered as seen."""
+    notes = []
+    seen: dict[str, int] = {}
+    for line in lines:
+        product = ctx.catalog.product(line.sku)
+        if product is None:
+            continue
+        price = ctx.catalog.price_minor(product)
+        if line.seen_price_minor == price:
+            continue
+        seen[line.sku] = price
+        if line.seen_price_minor is not None:  # None: added before prices were recorded
+            notes.append(
+                ctx.t(
+                    "cart.price_changed",
+                    name=product.name.get(ctx.language),
+                    old=_money(ctx, line.seen_price_minor),
+                    new=_money(ctx, price),
+                )
+            )
+    if seen:
+        await ctx.store.carts.mark_seen(ctx.customer.key, seen)
+    return notes
+
+
+def money_lines(ctx: Context, items: int, address: str | None, in_cart: bool = False) -> list[str]:
+    """Items, shipping (by the shop's rule, to ``address`` when known) and the total."""
+    quote = ctx.catalog.shipping_for(items, address)
+    lines = [ctx.t("cart.items_total", total=_money(ctx, items))]
+    lines.append(shipping_line(ctx, quote.charged_minor, quote.region))
+    if in_cart and not quote.is_free and quote.free_over_minor is not None:
+        lines.append(ctx.t("cart.shipping_to_go", more=_money(ctx, quote.free_over_minor - items)))
+    lines.append(ctx.t("cart.total", total=_money(ctx, items + quote.charged_minor)))
+    return lines
+
+
+def shipping_line(ctx: Context, charged: int, region: Text | None = None) -> str:
+    if charged == 0:
+        return ctx.t("cart.shipping_free")
+    if region is not None:
+        return ctx.t(
+            "cart.shipping_region", region=region.get(ctx.language), fee=_money(ctx, charged)
+        )
+    return ctx.t("cart.shipping", fee=_money(ctx, charged))
 
 
 @routes.button(CartIncrease)

@@ -12,6 +12,7 @@ from bot.context import Context
 from bot.conversation import CheckoutDraft, CheckoutStep
 from bot.messages import Button
 from bot.money import format_money
+from bot.plain_text import one_line
 from bot.routing import Routes, TextStage
 from bot.store import Order, OrderLine, OrderRequest, Shortage
 from handlers import owner
@@ -26,20 +27,22 @@ from handlers.actions import (
     CheckoutUseSaved,
     OrdersList,
 )
-from handlers.cart import show_cart
+from handlers.cart import money_lines, price_changes, show_cart
 
 _PHONE = re.compile(r"^\+?[\d\s\-()]{7,20}$")
 
 # Checkout asks for a delivery address: it happens in private, never in a group.
 routes = Routes("checkout")
+# The start payload that opens checkout in a private chat (from a group's Check out).
+CHECKOUT_PAYLOAD = "checkout"
 
 
-@routes.command("checkout", private="cart")
+@routes.command("checkout", private=CHECKOUT_PAYLOAD)
 async def checkout_command(ctx: Context, _: str) -> None:
     await start(ctx)
 
 
-@routes.button(CheckoutStart, private="cart")
+@routes.button(CheckoutStart, private=CHECKOUT_PAYLOAD)
 async def start_button(ctx: Context, _: CheckoutStart) -> None:
     await start(ctx)
 
@@ -60,9 +63,9 @@ async def start(ctx: Context) -> None:
         ctx.reply(
             ctx.t(
                 "checkout.use_saved",
-                name=customer.contact_name,
-                phone=customer.phone,
-                address=customer.address,
+                name=one_line(customer.contact_name),
+                phone=one_line(customer.phone),
+                address=one_line(customer.address),
             ),
             [
                 ctx.button("btn.use_saved", CheckoutUseSaved()),
@@ -123,7 +126,9 @@ async def step_answer(ctx: Context, text: str) -> None:
 
 async def answer(ctx: Context, draft: CheckoutDraft, text: str) -> None:
     """The customer typed an answer to the current checkout question."""
-    text = text.strip()
+    # Whatever is typed becomes one plain line: it is shown to the owner in an order card,
+    # where a newline or a bidi override could fake a line.
+    text = one_line(text)
     match draft.step:
         case CheckoutStep.NAME:
             if not 1 <= len(text) <= 60:
@@ -205,16 +210,22 @@ def render_lines(
 
 async def show_summary(ctx: Context) -> None:
     draft = ctx.conversation.checkout
+    notes = await price_changes(ctx, await ctx.store.carts.lines(ctx.customer.key))
     lines = await _order_lines(ctx)
     if draft is None or not lines:
         ctx.conversation.checkout = None
         await show_cart(ctx)
         return
     draft.step = CheckoutStep.CONFIRM
-    currency = ctx.catalog.shop.currency
-    total = sum(line.total_minor for line in lines)
-    text = [ctx.t("checkout.summary_title"), *render_lines(ctx, lines, currency)]
-    text.append(ctx.t("cart.total", total=format_money(total, currency)))
+    shipping = _shipping(ctx, lines, draft)
+    draft.shown = _what_is_shown(lines, shipping)
+    items = sum(line.total_minor for line in lines)
+    text = [
+        *notes,
+        ctx.t("checkout.summary_title"),
+        *render_lines(ctx, lines, ctx.catalog.shop.currency),
+    ]
+    text += money_lines(ctx, items, draft.address)
     text.append(
         ctx.t(
             "checkout.deliver_to",
@@ -232,7 +243,19 @@ async def show_summary(ctx: Context) -> None:
     )
 
 
-@routes.button(CheckoutConfirm, private="cart")
+def _shipping(ctx: Context, lines: list[OrderLine], draft: CheckoutDraft) -> int:
+    items = sum(line.total_minor for line in lines)
+    return ctx.catalog.shipping_for(items, draft.address).charged_minor
+
+
+def _what_is_shown(lines: list[OrderLine], shipping: int) -> str:
+    """A fingerprint of the order a summary shows: every line's sku, quantity and price,
+    and the shipping. Equal fingerprints charge the same total for the same things."""
+    parts = [f"{line.sku}:{line.qty}:{line.unit_price_minor}" for line in lines]
+    return ";".join([*parts, f"shipping:{shipping}"])
+
+
+@routes.button(CheckoutConfirm, private=CHECKOUT_PAYLOAD)
 async def confirm(ctx: Context, _: CheckoutConfirm) -> None:
     draft = ctx.conversation.checkout
     if draft is None or draft.step is not CheckoutStep.CONFIRM:
@@ -242,6 +265,13 @@ async def confirm(ctx: Context, _: CheckoutConfirm) -> None:
     if not lines:
         ctx.conversation.checkout = None
         await show_cart(ctx)
+        return
+    shipping = _shipping(ctx, lines, draft)
+    if _what_is_shown(lines, shipping) != draft.shown:
+        # A /reload, a cart change in another chat or a removed product since the
+        # summary: the customer confirms the order as it is now, or nothing.
+        ctx.reply(ctx.t("checkout.changed"))
+        await show_summary(ctx)
         return
     result = await ctx.store.orders.place(
         OrderRequest(
@@ -254,6 +284,7 @@ async def confirm(ctx: Context, _: CheckoutConfirm) -> None:
             address=draft.address,
             note=draft.note,
             language=ctx.language,
+            shipping_minor=shipping,
         )
     )
     if isinstance(result, list):
@@ -288,7 +319,7 @@ async def _offer_what_is_left(ctx: Context, shortages: list[Shortage]) -> None:
 def order_receipt(ctx: Context, order: Order) -> str:
     text = [ctx.t("order.placed", number=order.number)]
     text += render_lines(ctx, order.lines, order.currency)
-    text.append(ctx.t("cart.total", total=format_money(order.total_minor, order.currency)))
+    text += owner.order_money_lines(order, ctx.language)
     text.append("")
     text.append(
         ctx.t("order.pay_how", instructions=ctx.catalog.shop.payment_instructions.get(ctx.language))

@@ -13,6 +13,8 @@ from handlers.owner import owner_private_chats
 
 # A question for the owner is personal: it is asked in private.
 routes = Routes("inquiry")
+# The start payload that opens the question prompt in a private chat (/ask in a group).
+ASK_PAYLOAD = "ask"
 
 
 def read_faq(ctx: Context, text: str) -> FaqEntry | None:
@@ -27,12 +29,12 @@ async def answer_faq(ctx: Context, entry: FaqEntry) -> None:
     )
 
 
-@routes.command("ask", private="")
+@routes.command("ask", private=ASK_PAYLOAD)
 async def ask_command(ctx: Context, _: str) -> None:
     await start_question(ctx)
 
 
-@routes.button(AskStart, private="")
+@routes.button(AskStart, private=ASK_PAYLOAD)
 async def ask_button(ctx: Context, _: AskStart) -> None:
     await start_question(ctx)
 

@@ -43,6 +43,7 @@ async def list_orders(ctx: Context) -> None:
                 items=items,
             )
         )
+        text.append("  " + owner.shipping_text(order, ctx.language))
         if order.status is OrderStatus.PENDING_PAYMENT:
             rows.append(
                 [ctx.button("btn.cancel_order", OrderCancel(order.number), number=order.number)]
@@ -66,8 +67,13 @@ async def cancel_order(ctx: Context, action: OrderCancel) -> None:
             )
         )
         return
+    # Only an order still unpaid when the store changes it: the owner may have marked it
+    # paid since it was read above, and a paid order is not the customer's to cancel.
     cancelled = await ctx.store.orders.change_status(
-        number, OrderStatus.CANCELLED, actor=ctx.customer.key
+        number,
+        OrderStatus.CANCELLED,
+        actor=ctx.customer.key,
+        expected=OrderStatus.PENDING_PAYMENT,
     )
     if cancelled is None:
         ctx.reply(ctx.t("orders.cannot_cancel", number=number, status=ctx.t("status.changed")))

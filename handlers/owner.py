@@ -13,6 +13,7 @@ from bot.i18n import t
 from bot.messages import Button, ChatKind, ChatRef, Outgoing, buttons
 from bot.money import format_money
 from bot.owners import owner_private_chats  # also imported from here by other handlers
+from bot.plain_text import one_line
 from bot.routing import Routes
 from bot.store import ORDER_TRANSITIONS, Order, OrderStatus
 from handlers.actions import OrderSetStatus
@@ -44,18 +45,36 @@ def order_card(order: Order, language: str) -> str:
         )
     ]
     lines += [f"  {line.qty} × {line.name(language)}" for line in order.lines]
+    lines.append("  " + shipping_text(order, language))
+    # What the customer typed is shown as one plain line each (an order stored by an
+    # earlier version may still hold a newline or a bidi override).
     lines.append(
         t(
             "owner.order_contact",
             language,
-            name=order.contact_name,
-            phone=order.phone,
-            address=order.address,
+            name=one_line(order.contact_name),
+            phone=one_line(order.phone),
+            address=one_line(order.address),
         )
     )
     if order.note:
-        lines.append(t("checkout.note", language, note=order.note))
+        lines.append(t("checkout.note", language, note=one_line(order.note)))
     return "\n".join(lines)
+
+
+def shipping_text(order: Order, language: str) -> str:
+    if order.shipping_minor == 0:
+        return t("cart.shipping_free", language)
+    return t("cart.shipping", language, fee=format_money(order.shipping_minor, order.currency))
+
+
+def order_money_lines(order: Order, language: str) -> list[str]:
+    """Items, shipping and total of a placed order, as it was charged."""
+    return [
+        t("cart.items_total", language, total=format_money(order.items_minor, order.currency)),
+        shipping_text(order, language),
+        t("cart.total", language, total=format_money(order.total_minor, order.currency)),
+    ]
 
 
 def order_notices(ctx: Context, order: Order, headline: str) -> list[Outgoing]:
@@ -136,5 +155,7 @@ async def reload_catalog(ctx: Context, _: str) -> None:
         ctx.reply(ctx.t("owner.reload_failed", errors="\n".join(f"• {i}" for i in error.issues)))
         return
     await ctx.store.stock.apply_catalog(catalog)
+    # Owners named in the file take effect from the next message on (the router reads
+    # them from the catalog in force): one removed from the file is no longer an owner.
     ctx.catalog_holder.catalog = catalog
     ctx.reply(ctx.t("owner.reloaded", products=len(catalog.products)))

@@ -25,6 +25,7 @@ PAGE_SIZE = 8
 LOW_STOCK = 5
 # Start payloads: what a private chat opened from a link or a group begins with.
 PRODUCT_PAYLOAD = "p-"
+HELP_PAYLOAD = "help"
 
 routes = Routes("shop")
 
@@ -38,6 +39,12 @@ async def start_command(ctx: Context, payload: str) -> None:
         await cart.show_cart(ctx)
     elif payload == "orders":
         await orders.list_orders(ctx)
+    elif payload == checkout.CHECKOUT_PAYLOAD:
+        await checkout.start(ctx)
+    elif payload == HELP_PAYLOAD:
+        await help_text(ctx)
+    elif payload == inquiry.ASK_PAYLOAD:
+        await inquiry.start_question(ctx)
     else:
         await start(ctx)
 
@@ -52,7 +59,7 @@ async def start(ctx: Context) -> None:
     )
 
 
-@routes.command("help", private="")
+@routes.command("help", private=HELP_PAYLOAD)
 async def help_command(ctx: Context, _: str) -> None:
     await help_text(ctx)
 

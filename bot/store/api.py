@@ -61,18 +61,32 @@ class OrderRepository(Protocol):
     async def in_progress(self, limit: int = 20) -> list[Order]:
         """Orders still to be paid or shipped, oldest first."""
 
-    async def change_status(self, number: str, new_status: OrderStatus, actor: str) -> Order | None:
+    async def change_status(
+        self,
+        number: str,
+        new_status: OrderStatus,
+        actor: str,
+        expected: OrderStatus | None = None,
+    ) -> Order | None:
         """Move an order along ``ORDER_TRANSITIONS`` (cancelling puts its stock back), check
         and change in one transaction; None when the move is not allowed from the current
-        status or the order does not exist."""
+        status, the order does not exist, or ``expected`` is given and the order is no
+        longer in that status (a customer's cancel of an unpaid order the owner has just
+        marked paid)."""
 
 
 class CartRepository(Protocol):
     async def lines(self, customer_key: str) -> list[CartLine]:
         """The cart's lines in the order they were first added."""
 
-    async def set_qty(self, customer_key: str, sku: str, qty: int) -> None:
-        """Set a line's quantity; zero or less removes the line."""
+    async def set_qty(
+        self, customer_key: str, sku: str, qty: int, seen_price_minor: int | None = None
+    ) -> None:
+        """Set a line's quantity; zero or less removes the line. ``seen_price_minor``
+        records the unit price the customer was shown (None keeps what was recorded)."""
+
+    async def mark_seen(self, customer_key: str, prices: dict[str, int]) -> None:
+        """Record the unit prices (by sku) the customer was just shown for their lines."""
 
     async def clear(self, customer_key: str) -> None: ...
 

@@ -172,6 +172,12 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE conversations ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
     """,
+    # 5 -> 6: shipping charged with an order (in total_minor too; 0 for earlier orders),
+    # and the unit price a customer last saw for a cart line (to tell them of a change).
+    """
+    ALTER TABLE orders ADD COLUMN shipping_minor INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cart_items ADD COLUMN seen_price_minor INTEGER;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -65,6 +65,8 @@ class OrderRequest:
     address: str
     note: str
     language: str
+    # What the customer was shown for shipping; charged on top of the lines.
+    shipping_minor: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,12 @@ class Order:
     language: str
     created_at: str
     lines: tuple[OrderLine, ...]
+    # Included in ``total_minor`` (orders placed before shipping was charged have 0).
+    shipping_minor: int = 0
+
+    @property
+    def items_minor(self) -> int:
+        return self.total_minor - self.shipping_minor
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +122,9 @@ class Customer:
 class CartLine:
     sku: str
     qty: int
+    # The unit price the customer was last shown for this line (None: not recorded), so
+    # a price change since can be told the next time they look at the cart.
+    seen_price_minor: int | None = None
 
 
 # --- chats ------------------------------------------------------------------------------

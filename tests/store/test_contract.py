@@ -8,6 +8,7 @@ when no server is configured); every test below then runs against it too.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -230,6 +231,34 @@ class TestStoreContract:
         assert sum(r is not None for r in results) == 1
         assert await store.stock.level("PUER-CAKE") == 15
 
+    async def test_an_order_keeps_its_shipping_in_the_total(self, store: StoreApi) -> None:
+        request = dataclasses.replace(order_request("ann", ("WALNUTS", 2)), shipping_minor=1000)
+        order = await store.orders.place(request)
+        assert not isinstance(order, list)
+        assert (order.shipping_minor, order.items_minor, order.total_minor) == (1000, 2000, 3000)
+        assert await store.orders.get(order.number) == order
+        assert await store.orders.of_customer("test:ann") == [order]
+        paid = await store.orders.change_status(order.number, OrderStatus.PAID, "owner")
+        assert paid is not None and paid.shipping_minor == 1000
+
+    async def test_a_change_from_a_status_the_order_left_is_refused(self, store: StoreApi) -> None:
+        order = await store.orders.place(order_request("ann", ("PUER-CAKE", 1)))
+        assert not isinstance(order, list)
+        assert await store.orders.change_status(order.number, OrderStatus.PAID, "owner")
+        # The customer's cancel, decided while the order was unpaid, arrives after "paid".
+        late = await store.orders.change_status(
+            order.number, OrderStatus.CANCELLED, "test:ann", expected=OrderStatus.PENDING_PAYMENT
+        )
+        assert late is None
+        current = await store.orders.get(order.number)
+        assert current is not None and current.status is OrderStatus.PAID
+        assert await store.stock.level("PUER-CAKE") == 14  # the stock was not put back
+        # With the status it expects, the same change goes through.
+        cancelled = await store.orders.change_status(
+            order.number, OrderStatus.CANCELLED, "owner", expected=OrderStatus.PAID
+        )
+        assert cancelled is not None and cancelled.status is OrderStatus.CANCELLED
+
     # --- carts ------------------------------------------------------------------------
 
     async def test_cart_lines_quantities_and_clearing(
@@ -251,6 +280,24 @@ class TestStoreContract:
         await store.carts.clear("test:ann")
         assert await store.carts.lines("test:ann") == []
         assert len(await store.carts.lines("test:bo")) == 1
+
+    async def test_cart_lines_remember_the_price_last_seen(self, store: StoreApi) -> None:
+        await store.carts.set_qty("test:ann", "ROSE-MASK", 1, seen_price_minor=3990)
+        await store.carts.set_qty("test:ann", "WALNUTS", 1)
+        await store.carts.set_qty("test:ann", "ROSE-MASK", 2)  # no price given: kept
+        lines = await store.carts.lines("test:ann")
+        assert [(line.sku, line.seen_price_minor) for line in lines] == [
+            ("ROSE-MASK", 3990),
+            ("WALNUTS", None),
+        ]
+        await store.carts.mark_seen("test:ann", {"ROSE-MASK": 4990, "WALNUTS": 3200})
+        await store.carts.mark_seen("test:bo", {"ROSE-MASK": 1})  # no such line: nothing
+        lines = await store.carts.lines("test:ann")
+        assert [(line.sku, line.qty, line.seen_price_minor) for line in lines] == [
+            ("ROSE-MASK", 2, 4990),
+            ("WALNUTS", 1, 3200),
+        ]
+        assert await store.carts.lines("test:bo") == []
 
     # --- customers --------------------------------------------------------------------
 

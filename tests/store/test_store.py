@@ -210,3 +210,33 @@ async def test_conversations_from_every_earlier_version_get_a_version(
         assert await store.conversations.load("test:ann") == ({"a": 1}, 2)
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize("start", range(1, SCHEMA_VERSION))
+async def test_orders_and_carts_of_every_earlier_version_read_without_shipping(
+    tmp_path: Path, catalog: Catalog, start: int
+) -> None:
+    old = tmp_path / "old.db"
+    with sqlite3.connect(old) as db:
+        for script in MIGRATIONS[:start]:
+            db.executescript(script)
+        db.execute(f"PRAGMA user_version={start}")
+        db.execute(
+            "INSERT INTO orders (number, customer_key, channel, chat_id, status, total_minor,"
+            " currency, contact_name, phone, address, language, created_at, updated_at)"
+            " VALUES ('OLD234', 'test:ann', 'test', 'ann', 'paid', 6400, 'CNY', 'Ann',"
+            " '13800138000', '1 Road', 'en', 'x', 'x')"
+        )
+        db.execute(
+            "INSERT INTO cart_items (customer_key, sku, qty, added_at)"
+            " VALUES ('test:ann', 'WALNUTS', 2, 'x')"
+        )
+    store = await Store.open(old, FakeClock())
+    try:
+        order = await store.orders.get("OLD234")
+        assert order is not None
+        assert (order.total_minor, order.shipping_minor, order.items_minor) == (6400, 0, 6400)
+        [line] = await store.carts.lines("test:ann")
+        assert (line.qty, line.seen_price_minor) == (2, None)
+    finally:
+        await store.close()

@@ -47,11 +47,11 @@ class SqliteOrders:
                 [(line.qty, line.sku) for line in request.lines],
             )
             number = await _fresh_order_number(db)
-            total = sum(line.total_minor for line in request.lines)
+            total = sum(line.total_minor for line in request.lines) + request.shipping_minor
             cursor = await db.execute(
                 "INSERT INTO orders (number, customer_key, channel, chat_id, status, total_minor,"
-                " currency, contact_name, phone, address, note, language, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " currency, contact_name, phone, address, note, language, created_at, updated_at,"
+                " shipping_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     number,
                     request.customer_key,
@@ -67,6 +67,7 @@ class SqliteOrders:
                     request.language,
                     now,
                     now,
+                    request.shipping_minor,
                 ),
             )
             order_id = cursor.lastrowid
@@ -118,6 +119,7 @@ class SqliteOrders:
                 )
                 for line in request.lines
             ),
+            shipping_minor=request.shipping_minor,
         )
 
     async def get(self, number: str) -> Order | None:
@@ -142,12 +144,20 @@ class SqliteOrders:
         )
         return await _with_lines(self._db, rows)
 
-    async def change_status(self, number: str, new_status: OrderStatus, actor: str) -> Order | None:
+    async def change_status(
+        self,
+        number: str,
+        new_status: OrderStatus,
+        actor: str,
+        expected: OrderStatus | None = None,
+    ) -> Order | None:
         now = self._db.now()
         async with self._db.transaction() as db:
             row = await db.one("SELECT id, status FROM orders WHERE number = ?", (number.upper(),))
             if row is None or new_status not in ORDER_TRANSITIONS[OrderStatus(row["status"])]:
                 return None
+            if expected is not None and OrderStatus(row["status"]) is not expected:
+                return None  # it moved on since the person decided (e.g. paid meanwhile)
             [updated] = await db.all(
                 "UPDATE orders SET status = ?, updated_at = ? WHERE id = ? RETURNING *",
                 (OrderStatus(new_status).value, now, row["id"]),
@@ -215,6 +225,7 @@ def _assemble(rows: Sequence[Row], items: Sequence[Row]) -> list[Order]:
             language=row["language"],
             created_at=row["created_at"],
             lines=tuple(lines.get(int(row["id"]), ())),
+            shipping_minor=int(row["shipping_minor"]),
         )
         for row in rows
     ]
