@@ -104,7 +104,7 @@ class Shop:
 
     async def on_incoming(self, incoming: Incoming) -> list[SendResult]:
         replies = await self.router.handle(incoming)
-        return await self.delivery.send_all(replies)
+        return await self.delivery.send_all(replies, answering=incoming)
 
     async def on_membership(self, change: MembershipChange) -> None:
         assert self.catalog_holder is not None

@@ -44,11 +44,16 @@ async def test_whole_order_by_numbers_and_owner_authorisation(plain: ChatHarness
     replies = await plain.say("ann", "1")  # 1. Confirm order
     assert "Your order number is" in texts(replies)
     [order] = await plain.shop.store.orders.of_customer("test:ann")
-    assert "1. 💰 已付款" in plain.last_text(OWNER)
+    # The owner's notice came on its own: its choices carry the order's code.
+    assert f"{order.number} 1. 💰 已付款" in plain.last_text(OWNER)
     # The customer cannot use the owner's numbers: their own chat has its own choices.
     await plain.say("ann", "1")
     assert (await plain.shop.store.orders.get(order.number)).status is OrderStatus.PENDING_PAYMENT
-    await plain.say(OWNER, "1")
+    # A bare number could mean any notice: the owner is asked to say which.
+    replies = await plain.say(OWNER, "1")
+    assert f"“{order.number} 1”" in texts(replies)
+    assert (await plain.shop.store.orders.get(order.number)).status is OrderStatus.PENDING_PAYMENT
+    await plain.say(OWNER, f"{order.number.lower()} 1")
     assert (await plain.shop.store.orders.get(order.number)).status is OrderStatus.PAID
     assert "is confirmed" in plain.last_text("ann")
 

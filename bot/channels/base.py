@@ -24,6 +24,9 @@ class Capabilities:
     edits: bool = True
     max_text: int = 4096
     max_caption: int = 1024
+    # In a group, a reply to one person starts with "@name": the platform shows no reply
+    # threads, so two people's answers would otherwise look alike (WeChat).
+    names_addressee: bool = False
 
 
 @dataclass(frozen=True, slots=True)

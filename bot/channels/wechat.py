@@ -136,7 +136,12 @@ class WechatChannel:
     # No inline buttons and no edits in WeChat. A picture is a message of its own, so
     # any text fits with it (max_caption = max_text). Long texts are split at 2000.
     capabilities = Capabilities(
-        buttons=False, images=True, edits=False, max_text=2000, max_caption=2000
+        buttons=False,
+        images=True,
+        edits=False,
+        max_text=2000,
+        max_caption=2000,
+        names_addressee=True,
     )
 
     def __init__(
