@@ -46,11 +46,14 @@ class RateLimits:
 
 @dataclass(frozen=True, slots=True)
 class MembershipChange:
-    """The bot was added to or removed from a group."""
+    """The bot was added to or removed from a group, or found in one."""
 
     chat: ChatRef
     joined: bool
     by: Sender | None = None
+    # Nothing changed, the bot just learned of a group it is in (there at start, seen
+    # speaking, renamed): registered, with its title, and nobody is told.
+    already: bool = False
 
 
 IncomingHandler = Callable[[Incoming], Awaitable[None]]

@@ -451,7 +451,6 @@ class TestStoreContract:
         assert await store.buttons.action(other) == "cart:add:WALNUTS:1"
         assert await store.buttons.action("nope") is None
 
-
     async def test_choice_lists_are_per_person_answerable_once_delivered(
         self, store: StoreApi
     ) -> None:
