@@ -198,3 +198,22 @@ async def test_in_a_group_each_person_has_their_own_list_and_is_named(tmp_path: 
         assert await chat.shop.store.carts.lines("test:bo") == []
     finally:
         await chat.close()
+
+
+async def test_enabling_promotions_names_the_room_not_its_key(plain: ChatHarness) -> None:
+    await plain.say("gil", "hi all", group="roses")  # a room that speaks is registered
+    record = await plain.shop.store.chats.get("test:roses")
+    assert record is not None and record.title == "roses"
+    replies = await plain.say(OWNER, "/groups")
+    number = choice_of(texts(replies), "roses")
+    replies = await plain.say(OWNER, number)
+    assert "已为 roses 开启推广" in texts(replies) or "enabled for roses" in texts(replies)
+    assert "test:roses" not in texts(replies)
+
+
+def choice_of(text: str, label: str) -> str:
+    for line in text.splitlines():
+        number, dot, rest = line.partition(". ")
+        if dot and number.isdigit() and label in rest:
+            return number
+    raise AssertionError(f"no choice {label!r} in {text}")
