@@ -23,7 +23,7 @@ from wechat_harness import (
 )
 
 from bot.actions import ShowProduct, action_button
-from bot.messages import ChatRef, Outgoing, buttons
+from bot.messages import ChatRef, Incoming, Outgoing, buttons
 from bot.store import OrderStatus
 
 
@@ -108,8 +108,17 @@ async def test_a_number_typed_before_the_new_list_arrived_means_the_list_on_scre
     start = stand_in.mark()
     await stand_in.say("carol", "要两盒玫瑰面膜")  # its list (1. 去结算) is still on its way
     await until(lambda: gate.waiting or None, what="the cart reply to be held")
+    routed: list[str] = []
+    route = wechat_shop.shop.router.handle
+
+    async def recording(incoming: Incoming) -> list[Outgoing]:
+        replies = await route(incoming)
+        routed.append(incoming.text)
+        return replies
+
+    wechat_shop.shop.router.handle = recording  # type: ignore[method-assign]
     await stand_in.say("carol", browse)  # meant: 逛逛, on carol's screen
-    await asyncio.sleep(0.05)  # let the shop read it (real time: the stand-in is real)
+    await until(lambda: browse in routed or None, what="carol's number to be handled")
     gate.opened.set()
     answer = await stand_in.said("carol", f"（你选的是：{browse}. 🛍 逛逛）", start)
     assert "想看看哪一类" in answer
@@ -192,6 +201,7 @@ async def test_a_slow_owner_chat_never_holds_up_a_customers_message(
     await stand_in.say(OWNER, paid)
     # The owner's own answer waits its turn; the customer's notice does not wait for it.
     await stand_in.said("alice", f"Your payment for order {order.number} is confirmed.", held_from)
-    assert owner.waiting == 1 and stand_in.sent(OWNER, held_from) == []
+    await until(lambda: owner.waiting or None, what="the owner's answer to be held")
+    assert stand_in.sent(OWNER, held_from) == []
     owner.opened.set()
     await stand_in.said(OWNER, f"订单 {order.number} 已改为", held_from)
