@@ -57,6 +57,12 @@ class Action:
             raise TypeError(f"action verb {cls.verb!r} is taken by {known.__qualname__}")
         Action._registry[cls.verb] = cls
 
+    def confirmation(self) -> tuple[str, str] | None:
+        """For an action that cannot be undone: what it does (``confirm.<what>`` in the
+        i18n table) and what it acts on (an order number), so the router asks first and
+        names it. None for everything else."""
+        return None
+
     def encode(self) -> str:
         values = [str(getattr(self, f.name)) for f in dataclasses.fields(self)]
         for value in values[:-1]:
@@ -136,6 +142,22 @@ class ShowProduct(Action):
 
     verb = "prod"
     sku: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Confirmed(Action):
+    """Yes to the router's "are you sure?": the action asked about, as its payload."""
+
+    verb = "confirmed"
+    payload: str
+
+
+@dataclasses.dataclass(frozen=True)
+class KeepAsIs(Action):
+    """No to the router's "are you sure?": nothing changes."""
+
+    verb = "keep"
+    subject: str
 
 
 def action_button(label: str, action: Action) -> Button:

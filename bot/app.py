@@ -17,7 +17,7 @@ from bot.channels.base import Channel, MembershipChange
 from bot.clock import Clock, SystemClock
 from bot.context import CatalogHolder
 from bot.delivery import Delivery, SendResult
-from bot.messages import Incoming
+from bot.messages import ChatRef, Incoming
 from bot.router import Router
 from bot.routing import Routes, RouteTable
 from bot.scheduler import Scheduler
@@ -103,10 +103,22 @@ class Shop:
             log.info("channel %s started", channel.name)
 
     async def on_incoming(self, incoming: Incoming) -> list[SendResult]:
+        if incoming.chat.is_group:
+            await self._know_group(incoming.chat)
         replies = await self.router.handle(incoming)
-        return await self.delivery.send_all(replies)
+        return await self.delivery.send_all(replies, answering=incoming)
+
+    async def _know_group(self, chat: ChatRef) -> None:
+        """A group that speaks to the bot is one it is in: registered (the owner's
+        /groups lists it), and its title kept current."""
+        record = await self.store.chats.get(chat.key)
+        if record is None or (chat.title and record.title != chat.title):
+            await self.store.chats.register(chat, active=True if record is None else record.active)
 
     async def on_membership(self, change: MembershipChange) -> None:
+        if change.already:
+            await self._know_group(change.chat)
+            return
         assert self.catalog_holder is not None
         notices = await membership_changed(
             change, self.store, self.catalog_holder.catalog, self.router.owners

@@ -4,6 +4,10 @@
   images, splitting.
 - Pacing: per chat, per group and overall sliding windows from the channel's RateLimits,
   measured on the injected clock, so our own sending never exceeds a platform limit.
+  Messages to one chat go in order, one at a time; messages to different chats go side by
+  side, so a busy chat (the owner's, paced) never holds up a customer's answer.
+- Numbered choices become answerable once the message showing them was delivered: a
+  person's "1" typed before a new list arrived means the list they saw.
 - Failures: RetryAfter waits as asked; transient errors retry with backoff a bounded number
   of times and are then recorded; an unreachable chat is marked and never sent to again
   until the person writes back. No failure propagates to the caller.
@@ -11,6 +15,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -26,8 +31,8 @@ from bot.channels.base import (
     UnknownOutcome,
 )
 from bot.clock import Clock
-from bot.messages import ChatRef, Outgoing
-from bot.presentation import present
+from bot.messages import ChatRef, Incoming, Outgoing
+from bot.presentation import Audience, present
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -166,6 +171,8 @@ class Delivery:
         self._clock = clock
         self._channels: dict[str, Channel] = {}
         self._limiters: dict[str, RateLimiter] = {}
+        self._chat_locks: dict[str, asyncio.Lock] = {}
+        self._chat_waiting: dict[str, int] = {}
         self.max_attempts = max_attempts
         self.base_backoff = base_backoff
         for channel in channels:
@@ -179,11 +186,47 @@ class Delivery:
         channel = self._channels.get(channel_name)
         return bool(channel and channel.capabilities.edits)
 
-    async def send_all(self, messages: Iterable[Outgoing]) -> list[SendResult]:
-        return [await self.send(message) for message in messages]
+    def rate_limits(self, channel_name: str) -> RateLimits | None:
+        """The pacing a channel's sends get (what a preview should state), if it runs."""
+        channel = self._channels.get(channel_name)
+        return channel.rate_limits if channel else None
 
-    async def send(self, message: Outgoing) -> SendResult:
-        """Send one message; never raises for a platform failure."""
+    async def send_all(
+        self, messages: Iterable[Outgoing], answering: Incoming | None = None
+    ) -> list[SendResult]:
+        """Send ``messages`` (the answer to ``answering``, if they are one): in order within
+        each chat, different chats side by side; results in the order given."""
+        messages = list(messages)
+        by_chat: dict[str, list[int]] = {}
+        for index, message in enumerate(messages):
+            by_chat.setdefault(message.chat.key, []).append(index)
+        results: list[SendResult | None] = [None] * len(messages)
+
+        async def one_chat(indexes: list[int]) -> None:
+            with_choices = sum(1 for i in indexes if messages[i].buttons)
+            audience = Audience(answering, tagged=with_choices > 1)
+            for index in indexes:
+                results[index] = await self.send(messages[index], audience)
+
+        await asyncio.gather(*(one_chat(indexes) for indexes in by_chat.values()))
+        return [result for result in results if result is not None]
+
+    async def send(self, message: Outgoing, audience: Audience | None = None) -> SendResult:
+        """Send one message; never raises for a platform failure. Messages to one chat
+        wait for each other (first come, first served), never for other chats."""
+        key = message.chat.key
+        lock = self._chat_locks.setdefault(key, asyncio.Lock())
+        self._chat_waiting[key] = self._chat_waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                return await self._send(message, audience)
+        finally:
+            # Forget the lock once nobody holds or waits for it (memory stays flat).
+            self._chat_waiting[key] -= 1
+            if not self._chat_waiting[key]:
+                del self._chat_waiting[key], self._chat_locks[key]
+
+    async def _send(self, message: Outgoing, audience: Audience | None) -> SendResult:
         channel = self._channels.get(message.chat.channel)
         if channel is None:
             log.debug(
@@ -193,11 +236,14 @@ class Delivery:
         if await self._store.chats.is_unreachable(message.chat.key):
             return SendResult(ok=False, error="chat unreachable")
         ids: list[str] = []
-        for part in await present(message, channel.capabilities, self._store):
+        presented = await present(message, channel.capabilities, self._store, audience)
+        for part in presented.parts:
             result = await self._send_one(channel, part)
             if not result.ok:
                 return SendResult(False, tuple(ids), result.error, result.outcome_unknown)
             ids.extend(result.message_ids)
+        if presented.choice_list is not None:
+            await self._store.buttons.mark_delivered(presented.choice_list)
         return SendResult(ok=True, message_ids=tuple(ids))
 
     async def _send_one(self, channel: Channel, message: Outgoing) -> SendResult:

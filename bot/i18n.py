@@ -680,6 +680,68 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "I've answered you in our private chat, so the group doesn't see shop business.",
         "zh": "我在私聊里回复你了，群里看不到店里的事务。",
     },
+    # --- issue 17 / issue 10: numbered choices that mean what the person saw (WeChat) ---
+    "choices.hint_tagged": {
+        "en": 'Reply with the code and a number to choose, e.g. "{example}".',
+        "zh": "回复编号加数字即可选择，例如“{example}”。",
+    },
+    "choices.chose": {"en": "(You chose {choice}.)", "zh": "（你选的是：{choice}）"},
+    "choices.out_of_range": {
+        "en": "Please choose a number from 1 to {last} in the list above.",
+        "zh": "请回复上面列表里 1 到 {last} 之间的数字。",
+    },
+    "choices.expired": {
+        "en": "That number was on an older list, which has expired. "
+        "Please choose from 1 to {last} in the latest list above.",
+        "zh": "这个数字属于之前的列表，已经过期了。请在最新的列表里选 1 到 {last}。",
+    },
+    "choices.expired_all": {
+        "en": "That list has expired. Have a look at what the shop has now:",
+        "zh": "那个列表已经过期了。看看店里现在有什么吧：",
+    },
+    "choices.say_which": {
+        "en": 'More than one message above offers choices: say which, e.g. "{example}".',
+        "zh": "上面有几条消息都带选项，请说明是哪一条，例如“{example}”。",
+    },
+    "choices.for_person": {"en": "@{name} ", "zh": "@{name} "},
+    "confirm.cancel_order": {
+        "en": "Cancel order {subject}? This cannot be undone.",
+        "zh": "确定要取消订单 {subject} 吗？取消后无法恢复。",
+    },
+    "btn.confirm_cancel_order": {"en": "Yes, cancel {subject}", "zh": "确定取消 {subject}"},
+    "btn.confirm_no": {"en": "No, keep order {subject}", "zh": "不，保留订单 {subject}"},
+    "confirm.kept": {
+        "en": "OK, order {subject} stays as it is.",
+        "zh": "好的，订单 {subject} 保持不变。",
+    },
+    # Words written for buttons, and what a platform without buttons says instead; the
+    # presentation swaps them (a quoted button name, "点“X”" / "tap X", is swapped by rule).
+    "words.buttons.browse": {
+        "en": "or browse with the buttons below",
+        "zh": "也可以点下面的按钮逛逛",
+    },
+    "words.numbers.browse": {
+        "en": "or browse by replying with a number below",
+        "zh": "也可以回复下面的数字逛逛",
+    },
+    "words.buttons.open": {
+        "en": "open orders with buttons to mark them",
+        "zh": "未完成订单，可点按钮改状态",
+    },
+    "words.numbers.open": {
+        "en": "open orders; mark one by replying with its order code and a number",
+        "zh": "未完成订单，回复订单号加数字改状态",
+    },
+    "words.buttons.above": {
+        "en": "Please tap one of the buttons above",
+        "zh": "请点上面的按钮",
+    },
+    "words.numbers.above": {
+        "en": "Please reply with one of the numbers above",
+        "zh": "请回复上面的数字",
+    },
+    "words.tap_named": {"en": 'reply "{label}"', "zh": "回复“{label}”"},
+    "words.tap_named_start": {"en": 'Reply "{label}"', "zh": "回复“{label}”"},
 }
 
 

@@ -26,6 +26,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from bot.choices import read_tagged
 from bot.clock import Clock
 from bot.context import CatalogHolder, Context
 from bot.conversation import Conversation
@@ -195,6 +196,9 @@ class ConversationState:
 
 
 def _bare(text: str) -> bool:
-    """Digits, signs and at most one short word ("1", "+86 138...", "ok"): no language."""
+    """Digits, signs and at most one short word ("1", "+86 138...", "ok"), or a choice
+    with its tag ("B6AT7Y 1"): no language."""
+    if read_tagged(text) is not None:
+        return True
     letters = [c for c in text if c.isalpha()]
     return len(letters) < 3 and not any("\u4e00" <= c <= "\u9fff" for c in letters)

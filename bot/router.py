@@ -20,7 +20,8 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from bot.actions import ActionError, Browse, Help, decode
+from bot import choices
+from bot.actions import Action, ActionError, Browse, Confirmed, Help, KeepAsIs, decode
 from bot.clock import Clock
 from bot.context import CatalogHolder, Context
 from bot.messages import Button, Incoming, Outgoing
@@ -87,9 +88,9 @@ class Router:
     # --- picking the route ----------------------------------------------------------
 
     async def _dispatch(self, ctx: Context, text: str) -> None:
-        key = await self._numbered_choice(ctx.chat.key, text)
-        if key is None:
-            key = ctx.incoming.button
+        key = ctx.incoming.button
+        if key is None and await self._numbered_choice(ctx, text):
+            return
         if key is not None:
             await self._press(ctx, key)
         elif not text:
@@ -99,17 +100,30 @@ class Router:
         else:
             await self._text(ctx, text)
 
-    async def _numbered_choice(self, chat_key: str, text: str) -> str | None:
-        """On platforms without buttons a reply "2" presses the second choice offered."""
-        number = text.strip()
-        # isdecimal, not isdigit: "²" and "①" are digits int() cannot read.
-        if not number.isdecimal() or len(number) > 2:
-            return None
-        return await self.store.buttons.choice(chat_key, int(number))
+    async def _numbered_choice(self, ctx: Context, text: str) -> bool:
+        """On platforms without buttons a reply "2" (or a choice's words) presses what the
+        person saw as 2 (bot/choices.py); True when the reply was read as a choice."""
+        found = await choices.resolve(self.store, ctx.chat.key, ctx.incoming.sender.key, text)
+        if found is None:
+            return False
+        if isinstance(found, choices.Explain):
+            ctx.reply(ctx.t(found.message, **found.values))
+            return True
+        before = len(ctx.outbox)
+        await self._press(ctx, found.key)
+        # The answer says which choice it acted on, in its first message to the person.
+        for index in range(before, len(ctx.outbox)):
+            message = ctx.outbox[index]
+            if message.chat in (ctx.chat, ctx.private_chat):
+                echo = ctx.t("choices.chose", choice=found.shown)
+                ctx.outbox[index] = replace(message, text=f"{echo}\n{message.text}")
+                break
+        return True
 
-    async def _press(self, ctx: Context, key: str) -> None:
+    async def _press(self, ctx: Context, key: str, confirmed: bool = False) -> None:
         payload = await self.store.buttons.action(key)
         route = None
+        action: Action | None = None
         if payload is not None:
             try:
                 action = decode(payload)
@@ -117,7 +131,10 @@ class Router:
                 log.warning("button payload %r does not decode: %s", payload, error)
             else:
                 route = self.routes.buttons.get(type(action))
-        if payload is None or route is None:
+        if isinstance(action, Confirmed | KeepAsIs):
+            await self._confirmed(ctx, action)
+            return
+        if payload is None or route is None or action is None:
             ctx.reply(ctx.t("button.expired"), [ctx.button("btn.browse", Browse())])
             return
         if route.owner and not ctx.is_owner:
@@ -131,7 +148,24 @@ class Router:
         if route.private is not None and ctx.chat.is_group:
             await self._move_to_private(ctx, route.private, False)
             return
+        asked = action.confirmation()
+        if asked is not None and not confirmed:
+            # Cancelling an order cannot be undone: one tap or "1" never does it alone,
+            # and the question names the order.
+            what, subject = asked
+            ctx.reply(
+                ctx.t(f"confirm.{what}", subject=subject),
+                [ctx.button(f"btn.confirm_{what}", Confirmed(payload), subject=subject)],
+                [ctx.button("btn.confirm_no", KeepAsIs(subject), subject=subject)],
+            )
+            return
         await route.handler(ctx, action)
+
+    async def _confirmed(self, ctx: Context, action: Confirmed | KeepAsIs) -> None:
+        if isinstance(action, KeepAsIs):
+            ctx.reply(ctx.t("confirm.kept", subject=action.subject))
+            return
+        await self._press(ctx, await self.store.buttons.key_for(action.payload), confirmed=True)
 
     async def _command(self, ctx: Context, text: str) -> None:
         head, _, rest = text[1:].partition(" ")

@@ -132,6 +132,9 @@ class OrderCancel(Action):
     verb = "order:cancel"
     number: str
 
+    def confirmation(self) -> tuple[str, str] | None:
+        return ("cancel_order", self.number)
+
 
 @dataclass(frozen=True)
 class OrderSetStatus(Action):
@@ -140,6 +143,9 @@ class OrderSetStatus(Action):
     verb = "order:status"
     number: str
     status: OrderStatus
+
+    def confirmation(self) -> tuple[str, str] | None:
+        return ("cancel_order", self.number) if self.status is OrderStatus.CANCELLED else None
 
 
 # --- questions --------------------------------------------------------------------------

@@ -144,7 +144,9 @@ async def set_group(ctx: Context, action: SwitchGroup) -> None:
     ):
         ctx.reply(ctx.t("button.expired"))
         return
-    ctx.reply(ctx.t("groups.enabled" if turn_on else "groups.disabled", chat=action.chat_key))
+    record = await ctx.store.chats.get(action.chat_key)
+    name = record.title if record and record.title else action.chat_key
+    ctx.reply(ctx.t("groups.enabled" if turn_on else "groups.disabled", chat=name))
 
 
 @routes.command("promo", owner=True)

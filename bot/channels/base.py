@@ -24,6 +24,9 @@ class Capabilities:
     edits: bool = True
     max_text: int = 4096
     max_caption: int = 1024
+    # In a group, a reply to one person starts with "@name": the platform shows no reply
+    # threads, so two people's answers would otherwise look alike (WeChat).
+    names_addressee: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +46,14 @@ class RateLimits:
 
 @dataclass(frozen=True, slots=True)
 class MembershipChange:
-    """The bot was added to or removed from a group."""
+    """The bot was added to or removed from a group, or found in one."""
 
     chat: ChatRef
     joined: bool
     by: Sender | None = None
+    # Nothing changed, the bot just learned of a group it is in (there at start, seen
+    # speaking, renamed): registered, with its title, and nobody is told.
+    already: bool = False
 
 
 IncomingHandler = Callable[[Incoming], Awaitable[object]]

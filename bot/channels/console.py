@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -34,6 +35,7 @@ from bot.channels.base import (
 from bot.messages import Button, ChatKind, ChatRef, Incoming, Outgoing, Sender
 
 BOT_MENTION = "@bot"
+_MENTION = re.compile(rf"(?<![\w@]){re.escape(BOT_MENTION)}(?!\w)", re.IGNORECASE)
 HELP = (__doc__ or "").split("\n\n", 1)[1].rstrip()
 
 
@@ -136,9 +138,10 @@ class ConsoleChannel:
             await self._directive(stripped, on_incoming, on_membership)
             return
         text = line.strip()
-        mentions = BOT_MENTION in text
+        # "@bot", "@Bot", "@BOT": a mention however it is capitalised.
+        mentions = bool(_MENTION.search(text))
         if mentions:
-            text = text.replace(BOT_MENTION, "").strip()
+            text = _MENTION.sub("", text).strip()
         await on_incoming(self._incoming(text=text, mentions_bot=mentions))
 
     def _switch(self, who: str) -> None:

@@ -52,6 +52,7 @@ from bot.channels.base import (
     ChannelStartError,
     ChatUnreachable,
     IncomingHandler,
+    MembershipChange,
     MembershipHandler,
     RateLimits,
     SendError,
@@ -80,6 +81,7 @@ from bot.channels.wechat_events import (
     incoming_from_message,
     membership_from_join,
     membership_from_leave,
+    membership_present,
 )
 from bot.clock import Clock, SystemClock
 from bot.messages import Outgoing
@@ -136,7 +138,12 @@ class WechatChannel:
     # No inline buttons and no edits in WeChat. A picture is a message of its own, so
     # any text fits with it (max_caption = max_text). Long texts are split at 2000.
     capabilities = Capabilities(
-        buttons=False, images=True, edits=False, max_text=2000, max_caption=2000
+        buttons=False,
+        images=True,
+        edits=False,
+        max_text=2000,
+        max_caption=2000,
+        names_addressee=True,
     )
 
     def __init__(
@@ -256,6 +263,7 @@ class WechatChannel:
         self._supervisor = asyncio.create_task(self._keep_connected(), name="wechat-connection")
         assert self._me is not None
         log.info("wechat: logged in as %s (%s) via %s", self._me.name, self._me.id, self.endpoint)
+        self._handlers.run("wechat-rooms", self._rooms_at_login())
 
     async def stop(self) -> None:
         """Stop receiving, let messages being handled finish (their replies still go
@@ -358,6 +366,7 @@ class WechatChannel:
                     log.warning("wechat: reconnecting failed: %s", error)
                     continue
                 log.info("wechat: reconnected to %s", self.endpoint)
+                self._handlers.run("wechat-rooms", self._rooms_at_login())
                 backoff = 1.0
                 break
 
@@ -418,9 +427,11 @@ class WechatChannel:
         elif event in ("room-join", "room-leave"):
             await self._read_membership(event, payload)
         elif event == "room-topic":
-            # The room's payload is cached; forget it so the next read has the new topic.
+            # The room's payload is cached; forget it so the next read has the new topic,
+            # and let the shop keep the room's name current.
             if self._bot is not None:
                 self._bot.Room._pool.pop(payload.room_id, None)
+            self._announce(membership_present(Group(payload.room_id, payload.new_topic)))
         elif event == "logout":
             log.error(
                 "wechat: the account %s was logged out (%s); nothing can be sent until it "
@@ -437,6 +448,33 @@ class WechatChannel:
             )
         elif event == "error":
             log.warning("wechat: the puppet service reported an error: %s", _error_text(payload))
+
+    def _announce(self, change: MembershipChange) -> None:
+        if self._on_membership is not None:
+            self._handlers.run(change.chat.key, self._on_membership(change))
+
+    async def _rooms_at_login(self) -> None:
+        """Every room the account is in at login: the seller's existing groups are where
+        she sells, so the shop registers them (with their topics) without waiting for
+        someone to speak there."""
+        bot, me = self._bot, self._me
+        if bot is None or me is None:
+            return
+        try:
+            room_ids = await self._call(bot.puppet.room_list())
+        except SendError as error:
+            log.warning("wechat: could not list the account's rooms: %s", error)
+            return
+        for room_id in room_ids:
+            room = bot.Room.load(room_id)
+            try:
+                async with asyncio.timeout(self._call_timeout):
+                    await room.ready()
+            except Exception as error:
+                log.info("wechat: room %s unreadable: %s", room_id, describe(error))
+                continue
+            if me.id in (room.payload.member_ids or ()):
+                self._announce(membership_present(Group(room_id, room.payload.topic)))
 
     async def _logged_in_as(self, contact_id: str) -> None:
         bot = self._bot

@@ -148,6 +148,11 @@ def membership_from_leave(
     )
 
 
+def membership_present(room: Group) -> MembershipChange:
+    """The bot is in this room (found at login, or the room was renamed): register it."""
+    return MembershipChange(chat=room_ref(room), joined=True, already=True)
+
+
 def _tidy(text: str) -> str:
     """Collapse the gap a removed mention leaves, keeping line breaks (an order may be a list)."""
     lines = [re.sub(r"[ \t\u2005]{2,}", " ", line).strip(" \t\u2005") for line in text.split("\n")]

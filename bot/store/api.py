@@ -19,6 +19,7 @@ from bot.store.models import (
     CampaignStatus,
     CartLine,
     ChatRecord,
+    ChoiceList,
     Customer,
     NewPost,
     Order,
@@ -188,11 +189,24 @@ class ButtonRepository(Protocol):
 
     async def action(self, key: str) -> str | None: ...
 
-    async def save_choices(self, chat_key: str, keys: list[str]) -> None:
-        """The button keys a chat's latest numbered choices stand for (1 = first)."""
+    async def save_choices(
+        self,
+        chat_key: str,
+        person_key: str,
+        keys: Sequence[str],
+        labels: Sequence[str],
+        prefix: str = "",
+    ) -> int:
+        """Record a message's numbered choices (1 = first), not yet answerable; its id."""
 
-    async def choice(self, chat_key: str, number: int) -> str | None:
-        """The button key behind the reply ``number`` in a chat, if it offered one."""
+    async def mark_delivered(self, list_id: int) -> None:
+        """The message showing the list reached the chat: from now on it can be answered."""
+
+    async def recent_lists(
+        self, chat_key: str, person_keys: Sequence[str], limit: int = 20
+    ) -> list[ChoiceList]:
+        """The latest lists shown in a chat to any of ``person_keys``, newest first,
+        delivered or not."""
 
 
 class CampaignRepository(Protocol):

@@ -178,6 +178,23 @@ MIGRATIONS: list[str] = [
     ALTER TABLE orders ADD COLUMN shipping_minor INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE cart_items ADD COLUMN seen_price_minor INTEGER;
     """,
+    # 6 -> 7: numbered choices as lists: one per message shown, per person in a room,
+    # answerable once delivered, kept a while so an old number can be told "expired".
+    # The old one-list-per-chat table goes (its lists simply expire).
+    """
+    CREATE TABLE choice_lists (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        chat_key      TEXT NOT NULL,
+        person_key    TEXT NOT NULL,
+        prefix        TEXT NOT NULL DEFAULT '',
+        keys          TEXT NOT NULL,
+        labels        TEXT NOT NULL,
+        delivered_at  TEXT,
+        created_at    TEXT NOT NULL
+    );
+    CREATE INDEX choice_lists_by_person ON choice_lists (chat_key, person_key, id);
+    DROP TABLE choices;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -142,6 +142,28 @@ class ChatRecord:
     unreachable_reason: str | None
 
 
+# --- numbered choices --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceList:
+    """The numbered choices one message showed on a platform without buttons.
+
+    ``person_key`` is whom the list is for: the person in a private chat, the person
+    answered in a room ('' for a list posted to the whole room). ``prefix`` is '' for the
+    list answering the person's own last message (a bare number means it) and a short
+    tag for a list that arrived on its own, a notice or a promotion ("B6AT7Y 1", "A1").
+    """
+
+    id: int
+    chat_key: str
+    person_key: str
+    prefix: str
+    keys: tuple[str, ...]
+    labels: tuple[str, ...]
+    delivered: bool
+
+
 # --- campaigns and the outbox of promotional posts -------------------------------------
 
 

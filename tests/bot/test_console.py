@@ -93,3 +93,8 @@ def test_cli_runs_the_sandbox_on_piped_stdin(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "莉莉的小店" in result.stdout or "Lily's Little Shop" in result.stdout
+
+
+async def test_a_mention_counts_however_it_is_capitalised(tmp_path: Path) -> None:
+    output = await run_script(tmp_path, ":lang en\nbob@friends> @Bot 1 longjing\n")
+    assert "Added 1 × West Lake Longjing" in output

@@ -183,8 +183,9 @@ async def test_the_customer_cannot_cancel_an_order_the_owner_just_marked_paid(
         await orders.change_status(number, OrderStatus.PAID, actor="test:owner")
         return seen
 
+    await harness.press("hal", "cancel order")  # asks first, naming the order
     monkeypatch.setattr(orders, "get", owner_pays_right_after_the_read)
-    replies = texts(await harness.press("hal", "cancel order"))
+    replies = texts(await harness.press("hal", "Yes, cancel"))
     monkeypatch.undo()
     placed = await only_order(harness, "hal")
     assert placed.status is OrderStatus.PAID

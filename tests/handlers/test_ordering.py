@@ -157,12 +157,15 @@ async def test_customer_cancels_unpaid_order_and_stock_returns(harness: ChatHarn
     assert await harness.shop.store.stock.level("WALNUTS") == 67
     replies = await harness.say("hu", "/orders")
     assert "awaiting payment" in texts(replies)
-    await harness.press("hu", "Cancel order")
+    replies = await harness.press("hu", "Cancel order")
+    assert await harness.shop.store.stock.level("WALNUTS") == 67  # not before a yes
+    assert "This cannot be undone" in texts(replies)
+    await harness.press("hu", "Yes, cancel")
     assert await harness.shop.store.stock.level("WALNUTS") == 70
     assert "cancelled" in harness.last_text(OWNER).lower() or "取消" in harness.last_text(OWNER)
     # Another customer replaying the cancel button cannot touch someone else's order.
     [order] = await harness.shop.store.orders.of_customer("test:hu")
-    key = await harness.shop.store.buttons.key_for(f"order:cancel:{order.number}")
+    key = await harness.shop.store.buttons.key_for(f"confirmed:order:cancel:{order.number}")
     replies = await harness.press_key("iv", key)
     assert "can't find an order" in texts(replies) or "没有找到你的订单" in texts(replies)
 

@@ -128,7 +128,8 @@ async def test_no_owner_notice_ever_reaches_a_group(harness: ChatHarness) -> Non
     await harness.say("cy", "/ask", group=GROUP)  # a question for the owner, from a group
     await harness.say("cy", "Can Ann Lin at 13912345678 get hers sooner?")
     await harness.say("ann", "/orders", group=GROUP)
-    await harness.press("ann", "cancel order")  # the customer-cancelled notice
+    await harness.press("ann", "cancel order")
+    await harness.press("ann", "Yes, cancel")  # the customer-cancelled notice
     await harness.shop.on_membership(
         MembershipChange(ChatRef(CHANNEL, OTHER_GROUP, ChatKind.GROUP, OTHER_GROUP), False)
     )

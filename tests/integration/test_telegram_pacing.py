@@ -2,9 +2,10 @@
 
 The fake Bot API stamps each request with the shop's virtual clock as it arrives, so the
 windows below are checked on what reached "Telegram", not on what delivery believes.
-Messages go through ``send_all`` one after another: with a FakeClock, every sleeper moves
-virtual time forward as it sleeps, so concurrent senders would see the clock jump under
-requests still in flight and the arrival stamps would no longer be the send times.
+Messages go through ``send`` one after another (``send_all`` sends to different chats side
+by side): with a FakeClock, every sleeper moves virtual time forward as it sleeps, so
+concurrent senders would see the clock jump under requests still in flight and the
+arrival stamps would no longer be the send times.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ async def test_a_burst_to_40_private_chats_keeps_30_a_second(telegram_shop: Tele
     fake, delivery = telegram_shop.fake, telegram_shop.shop.delivery
     chats = [ChatRef("telegram", str(5000 + n)) for n in range(40)]
 
-    results = await delivery.send_all(Outgoing(chat, "Your order has shipped") for chat in chats)
+    results = [await delivery.send(Outgoing(chat, "Your order has shipped")) for chat in chats]
 
     assert all(result.ok for result in results)
     sent = fake.sent()

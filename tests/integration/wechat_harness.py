@@ -205,10 +205,11 @@ class StandIn:
 
 
 def choice(text: str, label: str) -> str:
-    """The number of the numbered choice whose label contains ``label``."""
+    """What to type for the numbered choice whose label contains ``label``: "2", or with
+    its tag for a list that came on its own ("B6AT7Y 2", "A2")."""
     for line in text.splitlines():
         number, dot, rest = line.partition(". ")
-        if dot and number.isdigit() and label.lower() in rest.lower():
+        if dot and number[-1:].isdigit() and label.lower() in rest.lower():
             return number
     raise AssertionError(f"no choice {label!r} in:\n{text}")
 

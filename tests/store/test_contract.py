@@ -498,16 +498,34 @@ class TestStoreContract:
         assert await store.buttons.action(other) == "cart:add:WALNUTS:1"
         assert await store.buttons.action("nope") is None
 
-        assert await store.buttons.choice(GROUP.key, 1) is None
-        await store.buttons.save_choices(GROUP.key, [key, other])
-        assert await store.buttons.choice(GROUP.key, 1) == key
-        assert await store.buttons.choice(GROUP.key, 2) == other
-        assert await store.buttons.choice(GROUP.key, 0) is None
-        assert await store.buttons.choice(GROUP.key, 3) is None
-        await store.buttons.save_choices(GROUP.key, [other])  # the latest list replaces
-        assert await store.buttons.choice(GROUP.key, 1) == other
-        assert await store.buttons.choice(GROUP.key, 2) is None
-        assert await store.buttons.choice(PRIVATE.key, 1) is None
+    async def test_choice_lists_are_per_person_answerable_once_delivered(
+        self, store: StoreApi
+    ) -> None:
+        ann, bo = "test:ann", "test:bo"
+        assert await store.buttons.recent_lists(GROUP.key, [ann]) == []
+        first = await store.buttons.save_choices(GROUP.key, ann, ["k1", "k2"], ["Rose", "Silk"])
+        [shown] = await store.buttons.recent_lists(GROUP.key, [ann])
+        assert (shown.id, shown.keys, shown.labels) == (first, ("k1", "k2"), ("Rose", "Silk"))
+        assert (shown.person_key, shown.prefix, shown.delivered) == (ann, "", False)
+        await store.buttons.mark_delivered(first)
+        [shown] = await store.buttons.recent_lists(GROUP.key, [ann])
+        assert shown.delivered
+        # Another person's list in the same room, and a notice's list with its tag.
+        await store.buttons.save_choices(GROUP.key, bo, ["k3"], ["Tea"])
+        notice = await store.buttons.save_choices(GROUP.key, "", ["k4"], ["Paid"], "B6AT7Y")
+        assert [c.id for c in await store.buttons.recent_lists(GROUP.key, [ann])] == [first]
+        both = await store.buttons.recent_lists(GROUP.key, [ann, ""])
+        assert [(c.id, c.prefix) for c in both] == [(notice, "B6AT7Y"), (first, "")]
+        assert await store.buttons.recent_lists(PRIVATE.key, [ann, ""]) == []
+        assert await store.buttons.recent_lists(GROUP.key, []) == []
+
+    async def test_old_choice_lists_are_dropped_in_the_end(self, store: StoreApi) -> None:
+        ids = [
+            await store.buttons.save_choices(PRIVATE.key, PRIVATE.key, [f"k{n}"], [f"{n}"])
+            for n in range(25)
+        ]
+        kept = await store.buttons.recent_lists(PRIVATE.key, [PRIVATE.key], limit=100)
+        assert [c.id for c in kept] == ids[::-1][:20]
 
     # --- campaigns --------------------------------------------------------------------
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 
-from bot.store.sqlite.db import Database
+from bot.store.models import ChoiceList
+from bot.store.sqlite.db import Database, Row
+
+# Lists kept per chat and person: enough to tell "that list has expired" for a while.
+KEEP_LISTS = 20
 
 
 class SqliteButtons:
@@ -31,15 +36,62 @@ class SqliteButtons:
         row = await self._db.one("SELECT action FROM button_actions WHERE key = ?", (key,))
         return str(row["action"]) if row else None
 
-    async def save_choices(self, chat_key: str, keys: list[str]) -> None:
+    async def save_choices(
+        self,
+        chat_key: str,
+        person_key: str,
+        keys: Sequence[str],
+        labels: Sequence[str],
+        prefix: str = "",
+    ) -> int:
+        row = await self._db.write_returning(
+            "INSERT INTO choice_lists (chat_key, person_key, prefix, keys, labels, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            (
+                chat_key,
+                person_key,
+                prefix,
+                json.dumps(list(keys)),
+                json.dumps(list(labels), ensure_ascii=False),
+                self._db.now(),
+            ),
+        )
+        assert row is not None
+        list_id = int(row["id"])
+        # Old lists only ever answer "expired"; a bounded number of them is enough.
         await self._db.write(
-            "INSERT INTO choices (chat_key, keys, updated_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (chat_key) DO UPDATE SET keys = excluded.keys,"
-            " updated_at = excluded.updated_at",
-            (chat_key, json.dumps(keys), self._db.now()),
+            "DELETE FROM choice_lists WHERE chat_key = ? AND person_key = ? AND id <= ?",
+            (chat_key, person_key, list_id - KEEP_LISTS),
+        )
+        return list_id
+
+    async def mark_delivered(self, list_id: int) -> None:
+        await self._db.write(
+            "UPDATE choice_lists SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL",
+            (self._db.now(), list_id),
         )
 
-    async def choice(self, chat_key: str, number: int) -> str | None:
-        row = await self._db.one("SELECT keys FROM choices WHERE chat_key = ?", (chat_key,))
-        keys = json.loads(row["keys"]) if row else []
-        return str(keys[number - 1]) if 1 <= number <= len(keys) else None
+    async def recent_lists(
+        self, chat_key: str, person_keys: Sequence[str], limit: int = 20
+    ) -> list[ChoiceList]:
+        if not person_keys:
+            return []
+        marks = ", ".join("?" for _ in person_keys)
+        rows = await self._db.all(
+            f"SELECT * FROM choice_lists WHERE chat_key = ? AND person_key IN ({marks})"
+            " ORDER BY id DESC LIMIT ?",
+            (chat_key, *person_keys, limit),
+        )
+        return [_choice_list(row) for row in rows]
+
+
+def _choice_list(row: Row) -> ChoiceList:
+    return ChoiceList(
+        id=int(row["id"]),
+        chat_key=row["chat_key"],
+        person_key=row["person_key"],
+        prefix=row["prefix"],
+        keys=tuple(json.loads(row["keys"])),
+        labels=tuple(json.loads(row["labels"])),
+        delivered=row["delivered_at"] is not None,
+    )
