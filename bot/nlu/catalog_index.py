@@ -124,7 +124,7 @@ def partials(keys: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
             sub = keys[i:j]
             if sub == keys or not (is_content(sub[0]) and is_content(sub[-1])):
                 continue
-            if len(sub) == 1 and sub[0] in NO_PARTIAL:
+            if (len(sub) == 1 and sub[0] in NO_PARTIAL) or "".join(sub) in NO_PARTIAL:
                 continue
             if all(len(k) == 1 and not k.isascii() for k in sub) and len(sub) < 2:
                 continue  # one Chinese character is too little to go on

@@ -17,7 +17,8 @@ class ParsedItem:
     (1 when nothing was), even 0, negative or huge: limits are the caller's business.
     ``unit`` is the unit word said, normalised ("box", "jin", "盒", "斤"...), and
     ``unit_matches`` tells whether it fits the product's unit; it is None when no unit was
-    said or the product is not settled.
+    said or the product is not settled. ``whole`` is False when a fraction was said
+    ("半斤", "一斤半", "2.5 jin") and ``quantity`` is it rounded up.
     """
 
     text: str
@@ -26,6 +27,7 @@ class ParsedItem:
     suggestions: tuple[str, ...]
     unit: str | None = None
     unit_matches: bool | None = None
+    whole: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,6 +133,12 @@ def refine(ranked: list[str], query: str, index: Index) -> list[str]:
     return ranked
 
 
+def said_whole(quantities: Sequence[Quantity]) -> bool:
+    """False when the quantity said was a fraction ("半斤", "2.5 jin") rounded up."""
+    valued = next((q for q in quantities if q.value is not None), None)
+    return valued is None or valued.whole
+
+
 def said_quantity(quantities: Sequence[Quantity]) -> tuple[int | None, str | None]:
     """The first number said and its unit (or the first unit said on its own)."""
     valued = next((q for q in quantities if q.value is not None), None)
@@ -177,6 +183,7 @@ def span_item(
         suggestions=(),
         unit=unit,
         unit_matches=unit_fits_one(ranked, unit, index),
+        whole=said_whole(quantities),
     )
 
 
@@ -263,6 +270,7 @@ def content_item(
             (),
             unit,
             unit_fits_one(candidates, unit, index),
+            said_whole(quantities),
         )
     labels = analysis.labels[start:end]
     cue = (

@@ -6,6 +6,9 @@ normalises them the same way as messages (lower case, plural "s" dropped, apostr
 removed), so "I'd like" and "id like" are one phrase.
 """
 
+# The cue patterns are data, one per line however long: wrapping them hides the words.
+# ruff: noqa: E501
+
 from __future__ import annotations
 
 ONES = {
@@ -103,3 +106,111 @@ AVAILABILITY = (
     "do you have", "have you got", "you got", "in stock", "available", "any left",
     "do you sell", "you sell", "got any", "have any", "out of stock", "sold out",
 )  # fmt: skip
+
+# What a part of a message wants, as regular expressions over the normalised text (lower
+# case, full-width folded, apostrophes kept). The reader tries the intents in the order
+# of bot/nlu/intents.py's CUE_ORDER; a part takes the first intent whose cue it holds.
+CUES: dict[str, tuple[str, ...]] = {
+    "opt_out": (r"^(?:stop|unsubscribe)$", r"\bunsubscribe\b", r"\bstop (?:sending|messaging)"),
+    "human": (
+        r"\b(?:human|real person|live person|someone real|customer service|agent)\b",
+        r"\b(?:talk|speak|chat) (?:to|with) (?:someone|somebody|a person|the owner|lily|the boss|you directly)",
+    ),
+    "complaint": (
+        r"\b(?:arrived|came|received|got it|got them|delivered|package|parcel)\b.*\b(?:broken|rotten|damaged|crushed|leaking|leaked|smashed|bad|mouldy|moldy|spoiled|wrong|missing|opened|expired)\b",
+        r"\b(?:broken|rotten|damaged|crushed|leaking|smashed|mouldy|moldy|spoiled|expired)\b.*\b(?:arrived|came|received|delivered|refund)\b",
+        r"\b(?:wrong item|wrong product|sent me the wrong|missing from my order|never arrived|not what i ordered|complain|complaint)\b",
+    ),
+    "paid": (
+        r"\b(?:i|we)(?: have| ve|ve)?(?: already| just)? (?:paid|transferred|sent the money|sent payment|made the payment)\b",
+        r"^(?:already |just )?paid\b", r"\bpayment (?:done|sent|made|complete)\b",
+        r"\bpaid (?:already|just now|for (?:my|the) order|for order)\b",
+    ),
+    "cancel_order": (
+        r"\bcancel (?:my |the |this |that )?(?:order|purchase)\b", r"\bcancel order\b",
+        r"\bcancel #?[a-z]*\d{4,}",
+    ),
+    "my_orders": (
+        r"\bwhere(?: is|s| s)? my (?:order|package|parcel|stuff|delivery)\b",
+        r"\b(?:my|the) orders?\b.*\b(?:status|shipped|sent|arrive|arriving|coming|track)\b",
+        r"\b(?:has|have|did) (?:my|the) (?:order|package|parcel)s? (?:shipped|been shipped|been sent|left|arrived)",
+        r"\b(?:tracking|track) (?:number|my|the|order)\b", r"\border status\b", r"^my orders?$",
+        r"\b(?:show|see|check|view) (?:my )?orders?\b", r"\bwhen will (?:it|my order|they) (?:arrive|ship|come)\b",
+        r"\bshipped yet\b",
+    ),
+    "reorder": (
+        r"\bsame (?:as|like) (?:last time|before|usual|last)\b", r"\bmy usual\b", r"\bthe usual\b",
+        r"^(?:the )?same (?:thing |order )?again\b", r"\brepeat (?:my |the )?(?:last )?order\b",
+        r"\breorder\b", r"\bsame order\b",
+    ),
+    "empty_cart": (
+        r"\b(?:empty|clear|reset|wipe) (?:out )?(?:my |the )?(?:cart|basket)\b",
+        r"\b(?:remove|delete) (?:everything|all)\b", r"\bstart over\b",
+        r"\b(?:cart|basket) (?:empty|clear)\b",
+    ),
+    "show_cart": (
+        r"\bwhat(?: is|s| s)? in (?:my |the )?(?:cart|basket)\b",
+        r"\b(?:show|see|view|check|open) (?:me )?(?:my |the )?(?:cart|basket)\b",
+        r"^(?:my )?(?:cart|basket)\??$", r"\bmy (?:cart|basket)\b",
+        r"\bwhat (?:did|have) i (?:order|add|put)",
+    ),
+    "checkout": (
+        r"\bcheck ?out\b", r"\bplace (?:the |my |an )?order\b", r"\b(?:ready|want|like) to (?:pay|order)\b",
+        r"\bpay now\b", r"\bthat s all\b", r"\bthats all\b", r"\bfinish (?:my )?order\b",
+        r"\bconfirm (?:my |the )?order\b",
+    ),
+    "replace": (
+        r"\b(?:replace|swap|switch|exchange|change)\b.*\b(?:with|for|to|into)\b",
+        r"\binstead of\b", r"\binstead\b",
+    ),
+    "set_quantity": (
+        r"\bmake (?:it|that|them|those)\b", r"\bchange (?:it |that |the )?.*\bto \d",
+        r"\b(?:only|just) (?:want|need) \d", r"\bset\b.*\bto\b", r"\bchange (?:it|that) to\b",
+        r"\bupdate\b.*\bto\b",
+    ),
+    "remove": (
+        r"\b(?:remove|delete|drop|cancel|take out|take off|get rid of|minus)\b",
+        r"\bno more\b", r"\bdon ?t (?:want|need)\b", r"\bdo not (?:want|need)\b", r"\bwithout\b",
+        r"\bone less\b", r"\bless\b",
+    ),
+    "returns": (r"\b(?:return|returns|returning|refund|refunds|exchange|send (?:it|them) back)\b",),
+    "shipping": (
+        r"\b(?:shipping|shipment|postage|delivery|deliver|delivered|courier|ship)\b",
+        r"\bhow long\b.*\b(?:take|arrive|get here)\b", r"\bfree post\b", r"\bsf express\b",
+    ),
+    "payment": (
+        r"\bhow (?:do|can|should) (?:i|we) pay\b", r"\bpay(?:ment)? (?:method|option)s?\b",
+        r"\b(?:alipay|wechat pay|paypal|credit card|bank transfer)\b", r"\bpay by\b",
+        r"\bpay with\b", r"\bhow to pay\b", r"\bpayment\b",
+    ),
+    "price": (
+        r"\bh[ow]?w? much\b", r"\bhw much\b", r"\bprice", r"\bcost", r"\bhow expensive\b",
+        r"\bcheap", r"\bdiscount\b", r"\bpricey\b",
+    ),
+    "stock": (
+        r"\bin stock\b", r"\bout of stock\b", r"\bsold out\b", r"\bavailable\b",
+        r"\bdo (?:you|u) (?:have|sell|carry|stock)\b", r"\b(?:have you|you) got\b",
+        r"\b(?:any|still) (?:left|available)\b", r"\bhave any\b", r"\bgot any\b",
+        r"\bback in stock\b", r"\bhow many (?:are|do you have) left\b", r"\bin store\b",
+    ),
+    "product_info": (
+        r"\btell me (?:more )?about\b", r"\bwhat(?: is|s| s| are)\b", r"\bingredient",
+        r"\bwhere (?:is|are|do|does)\b.*\bfrom\b", r"\borigin\b", r"\bshelf life\b",
+        r"\bexpir", r"\btaste", r"\bspicy\b", r"\bsweet\b", r"\bgenuine\b", r"\bauthentic\b",
+        r"\bfake\b", r"\breal\b", r"\binfo\b", r"\bdetails?\b", r"\bdescription\b", r"\bsize\b",
+        r"\bweigh", r"\bhow big\b", r"\bgood for\b", r"\bsuitable\b", r"\bfresh\b",
+        r"\bhow long (?:does|do|will) (?:it|they) (?:keep|last)\b", r"\bmade (?:in|of|from)\b",
+        r"\bany good\b", r"\bis (?:it|the|this)\b.*\?$",
+    ),
+    "thanks": (r"\b(?:thanks|thank you|thank u|thx|ty|tysm|cheers|appreciate it)\b",),
+    "greeting": (
+        r"^(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening)|morning|hi there|hello there|howdy)\b",
+    ),
+    "small_talk": (
+        r"^(?:ok|okay|k|kk|cool|nice|great|good|fine|sure|alright|got it|i see|lol|haha|bye|goodbye|see you|good night|awesome|perfect|yes|yeah|no|nope|hmm|um)\b",
+        r"\bhow are you\b", r"\bare you (?:a )?(?:bot|robot|human|real)\b", r"\bwho are you\b",
+    ),
+}  # fmt: skip
+
+# "this one", "that one", "it": the product last shown.
+THIS_ONE = r"\b(?:this one|that one|this|that|it|these|those|them|the same one)\b"

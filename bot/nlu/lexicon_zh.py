@@ -6,6 +6,9 @@ characters stand in a row; keep phrases specific enough not to hide inside produ
 (the catalog's names are matched before any of these words).
 """
 
+# The cue patterns are data, one per line however long: wrapping them hides the words.
+# ruff: noqa: E501
+
 from __future__ import annotations
 
 DIGITS = {
@@ -42,6 +45,9 @@ FILLERS = (
 )  # fmt: skip
 PACKING = frozenset("装称按")  # "10片装", "按斤称": how a name says the packing
 JOINERS = frozenset({"的"})
+# Words inside product names that never name a product on their own: 宝宝 is how a
+# customer says "me" ("宝宝要两盒"), not the baby wipes.
+NO_PARTIAL = frozenset({"宝宝"})
 SERVICE_PHRASES = (
     "付款", "支付", "退货", "退款", "取消", "发货", "快递", "地址", "发票", "优惠", "问",
     "看", "菜单", "目录", "价格", "帮助", "客服", "改", "换", "查", "照片", "图片", "库存",
@@ -61,3 +67,45 @@ CHATTER = (
 )  # fmt: skip
 AVAILABILITY = ("有没有", "有货", "还有", "有吗", "卖不卖", "有卖", "没货", "卖完")
 QUESTION_ENDINGS = frozenset("吗呢么嘛")
+
+# What a part of a message wants, as regular expressions over the normalised text (简体,
+# full-width folded). See lexicon_en.CUES; the order of trying is intents.CUE_ORDER.
+CUES: dict[str, tuple[str, ...]] = {
+    "opt_out": (r"退订", r"别发了", r"不要再发", r"别再发", r"取消订阅"),
+    "human": (r"人工", r"真人", r"客服", r"找老板", r"老板在吗.*(?:说|聊)", r"转人工", r"跟你们老板", r"找人"),
+    "complaint": (
+        r"(?:收到|到货|到了|送到|拿到|快递).*(?:坏|破|烂|漏|碎|压|发霉|臭|不新鲜|少了|错|过期|变质)",
+        r"(?:坏|破|烂|漏|碎|发霉|变质)了.*(?:退|赔|怎么办|换)", r"发错了?", r"少发", r"漏发",
+        r"投诉", r"坏果", r"烂了", r"破了", r"(?:面膜|东西|货).*(?:过敏|烂脸)",
+    ),
+    "paid": (r"已经?(?:付款|付钱|支付|转账|转帐|付)了?", r"(?:付|转)(?:过|好|完)了", r"钱(?:已经)?(?:付|转)了", r"付款了", r"转账了", r"我付了", r"已付"),
+    "cancel_order": (r"取消(?:这个|我的|那个)?订单", r"订单(?:不要了|取消)", r"退(?:掉)?订单", r"取消.*单"),
+    "my_orders": (
+        r"(?:我的)?订单.*(?:到哪|状态|发货|发了|怎么样|什么时候)", r"(?:快递|物流)?单号", r"物流",
+        r"到哪了?", r"发货了(?:吗|没)", r"发了(?:吗|没)", r"我的订单", r"查(?:一下)?订单", r"什么时候(?:到|发|能到)",
+        r"还没(?:到|收到|发货)",
+    ),
+    "reorder": (r"老样子", r"照旧", r"(?:跟|和|同)上次一样", r"上次(?:那样|的|一样)", r"再来一单", r"还是老", r"一样的再来"),
+    "empty_cart": (r"清空", r"(?:全|都)(?:部)?(?:删|不要)", r"购物车.*(?:删|清)"),
+    "show_cart": (r"购物车", r"我(?:都)?(?:买|选|加)了(?:什么|啥|哪些)", r"看看?(?:我的)?(?:车|篮子)"),
+    "checkout": (r"结算", r"结账", r"买单", r"^(?:我要|我想|去|可以)?(?:下单|付款)(?:了|吧)?$", r"就这些", r"就这样(?:吧)?$", r"提交订单", r"确认(?:下单|订单)"),
+    "replace": (r"换成", r"改成(?!\s*\d|[零〇一二两俩三四五六七八九十百半])", r"换一?个", r"替换", r"不要.*要", r"改为(?!\s*\d|[零〇一二两俩三四五六七八九十百半])"),
+    "set_quantity": (r"改成", r"改为", r"只要", r"改一下", r"变成", r"一共要"),
+    "remove": (r"(?<!要)不要", r"删", r"去掉", r"拿掉", r"减", r"取消", r"少要", r"退掉", r"不买"),
+    "returns": (r"退货", r"退款", r"换货", r"退换", r"能退", r"可以退", r"怎么退", r"想退"),
+    "shipping": (r"运费", r"包邮", r"邮费", r"快递", r"发货", r"多久(?:能)?到", r"几天(?:能)?到", r"配送", r"顺丰", r"送货", r"寄"),
+    "payment": (r"怎么(?:付|支付|给钱|转账)", r"付款方式", r"支付方式", r"支付宝", r"微信支付", r"能刷卡", r"花呗", r"转账"),
+    "price": (r"多少钱", r"价格", r"价钱", r"怎么卖", r"几块", r"多钱", r"贵不贵", r"贵吗", r"便宜", r"优惠", r"打折", r"多少一"),
+    "stock": (r"有货", r"有吗", r"有没有", r"还有(?:货|吗|没有|的话)", r"还有$", r"有卖", r"卖完", r"没货", r"缺货", r"库存", r"卖不卖", r"有的卖"),
+    "product_info": (
+        r"辣不辣", r"辣吗", r"甜不甜", r"甜吗", r"好吃吗", r"好用吗", r"产地", r"哪里(?:产|的|来)", r"哪(?:产|儿产)",
+        r"成分", r"保质期", r"能放多久", r"正品", r"真的吗", r"假货", r"怎么样", r"介绍", r"新鲜吗", r"多大",
+        r"规格", r"适合", r"味道", r"什么(?:味|口味)", r"过期", r"敏感肌", r"酸不酸", r"是什么",
+    ),
+    "thanks": (r"谢谢", r"多谢", r"感谢", r"谢啦", r"谢了", r"辛苦"),
+    "greeting": (r"^(?:你好|您好|在吗|在不在|哈喽|嗨|老板|亲|早上好|早安|晚上好|下午好|早|美女|掌柜|店家|有人吗)",),
+    "small_talk": (r"^(?:好的|好|嗯|嗯嗯|行|可以|知道了|收到|哈哈|拜拜|再见|晚安|ok|没事|没有了|好吧|明白)", r"你是机器人", r"你是谁"),
+}  # fmt: skip
+
+# "这个", "那个": the product last shown.
+THIS_ONE = r"这个|那个|这款|那款|这种|那种|它"

@@ -12,7 +12,7 @@ import re
 from bot.catalog import Catalog
 from bot.nlu.analysis import analyse, base_labels, label_phrases
 from bot.nlu.catalog_index import index_for
-from bot.nlu.entities import OrderIntent
+from bot.nlu.entities import OrderIntent, ParsedItem
 from bot.nlu.items import items_of
 from bot.nlu.lexicon import CODE_RE, EN_NUMBERS, EN_UNITS, STOP
 from bot.nlu.quantities import read_quantities
@@ -124,3 +124,16 @@ def parse_number(text: str) -> int | None:
         if label is None and tok.key not in STOP and tok.kind != "mult":
             return None
     return valued[0].value
+
+
+def mentioned_items(text: str, catalog: Catalog) -> tuple[ParsedItem, ...]:
+    """The products a message names, with their quantities, whatever it asks or says.
+
+    ``parse_order`` answers None for a question; a question still names its product ("how
+    much are the walnuts"), and a cart edit names the lines it edits.
+    """
+    prepared = prepare(text)
+    if prepared is None or not any(t.kind in ("word", "cjk", "num") for t in prepared.toks):
+        return ()
+    index = index_for(catalog)
+    return tuple(items_of(prepared, analyse(prepared, index), index))

@@ -26,6 +26,9 @@ from bot.nlu.lexicon import (
 )
 from bot.nlu.text import Tok
 
+HALF = "半"
+DOZEN = "打"
+
 # --- quantities ------------------------------------------------------------------------------
 
 
@@ -130,10 +133,17 @@ def quantity_at(toks: Sequence[Tok], free: Sequence[bool], i: int) -> Quantity |
     if tok.kind == "num":
         value, whole = num_value(tok.key)
         end = i + 1
+        if end < n and free[end] and toks[end].key == DOZEN:
+            return Quantity(value * 12, None, i, end + 1, True)  # "2打"
         if is_times(end) and not (end + 1 < n and toks[end + 1].kind == "num"):
             end += 1
         unit, end = unit_at(toks, free, end, True)
         return Quantity(value, unit, i, end, True, whole)
+    if tok.kind == "word" and tok.key == "half" and i + 1 < n:
+        after = i + 2 if toks[i + 1].key in ("a", "an") else i + 1
+        unit, end = unit_at(toks, free, after, True)
+        if unit and unit != "dozen":
+            return Quantity(1, unit, i, end, True, whole=False)  # "half a jin"
     if tok.kind == "word":
         number = en_number_at(toks, i)
         if number is not None:
@@ -146,12 +156,20 @@ def quantity_at(toks: Sequence[Tok], free: Sequence[bool], i: int) -> Quantity |
             return Quantity(value, unit, i, end, explicit)
         unit, end = unit_at(toks, free, i, False)
         return Quantity(None, unit, i, end, False) if unit else None
+    if tok.kind == "cjk" and tok.key == HALF:
+        unit, end = unit_at(toks, free, i + 1, True)
+        # "半斤": half a unit; quantities are whole, so one, marked as rounded up.
+        return Quantity(1, unit, i, end, True, whole=False) if unit else None
     if tok.kind == "cjk" and tok.key in ZH_NUMERALS:
         end = i
         while end < n and free[end] and toks[end].kind == "cjk" and toks[end].key in ZH_NUMERALS:
             end += 1
         value = zh_number("".join(t.key for t in toks[i:end]))
+        if end < n and free[end] and toks[end].key == DOZEN:
+            return Quantity(value * 12, None, i, end + 1, True)  # "一打": a dozen
         unit, end = unit_at(toks, free, end, True)
+        if unit and end < n and free[end] and toks[end].key == HALF:
+            return Quantity(value + 1, unit, i, end + 1, True, whole=False)  # "一斤半"
         return Quantity(value, unit, i, end, True)
     return None
 
