@@ -12,6 +12,7 @@ from bot.context import Context
 from bot.conversation import CheckoutDraft, CheckoutStep
 from bot.messages import Button
 from bot.money import format_money
+from bot.nlu.intents import Intent
 from bot.routing import Routes, TextStage
 from bot.store import Order, OrderLine, OrderRequest, Shortage
 from handlers import owner
@@ -28,7 +29,13 @@ from handlers.actions import (
 )
 from handlers.cart import show_cart
 
-_PHONE = re.compile(r"^\+?[\d\s\-()]{7,20}$")
+# A phone number inside whatever else was typed: digits with spaces, dashes, brackets, a "+".
+_PHONE_IN_TEXT = re.compile(r"\+?\d[\d\s\-()]{5,22}\d")
+# What makes a text an address even when it names a product ("玫瑰路5号").
+_ADDRESS = re.compile(
+    r"\d.*(?:路|街|号|弄|巷|区|栋|室|楼)|(?:省|市|区|县).*\d|\d+[\w\s]{0,40}\b(?:road|rd|street|st|avenue|ave|lane|ln|drive|dr|way)\b",
+    re.IGNORECASE,
+)
 
 # Checkout asks for a delivery address: it happens in private, never in a group.
 routes = Routes("checkout")
@@ -109,9 +116,77 @@ async def cancel(ctx: Context) -> None:
 
 
 def read_step_answer(ctx: Context, text: str) -> str | None:
-    """In a private chat during checkout, what the customer types answers its question."""
-    in_checkout = ctx.conversation.checkout is not None and not ctx.chat.is_group
-    return text if in_checkout else None
+    """In a private chat during checkout, what the customer types answers its question,
+    unless it is clearly something else (an order, a question, a cart edit: see
+    ``interrupts``); a phone number is an answer whatever else the text holds."""
+    draft = ctx.conversation.checkout
+    if draft is None or ctx.chat.is_group:
+        return None
+    if draft.step is CheckoutStep.PHONE and _phone_in(text):
+        return text
+    if draft.step is CheckoutStep.ADDRESS and _ADDRESS.search(text):
+        return text
+    return None if interrupts(ctx) else text
+
+
+def interrupts(ctx: Context) -> bool:
+    """The message is clearly not an answer to the pending checkout question. Opt-out
+    words are not enough: "不要再发票了" is a delivery note (bot/routing.py, STEP)."""
+    reading = ctx.reading
+    return reading is not None and reading.clear and reading.main is not Intent.OPT_OUT
+
+
+def _phone_in(text: str) -> str | None:
+    """The phone number in "138 1234 5678", "+86 138-1234-5678", "我的电话是138-1234-5678"."""
+    for match in _PHONE_IN_TEXT.finditer(text):
+        number = match.group().strip()
+        if 7 <= sum(c.isdigit() for c in number) <= 15:
+            return number
+    return None
+
+
+def read_interrupted(ctx: Context, text: str) -> CheckoutDraft | None:
+    """After a message that interrupted checkout was handled, its question is asked again
+    (if the checkout is still there: "cancel my order" may have ended it)."""
+    draft = ctx.conversation.checkout
+    if draft is None or ctx.chat.is_group or not interrupts(ctx):
+        return None
+    if draft.step is CheckoutStep.PHONE and _phone_in(text):
+        return None
+    if draft.step is CheckoutStep.ADDRESS and _ADDRESS.search(text):
+        return None
+    return draft
+
+
+@routes.text(TextStage.RESUME, read=read_interrupted)
+async def ask_again(ctx: Context, draft: CheckoutDraft) -> None:
+    match draft.step:
+        case CheckoutStep.NAME:
+            ctx.reply(ctx.t("checkout.ask_name"), [_cancel_button(ctx)])
+        case CheckoutStep.PHONE:
+            ctx.reply(ctx.t("checkout.ask_phone"), [_cancel_button(ctx)])
+        case CheckoutStep.ADDRESS:
+            ctx.reply(ctx.t("checkout.ask_address"), [_cancel_button(ctx)])
+        case CheckoutStep.NOTE:
+            await _ask_note(ctx)
+        case CheckoutStep.SAVED:
+            await start(ctx)
+        case CheckoutStep.CONFIRM:
+            await show_summary(ctx)
+
+
+def read_checkout_words(ctx: Context, _: str) -> str | None:
+    reading = ctx.reading
+    return "checkout" if reading is not None and reading.main is Intent.CHECKOUT else None
+
+
+@routes.text(TextStage.ANSWER, read=read_checkout_words)
+async def checkout_in_words(ctx: Context, _: str) -> None:
+    """ "结算", "checkout": start it; already in it, the pending question is asked again."""
+    if ctx.chat.is_group:
+        await ctx.move_to_private("cart")
+    elif ctx.conversation.checkout is None:
+        await start(ctx)
 
 
 @routes.text(TextStage.STEP, read=read_step_answer)
@@ -126,16 +201,17 @@ async def answer(ctx: Context, draft: CheckoutDraft, text: str) -> None:
     text = text.strip()
     match draft.step:
         case CheckoutStep.NAME:
-            if not 1 <= len(text) <= 60:
+            if not 1 <= len(text) <= 60 or sum(c.isdigit() for c in text) > 2:
                 ctx.reply(ctx.t("checkout.bad_name"))
                 return
             draft.name, draft.step = text, CheckoutStep.PHONE
             ctx.reply(ctx.t("checkout.ask_phone"), [_cancel_button(ctx)])
         case CheckoutStep.PHONE:
-            if not _PHONE.match(text) or sum(c.isdigit() for c in text) < 7:
+            phone = _phone_in(text)
+            if phone is None:
                 ctx.reply(ctx.t("checkout.bad_phone"))
                 return
-            draft.phone, draft.step = text, CheckoutStep.ADDRESS
+            draft.phone, draft.step = phone, CheckoutStep.ADDRESS
             ctx.reply(ctx.t("checkout.ask_address"), [_cancel_button(ctx)])
         case CheckoutStep.ADDRESS:
             if not 5 <= len(text) <= 300:

@@ -24,6 +24,7 @@ from bot.catalog import Catalog
 from bot.nlu.entities import ParsedItem
 from bot.nlu.intents import CART_CHANGES, SOCIAL, Intent, cues_in
 from bot.nlu.language import written_language
+from bot.nlu.lexicon import CODE_RE
 from bot.nlu.orders import mentioned_items, parse_number, parse_order
 from bot.nlu.text import MAX_CHARS, normalize
 
@@ -101,8 +102,11 @@ class Reading:
 
     @property
     def clear(self) -> bool:
-        """Clearly something the shop acts on (not a guess, not small talk)."""
-        return self.main not in (*SOCIAL, Intent.UNKNOWN) and self.confidence >= CLEAR
+        """Clearly something the shop acts on (not a guess, not small talk; an order only
+        when it names something we sell: "建国路88号" is an address, not 88 of a product)."""
+        if self.main in (*SOCIAL, Intent.UNKNOWN) or self.confidence < CLEAR:
+            return False
+        return self.main is not Intent.ADD or any(i.candidates for i in self.items)
 
 
 def fold(text: str) -> str:
@@ -117,6 +121,8 @@ def read(text: str, catalog: Catalog, context: ReadingContext | None = None) -> 
     if not isinstance(text, str) or not text.strip():
         return Reading("", (Intent.UNKNOWN,), 0.0)
     text = text[:MAX_CHARS]
+    if CODE_RE.search(fold(text)):
+        return Reading(text, (Intent.UNKNOWN,), 0.0)  # code-looking junk
     raw_parts = [p for p in _PART_BREAK.split(text) if p and p.strip()] or [text]
     parts = [_read_part(raw, catalog, context) for raw in raw_parts]
     return _combine(text, parts, catalog, context)
@@ -171,7 +177,7 @@ def _read_part(raw: str, catalog: Catalog, context: ReadingContext) -> _PartRead
                 said = _explicit_quantity(raw)
                 item = ParsedItem(raw.strip(), said or 0, (target,), ())
                 return part(cue, items=(item,), this_one=True)
-            return part(cue, confidence=0.5)
+            continue  # removing nothing named from nowhere: not a cart edit
         if cue in (Intent.PRICE, Intent.STOCK, Intent.PRODUCT_INFO):
             # "how much is the tea": every tea; "这个多少钱": the product last shown.
             products = skus or tuple(s for i in mentioned[:1] for s in i.candidates)
@@ -202,8 +208,8 @@ def _read_part(raw: str, catalog: Catalog, context: ReadingContext) -> _PartRead
             return part(social[0])
         return part(Intent.ADD, items=order.items, confidence=confidence)
     quantity = _explicit_quantity(raw)
-    wants = _has_order_cue(raw)
-    if (refers and wants) or (quantity is not None and wants):
+    wants = bool(_ORDER_CUE.search(folded))
+    if (refers and (wants or quantity is not None)) or (quantity is not None and wants):
         if context.last_sku is None:
             return part(Intent.ADD, confidence=0.5)  # "给我留三盒": three of what?
         item = ParsedItem(raw.strip(), quantity or 1, (context.last_sku,), ())
