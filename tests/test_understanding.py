@@ -251,7 +251,9 @@ async def test_an_order_inside_checkout_is_an_order(
     assert (await cart(harness, "ann")).get("ROSE-MASK")
     await harness.say("ann", "Ann Lee")
     replies = await harness.say("ann", "运费多少")
-    assert "¥10" in texts(replies) and texts(replies).endswith(t("checkout.ask_phone", language))
+    assert ("¥10" in texts(replies) or "10元" in texts(replies)) and texts(replies).endswith(
+        t("checkout.ask_phone", language)
+    )
     replies = await harness.say("ann", "我的电话是138-1234-5678")
     assert t("checkout.ask_address", language) in texts(replies)
 
