@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.actions import action_button
 from bot.catalog import Product
 from bot.context import Context
@@ -11,6 +13,7 @@ from bot.nlu import ParsedItem
 from bot.nlu.intents import Intent
 from bot.nlu.reading import Reading
 from bot.routing import Routes, TextStage
+from handlers import inquiry
 from handlers.actions import (
     Browse,
     CartAdd,
@@ -125,6 +128,10 @@ def read_order(ctx: Context, _: str) -> Reading | None:
 @routes.text(TextStage.ORDER, read=read_order)
 async def order_in_words(ctx: Context, reading: Reading) -> None:
     await handle_order_text(ctx, reading.items)
+    # "我要两盒玫瑰面膜，包邮吗": the order, then the question asked with it.
+    asked = next((i for i in reading.intents if i in inquiry.POLICY_QUESTIONS), None)
+    if asked is not None:
+        inquiry.answer_policy(ctx, dataclasses.replace(reading, intents=(asked,)))
     if ctx.chat.is_group:
         await ctx.move_to_private("cart", quiet=True)
 

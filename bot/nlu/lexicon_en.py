@@ -111,7 +111,7 @@ AVAILABILITY = (
 # case, full-width folded, apostrophes kept). The reader tries the intents in the order
 # of bot/nlu/intents.py's CUE_ORDER; a part takes the first intent whose cue it holds.
 CUES: dict[str, tuple[str, ...]] = {
-    "opt_out": (r"^(?:stop|unsubscribe)$", r"\bunsubscribe\b", r"\bstop (?:sending|messaging)"),
+    "opt_out": (r"^(?:stop|unsubscribe)(?: (?:pls|please|thx|thanks|now))?[!.~ ]*$", r"\bunsubscribe\b", r"\bstop (?:sending|messaging)"),
     "human": (
         r"\b(?:human|real person|live person|someone real|customer service|agent)\b",
         r"\b(?:talk|speak|chat) (?:to|with) (?:someone|somebody|a person|the owner|lily|the boss|you directly)",
@@ -151,7 +151,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "show_cart": (
         r"\bwhat(?: is|s| s)? in (?:my |the )?(?:cart|basket)\b",
         r"\b(?:show|see|view|check|open) (?:me )?(?:my |the )?(?:cart|basket)\b",
-        r"^(?:my )?(?:cart|basket)\??$", r"\bmy (?:cart|basket)\b",
+        r"^(?:my )?(?:cart|basket)\b",
         r"\bwhat (?:did|have) i (?:order|add|put)",
     ),
     "checkout": (
@@ -190,7 +190,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "stock": (
         r"\bin stock\b", r"\bout of stock\b", r"\bsold out\b", r"\bavailable\b",
         r"\bdo (?:you|u) (?:have|sell|carry|stock)\b", r"\b(?:have you|you) got\b",
-        r"\b(?:any|still) (?:left|available)\b", r"\bhave any\b", r"\bgot any\b",
+        r"\b(?:any|still) (?:left|available)\b", r"^any\b.*\bleft\b", r"\bhave any\b", r"\bgot any\b",
         r"\bback in stock\b", r"\bhow many (?:are|do you have) left\b", r"\bin store\b",
     ),
     "product_info": (

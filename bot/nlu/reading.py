@@ -354,3 +354,36 @@ def _add_items(text: str, parts: list[_PartReading], catalog: Catalog) -> tuple[
     if order is None or order.more_of_last:
         return ()
     return order.items
+
+
+def explain(reading: Reading) -> str:
+    """How a message was read, for the owner's support questions and the test table."""
+    lines = [
+        f"text:       {reading.text!r}",
+        f"intents:    {', '.join(i.value for i in reading.intents)}"
+        f"  (confidence {reading.confidence:.1f}, "
+        f"{'changes the cart' if reading.changes_cart else 'changes no cart'})",
+        f"language:   {reading.language or '(says nothing)'}",
+    ]
+    for part in reading.parts:
+        intent = part.intent.value if part.intent else "(belongs to its neighbour)"
+        cues = ", ".join(c.value for c in part.cues) or "none"
+        lines.append(f"part:       {part.text!r} -> {intent}  [cues: {cues}]")
+    for item in reading.items:
+        whole = "" if item.whole else ", rounded up"
+        unit = f" {item.unit}" if item.unit else ""
+        lines.append(
+            f"item:       {item.quantity}{unit} × {'/'.join(item.candidates) or '?'}"
+            f"  (from {item.text!r}{whole})"
+        )
+    if reading.replace:
+        lines.append(f"replace:    {reading.replace[0]} -> {reading.replace[1]}")
+    if reading.products:
+        lines.append(f"about:      {', '.join(reading.products)}")
+    if reading.unknown:
+        lines.append(f"not sold:   {reading.unknown!r}")
+    if reading.order_number:
+        lines.append(f"order:      {reading.order_number}")
+    if reading.this_one:
+        lines.append("this one:   the product last shown")
+    return "\n".join(lines)
