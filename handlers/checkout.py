@@ -151,6 +151,8 @@ def read_interrupted(ctx: Context, text: str) -> CheckoutDraft | None:
     draft = ctx.conversation.checkout
     if draft is None or ctx.chat.is_group or not interrupts(ctx):
         return None
+    if ctx.reading is not None and ctx.reading.main is Intent.CHECKOUT:
+        return None  # "结算" asks its own question (checkout_in_words)
     if draft.step is CheckoutStep.PHONE and _phone_in(text):
         return None
     if draft.step is CheckoutStep.ADDRESS and _ADDRESS.search(text):
@@ -182,11 +184,13 @@ def read_checkout_words(ctx: Context, _: str) -> str | None:
 
 @routes.text(TextStage.ANSWER, read=read_checkout_words)
 async def checkout_in_words(ctx: Context, _: str) -> None:
-    """ "结算", "checkout": start it; already in it, the pending question is asked again."""
+    """Typed "结算", "checkout": start it; already in it, its question is asked again."""
     if ctx.chat.is_group:
         await ctx.move_to_private("cart")
     elif ctx.conversation.checkout is None:
         await start(ctx)
+    else:
+        await ask_again(ctx, ctx.conversation.checkout)
 
 
 @routes.text(TextStage.STEP, read=read_step_answer)
