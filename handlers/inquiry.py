@@ -22,8 +22,8 @@ def read_faq(ctx: Context, text: str) -> FaqEntry | None:
     """A question no intent route took that the FAQ answers; never an order or cart edit
     that happens to hold an FAQ word."""
     reading = ctx.reading
-    if reading is not None and reading.main not in (Intent.UNKNOWN, Intent.PRODUCT_INFO):
-        return None
+    if reading is not None and reading.main is not Intent.UNKNOWN:
+        return None  # the intent routes below answer these, from the catalog first
     return match_faq(text, ctx.catalog)
 
 

@@ -39,6 +39,7 @@ EDITS = [
     ("三盒玫瑰面膜", "减一盒", {"ROSE-MASK": 2}),
     ("2 rose masks", "replace the rose masks with silk masks", {"SILK-MASK": 2}),
     ("2 rose masks", "empty my cart", {}),
+    ("2 jasmine tea, 1 walnuts", "take the jasmine out", {"WALNUTS": 1}),
     ("两盒玫瑰面膜", "清空购物车", {}),
 ]
 
@@ -70,6 +71,7 @@ QUESTIONS = [
     ("do you have durian?", "we don't sell “durian”"),
     ("运费多少", "运费"),
     ("how much is shipping?", "¥10"),
+    ("我想问一下普洱保质期多久", "普洱茶饼"),
 ]
 
 

@@ -170,7 +170,7 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     "remove": (
         r"\b(?:remove|delete|drop|cancel|take out|take off|get rid of|minus)\b",
-        r"\bno more\b", r"\bdon ?t (?:want|need)\b", r"\bdo not (?:want|need)\b", r"\bwithout\b",
+        r"\btake\b.*\bout\b", r"\bput\b.*\bback\b", r"\bno more\b", r"\bdon ?t (?:want|need)\b", r"\bdo not (?:want|need)\b", r"\bwithout\b",
         r"\bone less\b", r"\bless\b",
     ),
     "returns": (r"\b(?:return|returns|returning|refund|refunds|exchange|send (?:it|them) back)\b",),
