@@ -23,7 +23,7 @@ from bot.routing import Routes, RouteTable
 from bot.scheduler import Scheduler
 from bot.settings import Settings, SettingsError
 from bot.store import Store
-from handlers import cart, checkout, inquiry, orders, owner, shop
+from handlers import cart, cart_words, checkout, inquiry, orders, owner, shop, talk
 from handlers.groups import membership_changed
 from promotions import commands as promo
 from promotions.engine import Promotions
@@ -33,9 +33,11 @@ from promotions.jobs import PromoScheduler
 ROUTES: tuple[Routes, ...] = (
     shop.routes,
     cart.routes,
+    cart_words.routes,
     checkout.routes,
     orders.routes,
     inquiry.routes,
+    talk.routes,
     owner.routes,
     promo.routes,
 )

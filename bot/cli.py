@@ -59,6 +59,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     preview.add_argument("--db", type=Path, help="default: $CHATSHOP_DB or ./chatshop.db")
     preview.add_argument("--lang", choices=("en", "zh"), help="default: the shop's language")
+    nlu = commands.add_parser("nlu", help="how the shop understands messages")
+    nlu_commands = nlu.add_subparsers(dest="nlu_command", metavar="ACTION", required=True)
+    explain = nlu_commands.add_parser("explain", help="show how a message is read")
+    explain.add_argument("text", help="the message, as a customer would type it")
+    explain.add_argument("--last", help="the product last shown (sku), for 'this one'")
+    explain.add_argument("--cart", default="", help="skus in the cart, comma-separated")
+    explain.add_argument(
+        "--catalog", type=Path, help="default: $CHATSHOP_CATALOG or ./catalog.yaml"
+    )
     return parser
 
 
@@ -74,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return check_catalog(args.path or settings.catalog_path)
     if args.command == "promo":
         return preview_promotions(args, settings)
+    if args.command == "nlu":
+        return explain_reading(args, settings)
     if args.command in (None, "run"):
         if args.command == "run":
             settings = _apply_run_flags(settings, args)
@@ -103,6 +114,20 @@ def check_catalog(path: Path) -> int:
         f"{path}: OK — {len(catalog.products)} products in {len(catalog.categories)} "
         f"categories, {len(catalog.shop.faq)} FAQ entries."
     )
+    return 0
+
+
+def explain_reading(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.nlu.reading import ReadingContext, explain, read
+
+    try:
+        catalog = load_catalog(args.catalog or settings.catalog_path)
+    except CatalogError as error:
+        print(error, file=sys.stderr)
+        return 1
+    cart = tuple(sku.strip().upper() for sku in args.cart.split(",") if sku.strip())
+    context = ReadingContext(args.last.upper() if args.last else None, cart)
+    print(explain(read(args.text, catalog, context)))
     return 0
 
 

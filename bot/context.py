@@ -16,6 +16,7 @@ from bot.clock import Clock
 from bot.conversation import Conversation
 from bot.i18n import t
 from bot.messages import Button, ChatKind, ChatRef, Incoming, Outgoing, buttons
+from bot.nlu.reading import Reading
 from bot.store import Customer, Store
 
 
@@ -41,6 +42,8 @@ class Context:
     outbox: list[Outgoing] = field(default_factory=list)
     # Set by the router: answers in the sender's private chat what was asked in a group.
     private_mover: Callable[[Context, str, bool], Awaitable[None]] | None = None
+    # Set by the router before the text routes run: how the message was read, once.
+    reading: Reading | None = None
 
     @property
     def catalog(self) -> Catalog:

@@ -742,6 +742,79 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "words.tap_named": {"en": 'reply "{label}"', "zh": "回复“{label}”"},
     "words.tap_named_start": {"en": 'Reply "{label}"', "zh": "回复“{label}”"},
+    # --- issue 9: understanding what customers say (bot/nlu, handlers/talk.py, cart_words.py)
+    "cart.rounded_up": {
+        "en": "{name} is sold by the whole {unit}, so I rounded up to {qty}.",
+        "zh": "{name}按整{unit}卖，已帮你凑成{qty}{unit}。",
+    },
+    "words.which_line": {
+        "en": "Which product should I change? Tell me its name, or use the buttons in your cart.",
+        "zh": "要改哪一个呢？告诉我商品名，或者在购物车里用按钮改。",
+    },
+    "words.not_in_cart": {
+        "en": "{name} isn't in your cart.",
+        "zh": "购物车里没有{name}。",
+    },
+    "words.not_sold": {
+        "en": "Sorry, we don't sell “{name}”. Have a look at what we have:",
+        "zh": "抱歉，我们不卖“{name}”。看看店里有什么：",
+    },
+    "words.which_product": {
+        "en": "Which product do you mean? Tell me its name, or browse:",
+        "zh": "你问的是哪个商品呢？告诉我商品名，或者看看：",
+    },
+    "words.in_stock": {"en": "In stock: {count} {unit}", "zh": "有货：{count}{unit}"},
+    "words.human": {
+        "en": "I've passed your message to the shop owner, who will answer you here in person.",
+        "zh": "已经把你的消息转给店主，店主会亲自在这里回复你。",
+    },
+    "words.paid_thanks": {
+        "en": "Thank you! I've told the shop you paid for order {number}; "
+        "they will confirm once the payment shows up.",
+        "zh": "谢谢！已经告诉店主你付了订单{number}，收到款后会确认。",
+    },
+    "owner.customer_paid": {
+        "en": "💰 The customer says order {number} is paid: please check.",
+        "zh": "💰 顾客说订单{number}已付款，请核对。",
+    },
+    "words.cancel_confirm": {
+        "en": "Cancel order {number}? Tap the button to confirm.",
+        "zh": "要取消订单{number}吗？点按钮确认。",
+    },
+    "words.complaint": {
+        "en": "I'm so sorry about that. I've passed it to the shop owner with your order, "
+        "and they will sort it out with you.\nOur returns policy: {policy}",
+        "zh": "非常抱歉！已经连同订单转给店主，店主会跟你处理。\n售后说明：{policy}",
+    },
+    "owner.complaint": {
+        "en": "⚠️ Complaint from {name}: {text}",
+        "zh": "⚠️ {name}反馈问题：{text}",
+    },
+    "words.no_last_order": {
+        "en": "You haven't ordered from us yet, so there's no last time to repeat. Have a look:",
+        "zh": "你还没在这里下过单，没有上次的订单可以照旧。看看店里有什么：",
+    },
+    "words.reordered": {
+        "en": "Same as last time (order {number}) is in your cart:",
+        "zh": "已按上次（订单{number}）放进购物车：",
+    },
+    "words.reorder_missing": {
+        "en": "Not available now: {names}",
+        "zh": "暂时没有：{names}",
+    },
+    "words.hello": {
+        "en": 'Hello! Welcome to {shop}. Tell me what you\'d like, e.g. "2 rose masks", '
+        "ask a price, or browse:",
+        "zh": "你好！欢迎来到{shop}。直接说想要什么，比如“两盒玫瑰面膜”，问价格也可以，或者看看：",
+    },
+    "words.welcome": {
+        "en": "You're welcome! Anything else, just tell me.",
+        "zh": "不客气！还需要什么随时说。",
+    },
+    "words.small_talk": {
+        "en": "😊 Tell me what you'd like, or browse the shop:",
+        "zh": "😊 想要什么直接告诉我，或者看看店里：",
+    },
 }
 
 

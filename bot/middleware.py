@@ -32,7 +32,7 @@ from bot.context import CatalogHolder, Context
 from bot.conversation import Conversation
 from bot.i18n import pick_language
 from bot.messages import Incoming, Outgoing
-from bot.nlu import detect_language
+from bot.nlu.language import written_language
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -127,9 +127,11 @@ class CustomerAndLanguage:
         incoming, text = turn.incoming, turn.text
         sender = incoming.sender
         # A bare command, number or phone says nothing about the language a person reads;
-        # words do, and are remembered for the next bare "1" (WeChat reports no language).
-        written_in = None if text.startswith("/") else detect_language(text)
-        written_in = written_in if written_in and not _bare(text) else None
+        # words do ("hi" and "ok" too), and are remembered for the next bare "1" (WeChat
+        # reports no language).
+        # A choice with its tag ("B6AT7Y 1") is a bare number too.
+        bare = text.startswith("/") or read_tagged(text) is not None
+        written_in = None if bare else written_language(text)
         customer = await self.store.customers.touch(
             sender.key, sender.channel, sender.user_id, sender.name, sender.language or written_in
         )
@@ -193,12 +195,3 @@ class ConversationState:
             # Another worker handled a message of this person meanwhile; its step stands
             # and this one's is dropped rather than silently written over it.
             log.warning("conversation of %s changed meanwhile; this step was not saved", key)
-
-
-def _bare(text: str) -> bool:
-    """Digits, signs and at most one short word ("1", "+86 138...", "ok"), or a choice
-    with its tag ("B6AT7Y 1"): no language."""
-    if read_tagged(text) is not None:
-        return True
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) < 3 and not any("\u4e00" <= c <= "\u9fff" for c in letters)

@@ -35,7 +35,8 @@ from bot.middleware import (
     OneAtATime,
     Turn,
 )
-from bot.routing import RouteTable
+from bot.nlu.reading import ReadingContext, read
+from bot.routing import RouteTable, TextStage
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -191,13 +192,24 @@ class Router:
         await route.handler(ctx, argument)
 
     async def _text(self, ctx: Context, text: str) -> None:
+        # One reading of the message, before any route: what it wants and what about.
+        cart = await ctx.store.carts.lines(ctx.customer.key)
+        context = ReadingContext(ctx.conversation.last_sku, tuple(line.sku for line in cart))
+        ctx.reading = read(text, ctx.catalog, context)
+        resume = [r for r in self.routes.texts if r.stage >= TextStage.RESUME]
         for route in self.routes.texts:
-            if route.owner and not ctx.is_owner:
+            if route.stage >= TextStage.RESUME or (route.owner and not ctx.is_owner):
                 continue
-            reading = route.read(ctx, text)
-            if reading is not None:
-                await route.handler(ctx, reading)
-                return
+            found = route.read(ctx, text)
+            if found is not None:
+                await route.handler(ctx, found)
+                if route.stage is TextStage.STEP:
+                    return  # it answered the pending question: nothing to ask again
+                break
+        for route in resume:
+            found = route.read(ctx, text)
+            if found is not None:
+                await route.handler(ctx, found)
 
     # --- from a group to a private chat -----------------------------------------------
 

@@ -45,7 +45,9 @@ TextHandler = Callable[["Context", T], Awaitable[None]]
 
 class TextStage(IntEnum):
     """The precedence of free text, read top to bottom; the first route that reads the
-    text takes it. Within a stage, routes keep the order of their modules.
+    text takes it. Within a stage, routes keep the order of their modules. Before any
+    route runs the router reads the message once (``ctx.reading``, bot/nlu/reading.py);
+    readers look at that reading rather than parse the text again.
 
     - LEAVE: leaving what the customer is in the middle of ("cancel", "算了", and "stop"
       while checking out means stop the checkout, not the promotions).
@@ -53,9 +55,16 @@ class TextStage(IntEnum):
       question for the owner); private chats only. It comes before OPT_OUT: a delivery
       note "不要再发票" or a question "why do you keep posting, 别发了?" is what it is.
     - OPT_OUT: "stop", "unsubscribe", "退订", "别发了": no more promotions, anywhere else.
-    - ORDER: an order in words.
-    - ANSWER: a question the shop's own data answers (the FAQ).
+    - ORDER: a cart change in words (add, remove, set, replace, empty, same as last time).
+      Only the reading's cart intents get here, so a question naming a product is not an
+      order.
+    - ANSWER: a question or request the shop answers (price, stock, policies, the cart,
+      checkout, my orders, I have paid, cancel, a complaint, a human, the FAQ).
+    - TALK: greetings, thanks and small talk with nothing else in them.
     - FALLBACK: nobody understood it; say so helpfully.
+    - RESUME: not first-wins: after the route that took the text, every RESUME route whose
+      reader accepts it runs too, to ask again the question the message interrupted (a
+      checkout step answered by "wait, also add 2 rose masks").
     """
 
     LEAVE = 10
@@ -63,7 +72,9 @@ class TextStage(IntEnum):
     OPT_OUT = 30
     ORDER = 40
     ANSWER = 50
+    TALK = 60
     FALLBACK = 90
+    RESUME = 100
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.actions import action_button
 from bot.catalog import Product, Text
 from bot.context import Context
 from bot.messages import Button
 from bot.money import format_money
-from bot.nlu import OrderIntent, ParsedItem, parse_order
+from bot.nlu import ParsedItem
+from bot.nlu.intents import Intent
+from bot.nlu.reading import Reading
 from bot.routing import Routes, TextStage
 from bot.store import CartLine
+from handlers import inquiry
 from handlers.actions import (
     Browse,
     CartAdd,
@@ -116,28 +121,30 @@ async def cart_totals(ctx: Context) -> tuple[int, int]:
     return units, total
 
 
-def read_order(ctx: Context, text: str) -> OrderIntent | None:
-    return parse_order(text, ctx.catalog)
+def read_order(ctx: Context, _: str) -> Reading | None:
+    """A message whose reading adds to the cart ("2 rose masks", "这个来两个")."""
+    reading = ctx.reading
+    return reading if reading is not None and reading.main is Intent.ADD else None
 
 
 @routes.text(TextStage.ORDER, read=read_order)
-async def order_in_words(ctx: Context, intent: OrderIntent) -> None:
-    await handle_order_text(ctx, intent)
+async def order_in_words(ctx: Context, reading: Reading) -> None:
+    await handle_order_text(ctx, reading.items)
+    # "我要两盒玫瑰面膜，包邮吗": the order, then the question asked with it.
+    asked = next((i for i in reading.intents if i in inquiry.POLICY_QUESTIONS), None)
+    if asked is not None:
+        inquiry.answer_policy(ctx, dataclasses.replace(reading, intents=(asked,)))
     if ctx.chat.is_group:
         await ctx.move_to_private("cart", quiet=True)
 
 
-async def handle_order_text(ctx: Context, intent: OrderIntent) -> None:
+async def handle_order_text(ctx: Context, items: tuple[ParsedItem, ...]) -> None:
     """A free-text order: add what is clear, ask about what is not."""
-    if intent.more_of_last:
-        last = ctx.conversation.last_sku
-        if not last or ctx.catalog.product(last) is None:
-            ctx.reply(ctx.t("cart.more_of_what"), [ctx.button("btn.browse", Browse())])
-            return
-        await add_to_cart(ctx, last, intent.more_quantity)
+    if not items:
+        ctx.reply(ctx.t("cart.more_of_what"), [ctx.button("btn.browse", Browse())])
         return
     added: list[tuple[Product, int]] = []
-    for item in intent.items:
+    for item in items:
         product = await _resolve(ctx, item)
         if product is None:
             continue
@@ -147,14 +154,12 @@ async def handle_order_text(ctx: Context, intent: OrderIntent) -> None:
             continue
         line = await _add_line(ctx, product, item.quantity)
         if line is not None:
-            if item.unit and item.unit_matches is False:
-                ctx.reply(
-                    ctx.t(
-                        "cart.unit_note",
-                        name=product.name.get(ctx.language),
-                        unit=product.unit.get(ctx.language),
-                    )
-                )
+            unit = product.unit.get(ctx.language)
+            name = product.name.get(ctx.language)
+            if not item.whole:
+                ctx.reply(ctx.t("cart.rounded_up", name=name, qty=item.quantity, unit=unit))
+            elif item.unit and item.unit_matches is False:
+                ctx.reply(ctx.t("cart.unit_note", name=name, unit=unit))
             added.append(line)
     if added:
         await _confirm_added(ctx, added)

@@ -12,6 +12,7 @@ from bot.context import Context
 from bot.conversation import CheckoutDraft, CheckoutStep
 from bot.messages import Button
 from bot.money import format_money
+from bot.nlu.intents import CART_CHANGES, PUBLIC, Intent
 from bot.plain_text import one_line
 from bot.routing import Routes, TextStage
 from bot.store import Order, OrderLine, OrderRequest, Shortage
@@ -29,7 +30,13 @@ from handlers.actions import (
 )
 from handlers.cart import money_lines, price_changes, show_cart
 
-_PHONE = re.compile(r"^\+?[\d\s\-()]{7,20}$")
+# A phone number inside whatever else was typed: digits with spaces, dashes, brackets, a "+".
+_PHONE_IN_TEXT = re.compile(r"\+?\d[\d\s\-()]{5,22}\d")
+# What makes a text an address even when it names a product ("玫瑰路5号").
+_ADDRESS = re.compile(
+    r"\d.*(?:路|街|号|弄|巷|区|栋|室|楼)|(?:省|市|区|县).*\d|\d+[\w\s]{0,40}\b(?:road|rd|street|st|avenue|ave|lane|ln|drive|dr|way)\b",
+    re.IGNORECASE,
+)
 
 # Checkout asks for a delivery address: it happens in private, never in a group.
 routes = Routes("checkout")
@@ -112,9 +119,92 @@ async def cancel(ctx: Context) -> None:
 
 
 def read_step_answer(ctx: Context, text: str) -> str | None:
-    """In a private chat during checkout, what the customer types answers its question."""
-    in_checkout = ctx.conversation.checkout is not None and not ctx.chat.is_group
-    return text if in_checkout else None
+    """In a private chat during checkout, what the customer types answers its question,
+    unless it is clearly something else (an order, a question, a cart edit: see
+    ``interrupts``); a phone number is an answer whatever else the text holds."""
+    draft = ctx.conversation.checkout
+    if draft is None or ctx.chat.is_group:
+        return None
+    if draft.step is CheckoutStep.PHONE and _phone_in(text):
+        return text
+    if draft.step is CheckoutStep.ADDRESS and _ADDRESS.search(text):
+        return text
+    return None if interrupts(ctx) else text
+
+
+# What the note step lets through as the note although it reads as something else: a
+# note is free text, and "ring twice, order ABC paid" or "别发了快递" are notes.
+NOTE_INTERRUPTS = CART_CHANGES | PUBLIC | {Intent.SHOW_CART, Intent.CHECKOUT, Intent.HUMAN}
+
+
+def interrupts(ctx: Context) -> bool:
+    """The message is clearly not an answer to the pending checkout question. Opt-out
+    words are not enough: "不要再发票了" is a delivery note (bot/routing.py, STEP); and
+    at the note step only a cart edit or a question about the shop is not the note."""
+    reading = ctx.reading
+    if reading is None or not reading.clear or reading.main is Intent.OPT_OUT:
+        return False
+    draft = ctx.conversation.checkout
+    if draft is not None and draft.step is CheckoutStep.NOTE:
+        return reading.main in NOTE_INTERRUPTS
+    return True
+
+
+def _phone_in(text: str) -> str | None:
+    """The phone number in "138 1234 5678", "+86 138-1234-5678", "我的电话是138-1234-5678"."""
+    for match in _PHONE_IN_TEXT.finditer(text):
+        number = match.group().strip()
+        if 7 <= sum(c.isdigit() for c in number) <= 15:
+            return number
+    return None
+
+
+def read_interrupted(ctx: Context, text: str) -> CheckoutDraft | None:
+    """After a message that interrupted checkout was handled, its question is asked again
+    (if the checkout is still there: "cancel my order" may have ended it)."""
+    draft = ctx.conversation.checkout
+    if draft is None or ctx.chat.is_group or not interrupts(ctx):
+        return None
+    if ctx.reading is not None and ctx.reading.main is Intent.CHECKOUT:
+        return None  # "结算" asks its own question (checkout_in_words)
+    if draft.step is CheckoutStep.PHONE and _phone_in(text):
+        return None
+    if draft.step is CheckoutStep.ADDRESS and _ADDRESS.search(text):
+        return None
+    return draft
+
+
+@routes.text(TextStage.RESUME, read=read_interrupted)
+async def ask_again(ctx: Context, draft: CheckoutDraft) -> None:
+    match draft.step:
+        case CheckoutStep.NAME:
+            ctx.reply(ctx.t("checkout.ask_name"), [_cancel_button(ctx)])
+        case CheckoutStep.PHONE:
+            ctx.reply(ctx.t("checkout.ask_phone"), [_cancel_button(ctx)])
+        case CheckoutStep.ADDRESS:
+            ctx.reply(ctx.t("checkout.ask_address"), [_cancel_button(ctx)])
+        case CheckoutStep.NOTE:
+            await _ask_note(ctx)
+        case CheckoutStep.SAVED:
+            await start(ctx)
+        case CheckoutStep.CONFIRM:
+            await show_summary(ctx)
+
+
+def read_checkout_words(ctx: Context, _: str) -> str | None:
+    reading = ctx.reading
+    return "checkout" if reading is not None and reading.main is Intent.CHECKOUT else None
+
+
+@routes.text(TextStage.ANSWER, read=read_checkout_words)
+async def checkout_in_words(ctx: Context, _: str) -> None:
+    """Typed "结算", "checkout": start it; already in it, its question is asked again."""
+    if ctx.chat.is_group:
+        await ctx.move_to_private("cart")
+    elif ctx.conversation.checkout is None:
+        await start(ctx)
+    else:
+        await ask_again(ctx, ctx.conversation.checkout)
 
 
 @routes.text(TextStage.STEP, read=read_step_answer)
@@ -131,16 +221,17 @@ async def answer(ctx: Context, draft: CheckoutDraft, text: str) -> None:
     text = one_line(text)
     match draft.step:
         case CheckoutStep.NAME:
-            if not 1 <= len(text) <= 60:
+            if not 1 <= len(text) <= 60 or sum(c.isdigit() for c in text) > 2:
                 ctx.reply(ctx.t("checkout.bad_name"))
                 return
             draft.name, draft.step = text, CheckoutStep.PHONE
             ctx.reply(ctx.t("checkout.ask_phone"), [_cancel_button(ctx)])
         case CheckoutStep.PHONE:
-            if not _PHONE.match(text) or sum(c.isdigit() for c in text) < 7:
+            phone = _phone_in(text)
+            if phone is None:
                 ctx.reply(ctx.t("checkout.bad_phone"))
                 return
-            draft.phone, draft.step = text, CheckoutStep.ADDRESS
+            draft.phone, draft.step = phone, CheckoutStep.ADDRESS
             ctx.reply(ctx.t("checkout.ask_address"), [_cancel_button(ctx)])
         case CheckoutStep.ADDRESS:
             if not 5 <= len(text) <= 300:

@@ -6,9 +6,12 @@ from bot.catalog import FaqEntry
 from bot.context import Context
 from bot.i18n import t
 from bot.messages import Outgoing
+from bot.money import format_money
 from bot.nlu import match_faq
+from bot.nlu.intents import Intent
+from bot.nlu.reading import Reading
 from bot.routing import Routes, TextStage
-from handlers.actions import AskCancel, AskStart, Browse
+from handlers.actions import AskCancel, AskStart, Browse, CartAdd
 from handlers.owner import owner_private_chats
 
 # A question for the owner is personal: it is asked in private.
@@ -18,6 +21,11 @@ ASK_PAYLOAD = "ask"
 
 
 def read_faq(ctx: Context, text: str) -> FaqEntry | None:
+    """A question no intent route took that the FAQ answers; never an order or cart edit
+    that happens to hold an FAQ word."""
+    reading = ctx.reading
+    if reading is not None and reading.main is not Intent.UNKNOWN:
+        return None  # the intent routes below answer these, from the catalog first
     return match_faq(text, ctx.catalog)
 
 
@@ -79,3 +87,110 @@ async def forward_question(ctx: Context, question: str) -> None:
             )
         )
     ctx.reply(ctx.t("ask.forwarded"), [ctx.button("btn.browse", Browse())])
+
+
+# --- questions in words: price, stock, details, policies, a human ------------------------
+
+PRODUCT_QUESTIONS = (Intent.PRICE, Intent.STOCK, Intent.PRODUCT_INFO)
+POLICY_QUESTIONS = (Intent.SHIPPING, Intent.PAYMENT, Intent.RETURNS)
+# How many products one answer describes ("how much is the tea": the three teas).
+MAX_ANSWERED = 3
+
+
+def read_question_words(ctx: Context, _: str) -> Reading | None:
+    reading = ctx.reading
+    if reading is None or reading.main not in (*PRODUCT_QUESTIONS, *POLICY_QUESTIONS):
+        return None
+    return reading
+
+
+@routes.text(TextStage.ANSWER, read=read_question_words)
+async def answer_in_words(ctx: Context, reading: Reading) -> None:
+    """Answered where it was asked, a group included: the answer is the same for anyone."""
+    if reading.main in POLICY_QUESTIONS:
+        answer_policy(ctx, reading)
+    elif reading.products:
+        await answer_about_products(ctx, reading)
+    elif reading.unknown:
+        ctx.reply(
+            ctx.t("words.not_sold", name=reading.unknown[:40]),
+            [ctx.button("btn.browse", Browse())],
+        )
+    else:
+        entry = match_faq(reading.text, ctx.catalog)
+        if entry is not None:
+            await answer_faq(ctx, entry)
+        else:
+            ctx.reply(ctx.t("words.which_product"), [ctx.button("btn.browse", Browse())])
+
+
+def answer_policy(ctx: Context, reading: Reading) -> None:
+    """The shop's policy on it, after the FAQ's short answer when one fits the words."""
+    shop = ctx.catalog.shop
+    policy = {
+        Intent.SHIPPING: shop.shipping_policy,
+        Intent.PAYMENT: shop.payment_instructions,
+        Intent.RETURNS: shop.return_policy,
+    }[reading.main].get(ctx.language)
+    entry = match_faq(reading.text, ctx.catalog)
+    text = policy
+    if entry is not None:
+        faq = f"{entry.question.get(ctx.language)}\n{entry.answer.get(ctx.language)}"
+        text = f"{faq}\n\n{policy}"
+    ctx.reply(text, [ctx.button("btn.ask", AskStart()), ctx.button("btn.browse", Browse())])
+
+
+async def answer_about_products(ctx: Context, reading: Reading) -> None:
+    """Price, stock and (for a details question) description and origin, with a button
+    to add: when unsure between buying and asking, answer and let one tap buy."""
+    for sku in reading.products[:MAX_ANSWERED]:
+        product = ctx.catalog.product(sku)
+        if product is None:
+            continue
+        lang = ctx.language
+        stock = await ctx.store.stock.level(sku)
+        price = format_money(ctx.catalog.price_minor(product), ctx.catalog.currency_of(product))
+        lines = [
+            product.name.get(lang),
+            ctx.t("product.price", price=price, unit=product.unit.get(lang)),
+            ctx.t("stock.sold_out")
+            if stock <= 0
+            else ctx.t("words.in_stock", count=stock, unit=product.unit.get(lang)),
+        ]
+        if reading.main is Intent.PRODUCT_INFO:
+            lines.append(product.description.get(lang))
+            if product.origin:
+                lines.append(ctx.t("product.origin", origin=product.origin.get(lang)))
+        rows = [[ctx.button("btn.add_n", CartAdd(sku, 1), n=1)]] if stock > 0 else []
+        ctx.reply("\n".join(lines), *rows)
+    ctx.conversation.last_sku = reading.products[0]
+
+
+def read_human(ctx: Context, _: str) -> Reading | None:
+    reading = ctx.reading
+    return reading if reading is not None and reading.main is Intent.HUMAN else None
+
+
+@routes.text(TextStage.ANSWER, read=read_human)
+async def human_in_words(ctx: Context, reading: Reading) -> None:
+    """Asking for a person: the message goes to the owner, who answers in person."""
+    tell_owner(ctx, reading.text)
+    ctx.reply(ctx.t("words.human"), [ctx.button("btn.browse", Browse())])
+
+
+def tell_owner(ctx: Context, text: str) -> None:
+    language = ctx.catalog.shop.default_language
+    sender = ctx.incoming.sender
+    for chat in owner_private_chats(ctx.owners):
+        ctx.send(
+            Outgoing(
+                chat=chat,
+                text=t(
+                    "owner.question",
+                    language,
+                    name=sender.name or sender.user_id,
+                    customer=sender.key,
+                    question=text[:1000],
+                ),
+            )
+        )

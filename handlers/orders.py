@@ -1,14 +1,20 @@
-"""A customer's own orders: the list with statuses, and cancelling an unpaid one."""
+"""A customer's own orders: the list with statuses, cancelling an unpaid one; and the
+same in words ("where is my order", "已经付款了", "取消订单", "same as last time", a
+complaint about a received order)."""
 
 from __future__ import annotations
 
+from bot.actions import Confirmed, KeepAsIs
 from bot.context import Context
-from bot.messages import Button
+from bot.i18n import t
+from bot.messages import Button, Outgoing
 from bot.money import format_money
-from bot.routing import Routes
-from bot.store import OrderStatus
+from bot.nlu.intents import Intent
+from bot.nlu.reading import Reading
+from bot.routing import Routes, TextStage
+from bot.store import Order, OrderStatus
 from handlers import owner
-from handlers.actions import Browse, OrderCancel, OrdersList
+from handlers.actions import Browse, CartShow, CheckoutStart, OrderCancel, OrdersList
 
 # A customer's orders carry their address: never shown in a group.
 routes = Routes("orders")
@@ -81,3 +87,130 @@ async def cancel_order(ctx: Context, action: OrderCancel) -> None:
     ctx.reply(ctx.t("orders.cancelled", number=number), [ctx.button("btn.browse", Browse())])
     for message in owner.order_notices(ctx, cancelled, "owner.customer_cancelled"):
         ctx.send(message)
+
+
+# --- orders in words: where is it, I have paid, cancel it, same as last time, it arrived bad
+
+
+def _reading_of(ctx: Context, *intents: Intent) -> Reading | None:
+    reading = ctx.reading
+    return reading if reading is not None and reading.main in intents else None
+
+
+def read_order_words(ctx: Context, _: str) -> Reading | None:
+    return _reading_of(ctx, Intent.MY_ORDERS, Intent.PAID, Intent.CANCEL_ORDER, Intent.COMPLAINT)
+
+
+@routes.text(TextStage.ANSWER, read=read_order_words)
+async def orders_in_words(ctx: Context, reading: Reading) -> None:
+    """A customer's orders are personal: asked in a group, answered in private."""
+    if ctx.chat.is_group:
+        await ctx.move_to_private("orders")
+        return
+    order = await _order_meant(ctx, reading)
+    match reading.main:
+        case Intent.MY_ORDERS:
+            await list_orders(ctx)
+        case Intent.PAID:
+            await _paid(ctx, order)
+        case Intent.CANCEL_ORDER:
+            _ask_to_cancel(ctx, order)
+        case _:
+            _complaint(ctx, order, reading.text)
+
+
+async def _order_meant(ctx: Context, reading: Reading) -> Order | None:
+    """The order number written, if it is theirs; else their latest order (the one
+    still waiting for payment first, for "I have paid" and "cancel my order")."""
+    orders = await ctx.store.orders.of_customer(ctx.customer.key)
+    if reading.order_number:
+        return next((o for o in orders if o.number == reading.order_number), None)
+    if reading.main in (Intent.PAID, Intent.CANCEL_ORDER):
+        waiting = [o for o in orders if o.status is OrderStatus.PENDING_PAYMENT]
+        if waiting:
+            return waiting[0]
+    return orders[0] if orders else None
+
+
+async def _paid(ctx: Context, order: Order | None) -> None:
+    """Acknowledge, and tell the owner with the order so they can check the payment."""
+    if order is None:
+        ctx.reply(ctx.t("orders.none"), [ctx.button("btn.browse", Browse())])
+        return
+    ctx.reply(ctx.t("words.paid_thanks", number=order.number))
+    for message in owner.order_notices(ctx, order, "owner.customer_paid"):
+        ctx.send(message)
+
+
+def _ask_to_cancel(ctx: Context, order: Order | None) -> None:
+    if order is None:
+        ctx.reply(ctx.t("orders.none"), [ctx.button("btn.browse", Browse())])
+        return
+    card = owner.order_card(order, ctx.language)
+    if order.status is not OrderStatus.PENDING_PAYMENT:
+        status = ctx.t(f"status.{order.status.value}")
+        ctx.reply(card + "\n\n" + ctx.t("orders.cannot_cancel", number=order.number, status=status))
+        return
+    ctx.reply(
+        card + "\n\n" + ctx.t("words.cancel_confirm", number=order.number),
+        # The question is asked here, naming the order: the button is already the "yes".
+        [
+            ctx.button(
+                "btn.confirm_cancel_order",
+                Confirmed(OrderCancel(order.number).encode()),
+                subject=order.number,
+            ),
+            ctx.button("btn.confirm_no", KeepAsIs(order.number), subject=order.number),
+        ],
+        [ctx.button("btn.my_orders", OrdersList())],
+    )
+
+
+def _complaint(ctx: Context, order: Order | None, text: str) -> None:
+    """Apologise, quote the return policy, and pass it to the owner with the order (the
+    after-sales flow itself comes later)."""
+    policy = ctx.catalog.shop.return_policy.get(ctx.language)
+    ctx.reply(ctx.t("words.complaint", policy=policy))
+    language = ctx.catalog.shop.default_language
+    sender = ctx.incoming.sender
+    header = t("owner.complaint", language, name=sender.name or sender.user_id, text=text[:500])
+    for chat in owner.owner_private_chats(ctx.owners):
+        card = "\n" + owner.order_card(order, language) if order else ""
+        ctx.send(Outgoing(chat=chat, text=header + card))
+
+
+def read_reorder(ctx: Context, _: str) -> Reading | None:
+    return _reading_of(ctx, Intent.REORDER)
+
+
+@routes.text(TextStage.ORDER, read=read_reorder)
+async def same_as_last_time(ctx: Context, _: Reading) -> None:
+    """The last order back in the cart (what is still sold and in stock), what it holds,
+    one tap to check out."""
+    if ctx.chat.is_group:
+        await ctx.move_to_private("orders")
+        return
+    orders = await ctx.store.orders.of_customer(ctx.customer.key, limit=1)
+    if not orders:
+        ctx.reply(ctx.t("words.no_last_order"), [ctx.button("btn.browse", Browse())])
+        return
+    key = ctx.customer.key
+    in_cart = {line.sku: line.qty for line in await ctx.store.carts.lines(key)}
+    limit = ctx.catalog.shop.max_quantity_per_line
+    lines, missing = [], []
+    for line in orders[0].lines:
+        stock = await ctx.store.stock.level(line.sku)
+        product = ctx.catalog.product(line.sku)
+        quantity = min(in_cart.get(line.sku, 0) + line.qty, stock, limit)
+        if product is None or quantity <= in_cart.get(line.sku, 0):
+            missing.append(line.name(ctx.language))
+            continue
+        await ctx.store.carts.set_qty(key, line.sku, quantity)
+        lines.append(f"{quantity - in_cart.get(line.sku, 0)} × {product.name.get(ctx.language)}")
+    text = [ctx.t("words.reordered", number=orders[0].number), *lines]
+    if missing:
+        text.append(ctx.t("words.reorder_missing", names=", ".join(missing)))
+    ctx.reply(
+        "\n".join(text),
+        [ctx.button("btn.checkout", CheckoutStart()), ctx.button("btn.cart", CartShow())],
+    )

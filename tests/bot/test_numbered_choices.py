@@ -169,7 +169,7 @@ async def test_the_owner_names_the_order_by_word_and_code(plain: ChatHarness) ->
 
 
 async def test_words_written_for_buttons_become_words_for_numbers(plain: ChatHarness) -> None:
-    replies = await plain.say("zoe", "嗯嗯那个啥")
+    replies = await plain.say("zoe", "啊啊啊")
     text = texts(replies)
     assert "点“" not in text and "回复“问问题”" in text
     replies = await plain.say("zoe", "问问题")  # the choice's words press it

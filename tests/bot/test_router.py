@@ -140,11 +140,15 @@ async def test_a_checkout_saved_by_the_previous_version_carries_on(harness: Chat
     )
     replies = await harness.say("di", "13800138000")
     assert t("checkout.ask_address", "en") in texts(replies)
-    # Mid-checkout, text answers the checkout's question; it never changes the cart.
+    # Mid-checkout, an order is an order (issue 9): added, and the question asked again;
+    # an address is an address even when it names a product's words.
     replies = await harness.say("di", "one more walnut")
+    assert "Added 1 × Paper-shell walnuts" in texts(replies)
+    assert texts(replies).endswith(t("checkout.ask_address", "en"))
+    replies = await harness.say("di", "12 West Lake Road, Hangzhou")
     assert t("checkout.ask_note", "en") in texts(replies)
     assert [(line.sku, line.qty) for line in await harness.shop.store.carts.lines("test:di")] == [
-        ("WALNUTS", 1)
+        ("WALNUTS", 2)
     ]
 
 

@@ -21,7 +21,7 @@ from bot.nlu import (
     rank_products,
 )
 
-CATALOG_PATH = Path(__file__).parents[2] / "catalog.yaml"
+CATALOG_PATH = Path(__file__).parents[3] / "catalog.yaml"
 
 ROSE = "ROSE-MASK"
 CLAY = "GREEN-TEA-MASK"

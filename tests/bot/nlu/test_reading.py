@@ -1,0 +1,72 @@
+"""read() as a pure function: intents, entities, context, and the explain view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.catalog import Catalog, load_catalog
+from bot.nlu.intents import Intent
+from bot.nlu.language import written_language
+from bot.nlu.reading import ReadingContext, explain, read
+
+CATALOG = load_catalog(Path(__file__).parents[3] / "catalog.yaml")
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return CATALOG
+
+
+def test_a_greeting_and_an_order_and_a_question(catalog: Catalog) -> None:
+    reading = read("你好，我要两盒玫瑰面膜，包邮吗", catalog)
+    assert reading.intents == (Intent.ADD, Intent.SHIPPING, Intent.GREETING)
+    assert [(i.candidates, i.quantity) for i in reading.items] == [(("ROSE-MASK",), 2)]
+    assert reading.changes_cart
+
+
+@pytest.mark.parametrize(
+    "text", ["hw much r the walnuts", "牛肉干辣不辣", "tell me about the kiwis", "收到的面膜破了"]
+)
+def test_questions_and_complaints_never_change_a_cart(catalog: Catalog, text: str) -> None:
+    assert not read(text, catalog).changes_cart
+
+
+def test_this_one_is_the_product_last_shown(catalog: Catalog) -> None:
+    reading = read("这个来两个", catalog, ReadingContext(last_sku="WALNUTS"))
+    assert reading.this_one and reading.items[0].candidates == ("WALNUTS",)
+    assert not read("这个来两个", catalog).changes_cart  # nothing shown: ask, change nothing
+
+
+def test_an_edit_without_a_name_means_the_only_line(catalog: Catalog) -> None:
+    reading = read("减一盒", catalog, ReadingContext(cart=("ROSE-MASK",)))
+    assert reading.main is Intent.REMOVE
+    assert [(i.candidates, i.quantity) for i in reading.items] == [(("ROSE-MASK",), 1)]
+
+
+def test_order_numbers_and_unknown_products(catalog: Catalog) -> None:
+    assert read("where is order 7KX29B?", catalog).order_number == "7KX29B"
+    assert read("do you have durian?", catalog).unknown == "durian"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("hi", "en"), ("ok", "en"), ("thx", "en"), ("你好", "zh"), ("2", None), ("+86 138", None)],
+)
+def test_the_language_a_message_is_written_in(text: str, language: str | None) -> None:
+    assert written_language(text) == language
+
+
+def test_explain_shows_the_parts_and_items(catalog: Catalog) -> None:
+    shown = explain(read("老板，半斤橙子", catalog))
+    assert "'老板' -> greeting" in shown
+    assert "1 斤 × NAVEL-ORANGE-JIN" in shown and "rounded up" in shown
+
+
+@given(st.text(max_size=80))
+def test_never_raises_and_always_has_an_intent(text: str) -> None:
+    reading = read(text, CATALOG, ReadingContext(last_sku="ROSE-MASK", cart=("ROSE-MASK",)))
+    assert reading.intents
