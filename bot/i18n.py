@@ -642,6 +642,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reason.total.not_enabled": {"en": "promotions not enabled", "zh": "没有开启推广"},
     "reason.total.opted_out": {"en": "subscriber stopped promotions", "zh": "订阅者已退订"},
     "reason.total.unreachable": {"en": "bot can't post there", "zh": "机器人无法发消息"},
+    # --- promotions in real time (issue 16; issue 10's /promo items) ---------------------
+    "reason.total.sold_out": {
+        "en": "every product of the campaign sold out",
+        "zh": "活动里的商品都卖完了",
+    },
+    "reason.sold_out": {
+        "en": "not posted: every product of the campaign is sold out",
+        "zh": "不发：活动里的商品都卖完了",
+    },
+    "reason.overlap_via": {
+        "en": "shown in {group} within {hours} h ({person} is in both groups)",
+        "zh": "{hours}小时内已在“{group}”发过（{person} 在两个群里）",
+    },
 }
 
 
