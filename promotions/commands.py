@@ -278,4 +278,7 @@ async def _create_campaign(ctx: Context, spec: str) -> None:
 
 
 async def preview(ctx: Context, days: int) -> None:
-    ctx.reply(await preview_text(ctx.store, ctx.catalog, ctx.clock.now(), days, ctx.language))
+    text = await preview_text(
+        ctx.store, ctx.catalog, ctx.clock.now(), days, ctx.language, staff=ctx.owners
+    )
+    ctx.reply(text)

@@ -197,6 +197,7 @@ class OutboxRow:
     # The moment the post was decided to go out (its slot, or the moment a delayed post
     # was released): the caps count it from then, sent yet or not. None: not decided yet.
     posted_at: datetime | None = None
+    message_id: str | None = None  # the platform's id of the post, once sent
 
 
 @dataclass(frozen=True, slots=True)

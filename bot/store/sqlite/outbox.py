@@ -178,4 +178,5 @@ def _row_from(row: Row) -> OutboxRow:
         last_error=row["last_error"],
         sent_at=dt(row["sent_at"]),
         posted_at=dt(row["posted_at"]),
+        message_id=row["message_id"],
     )
