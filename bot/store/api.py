@@ -193,6 +193,10 @@ class CampaignRepository(Protocol):
     async def set_status(self, campaign_id: str, status: CampaignStatus) -> bool:
         """False when the campaign is unknown or deleted."""
 
+    async def restore(self, campaign: Campaign, source: CampaignSource) -> None:
+        """Create or overwrite a definition whatever its status, and make it active: a
+        deleted campaign brought back, or its id used again."""
+
 
 class OutboxRepository(Protocol):
     """The durable outbox of promotional posts: one row per (campaign, chat, slot)."""

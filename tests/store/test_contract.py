@@ -496,6 +496,14 @@ class TestStoreContract:
         assert "flash" not in [c.id for c in await store.campaigns.all()]
         everything = await store.campaigns.all(include_deleted=True)
         assert [c.status for c in everything if c.id == "flash"] == [CampaignStatus.DELETED]
+        # Restoring brings a deleted one back, active, with the definition given.
+        await store.campaigns.restore(edited, CampaignSource.CHAT)
+        stored = await store.campaigns.get("flash")
+        assert stored is not None and stored.status is CampaignStatus.ACTIVE
+        assert stored.campaign.products == ["WALNUTS"]
+        fresh = flash.model_copy(update={"id": "fresh"})
+        await store.campaigns.restore(fresh, CampaignSource.CHAT)  # or creates it
+        assert (await store.campaigns.get("fresh")) is not None
 
     # --- the outbox -------------------------------------------------------------------
 
