@@ -676,6 +676,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "separated by commas, e.g. {known}",
         "zh": "不知道“{names}”是哪个商品。请写商品编号或商品名，用逗号分开，例如：{known}",
     },
+    "promo.several_products": {
+        "en": "“{name}” could be several products: {products}. Write the one you mean.",
+        "zh": "“{name}”可能是好几个商品：{products}。请写清楚是哪一个。",
+    },
     "promo.bad_time": {
         "en": "“{time}” is not a time of day. Write it like 10:30, 10点, 10点半 or 3pm "
         "(00:00–23:59); several times with commas.",

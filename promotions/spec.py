@@ -41,8 +41,13 @@ def read_create(spec: str, catalog: Catalog) -> Campaign | Complaint:
     if len(campaign_id) > MAX_ID or not all(c.isalnum() or c in "-_" for c in campaign_id):
         return Complaint("promo.bad_id", {"id": campaign_id[:40], "max": str(MAX_ID)})
     skus, unknown = _products(product_text, catalog)
+    for name in unknown:
+        several = _matching(name, catalog)
+        if len(several) > 1:
+            which = ", ".join(f"{p.sku} ({p.name.zh} / {p.name.en})" for p in several)
+            return Complaint("promo.several_products", {"name": name, "products": which})
     if unknown:
-        known = ", ".join(f"{p.sku} ({p.name.zh})" for p in catalog.products[:12])
+        known = ", ".join(p.sku for p in catalog.products)
         return Complaint("promo.unknown_products", {"names": ", ".join(unknown), "known": known})
     times: list[str] = []
     for moment in filter(None, time_text.split(",")):
@@ -102,15 +107,24 @@ def _product(name: str, catalog: Catalog) -> Product | None:
     exact = catalog.product(name)
     if exact is not None:
         return exact
+    found = _matching(name, catalog)
+    return found[0] if len(found) == 1 else None
+
+
+def _matching(name: str, catalog: Catalog) -> list[Product]:
+    """Products called ``name``: by one of their aliases, else by their name in either
+    language with characters left out."""
     wanted = _squash(name)
     if not wanted:
-        return None
-    found = [
+        return []
+    aliased = [p for p in catalog.products if wanted in {_squash(a) for a in p.aliases}]
+    if aliased:
+        return aliased
+    return [
         product
         for product in catalog.products
         if any(_in_order(wanted, _squash(n)) for n in (product.name.en, product.name.zh))
     ]
-    return found[0] if len(found) == 1 else None
 
 
 def _squash(text: str) -> str:

@@ -72,6 +72,11 @@ async def test_create_reads_products_by_name_and_with_spaces(harness: ChatHarnes
     await harness.say(OWNER, "/promo create rose 玫瑰面膜 10:00")
     stored = await harness.shop.store.campaigns.get("rose")
     assert stored is not None and stored.campaign.products == ["ROSE-MASK"]
+    await harness.say(OWNER, "/promo create cakes 桂花糕 10:00")  # an alias
+    stored = await harness.shop.store.campaigns.get("cakes")
+    assert stored is not None and stored.campaign.products == ["RICE-CAKE"]
+    several = texts(await harness.say(OWNER, "/promo create m 面膜 10:00"))
+    assert "“面膜”可能是好几个商品" in several and "ROSE-MASK" in several
 
 
 @pytest.mark.parametrize(
@@ -120,4 +125,4 @@ def test_clock_times() -> None:
 def test_an_ambiguous_name_is_not_guessed() -> None:
     catalog = load_catalog(SAMPLE_CATALOG)
     found = read_create("t tea 10:00", catalog)
-    assert isinstance(found, Complaint) and found.key == "promo.unknown_products"
+    assert isinstance(found, Complaint) and found.key == "promo.several_products"
