@@ -105,6 +105,8 @@ class GroupCaps(_Strict):
     group_min_gap_hours: float | None = Field(default=None, ge=0, le=48)
     quiet_hours: Stripped | None = None
     product_cooldown_hours: float | None = Field(default=None, ge=0, le=24 * 60)
+    # false: people who are also in other groups do not hold this group's posts back.
+    overlap: bool | None = None
 
     @field_validator("quiet_hours")
     @classmethod

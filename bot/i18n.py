@@ -815,6 +815,54 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "😊 Tell me what you'd like, or browse the shop:",
         "zh": "😊 想要什么直接告诉我，或者看看店里：",
     },
+    # --- promotions in real time (issue 16; issue 10's /promo items) ---------------------
+    "reason.total.sold_out": {
+        "en": "every product of the campaign sold out",
+        "zh": "活动里的商品都卖完了",
+    },
+    "reason.sold_out": {
+        "en": "not posted: every product of the campaign is sold out",
+        "zh": "不发：活动里的商品都卖完了",
+    },
+    "promo.preview_days": {
+        "en": "How many days should the preview show? Write a number from 1 to 31, "
+        "e.g. /promo preview 7 (not “{value}”).",
+        "zh": "预览几天？请写 1 到 31 之间的数字，例如 /promo preview 7（“{value}”不行）。",
+    },
+    "promo.created_quiet": {
+        "en": "Note: {times} is in quiet hours ({start}–{end}), so those posts wait until "
+        "{end}. The first one goes out {when}.",
+        "zh": "注意：{times} 在免打扰时段（{start}–{end}）内，这些推广会等到 {end} 再发。"
+        "第一条发出时间：{when}。",
+    },
+    "promo.create_no_id": {
+        "en": "Give the campaign a name first, e.g. /promo create {example} …",
+        "zh": "请先给活动起个名字，例如 /promo create {example} …",
+    },
+    "promo.bad_id": {
+        "en": "“{id}” can't be a campaign name: use up to {max} letters, digits, - or _, "
+        "e.g. walnuts-noon.",
+        "zh": "“{id}”不能做活动名：最多 {max} 个字母、数字、- 或 _，例如 walnuts-noon。",
+    },
+    "promo.unknown_products": {
+        "en": "I don't know which product “{names}” is. Write its sku or its name, "
+        "separated by commas, e.g. {known}",
+        "zh": "不知道“{names}”是哪个商品。请写商品编号或商品名，用逗号分开，例如：{known}",
+    },
+    "promo.several_products": {
+        "en": "“{name}” could be several products: {products}. Write the one you mean.",
+        "zh": "“{name}”可能是好几个商品：{products}。请写清楚是哪一个。",
+    },
+    "promo.bad_time": {
+        "en": "“{time}” is not a time of day. Write it like 10:30, 10点, 10点半 or 3pm "
+        "(00:00–23:59); several times with commas.",
+        "zh": "“{time}”不是一天里的时间。请写成 10:30、10点、10点半 或 下午3点"
+        "（00:00–23:59），多个时间用逗号分开。",
+    },
+    "reason.overlap_via": {
+        "en": "shown in {group} within {hours} h ({person} is in both groups)",
+        "zh": "{hours}小时内已在“{group}”发过（{person} 在两个群里）",
+    },
 }
 
 

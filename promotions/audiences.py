@@ -12,13 +12,8 @@ from datetime import datetime, time, timedelta
 
 from bot.catalog import Campaign, Catalog
 from bot.messages import ChatKind, ChatRef
-from bot.store import OutboxRow, PostState, Store
-from promotions.caps import Audience, AudienceKind, CapsConfig, History, PastPost
-
-# Signals that a group has had enough: this many posts in the window without one reaction.
-FATIGUE_POSTS = 4
-FATIGUE_WINDOW = timedelta(days=21)
-FATIGUE_FACTOR = 2.0
+from bot.store import Store
+from promotions.caps import FATIGUE_WINDOW, Audience, AudienceKind, CapsConfig, History, PastPost
 
 
 def caps_from_catalog(catalog: Catalog) -> CapsConfig:
@@ -51,6 +46,8 @@ def group_caps_from_catalog(catalog: Catalog) -> dict[str, CapsConfig]:
             caps = replace(caps, quiet_start=start, quiet_end=end)
         if override.product_cooldown_hours is not None:
             caps = replace(caps, product_cooldown=timedelta(hours=override.product_cooldown_hours))
+        if override.overlap is not None:
+            caps = replace(caps, overlap=override.overlap)
         result[name] = caps
     return result
 
@@ -66,10 +63,13 @@ async def campaign_audiences(
     timezone: str,
     now: datetime,
     group_caps: dict[str, CapsConfig] | None = None,
+    staff: frozenset[str] = frozenset(),
 ) -> tuple[list[Audience], dict[str, ChatRef]]:
     """Everyone a campaign targets, with what the caps need to know about them.
 
     The live sender and the preview both ask here, so they see the same audiences.
+    ``staff`` (the shop's owners) are never counted as a group's members: the seller
+    greeting each of her groups does not make them overlap.
     """
     group_caps = group_caps or {}
     audiences: list[Audience] = []
@@ -90,27 +90,21 @@ async def campaign_audiences(
             chats[chat.key] = chat
         return audiences, chats
     named = set(campaign.groups)
-    # One history read for every group's fatigue, not one per group.
-    sent_by_chat: dict[str, list[OutboxRow]] = {}
-    for row in await store.outbox.history(now - FATIGUE_WINDOW):
-        if row.state is PostState.SENT:
-            sent_by_chat.setdefault(row.chat.key, []).append(row)
     members = await store.chats.group_members()
     for group in await store.chats.groups():
         if campaign.target == "groups" and not ({group.key, group.title} & named):
             continue
         chat = ChatRef(group.channel, group.chat_id, ChatKind.GROUP, group.title)
-        factor, why = await _fatigue(store, group.key, sent_by_chat.get(group.key, []))
         audiences.append(
             Audience(
                 chat_key=group.key,
                 kind=AudienceKind.GROUP,
                 timezone=timezone,
-                members=members.get(group.key, frozenset()),
+                members=members.get(group.key, frozenset()) - staff,
                 enabled=group.promotions_enabled,
                 reachable=group.active and not group.unreachable_reason,
-                fatigue=factor,
-                fatigue_reason=why,
+                learns_fatigue=True,
+                last_reaction=group.last_reaction,
                 title=group.title,
                 caps=group_caps.get(group.key) or group_caps.get(group.title),
             )
@@ -120,8 +114,8 @@ async def campaign_audiences(
 
 
 def look_back(caps: CapsConfig) -> timedelta:
-    """How far back any cap looks: the weekly subscriber cap, or a longer cool-down."""
-    return max(timedelta(days=8), caps.product_cooldown + timedelta(days=1))
+    """How far back any cap looks: fatigue's window, or a longer cool-down."""
+    return max(FATIGUE_WINDOW + timedelta(days=1), caps.product_cooldown + timedelta(days=1))
 
 
 async def recent_posts(store: Store, now: datetime, since: timedelta) -> History:
@@ -129,26 +123,16 @@ async def recent_posts(store: Store, now: datetime, since: timedelta) -> History
 
 
 async def recent_past_posts(store: Store, now: datetime, since: timedelta) -> list[PastPost]:
-    """Posts that went out (or may have) within ``since``: all the caps look back on."""
+    """Posts decided to go out (sent, being sent, or may have been) within ``since``, at
+    the moment they were decided: all the caps look back on."""
     rows = await store.outbox.history(now - since)
     return [
         PastPost(
             row.chat.key,
             frozenset(row.skus),
-            row.sent_at or row.slot,
+            row.posted_at or row.sent_at or row.slot,
             AudienceKind.GROUP if row.kind == "group" else AudienceKind.SUBSCRIBER,
             row.recipients,
         )
         for row in rows
     ]
-
-
-async def _fatigue(store: Store, chat_key: str, recent: list[OutboxRow]) -> tuple[float, str]:
-    """Slow a group down when its recent promotions drew no reaction at all."""
-    if len(recent) < FATIGUE_POSTS:
-        return 1.0, ""
-    first = min(row.sent_at or row.slot for row in recent)
-    reacted = await store.chats.last_reaction(chat_key)
-    if reacted is not None and reacted >= first:
-        return 1.0, ""
-    return FATIGUE_FACTOR, f"no_reaction:{len(recent)}"

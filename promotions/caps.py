@@ -32,6 +32,24 @@ class CapsConfig:
     subscriber_daily: int = 1
     subscriber_weekly: int = 3
     shop_daily_budget: int = 200
+    # Whether a person who already got a product through another chat holds this one back;
+    # a group whose members the seller knows overlap harmlessly can switch it off.
+    overlap: bool = True
+
+
+# Every window a rule measures (the gap between posts, a product's cool-down, the
+# subscriber's week, the reach of overlapping groups) runs between the moments posts were
+# decided (their slots), never between the moments the platform took them: a send lands a
+# little after its slot. A window counts as over this much early, so "exactly 72 hours
+# later" is 72 hours later even when the earlier post was recorded a few seconds late.
+# Slots fall on whole minutes, so half a minute never lets a post in a minute early.
+TOLERANCE = timedelta(seconds=30)
+
+# Signals that a group has had enough: this many posts in the window without one reaction
+# slow it down by the factor (fewer posts a day, longer gaps).
+FATIGUE_POSTS = 4
+FATIGUE_WINDOW = timedelta(days=21)
+FATIGUE_FACTOR = 2.0
 
 
 class AudienceKind(StrEnum):
@@ -55,6 +73,10 @@ class Audience:
     caps: CapsConfig | None = None  # this chat's own caps, if it has any
     title: str = ""
     reachable: bool = True  # False once the bot was removed, kicked or blocked there
+    # Fatigue learnt as the posts go out (the live sender and the preview): a group whose
+    # last FATIGUE_POSTS posts drew no reaction since the first of them slows down.
+    learns_fatigue: bool = False
+    last_reaction: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +107,7 @@ class Reason(StrEnum):
     SHOP_BUDGET = "shop_budget"
     OVERLAP = "overlap"
     UNREACHABLE = "unreachable"
+    SOLD_OUT = "sold_out"  # every product of the campaign is out of stock
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +118,7 @@ class Decision:
     skus: frozenset[str] = frozenset()  # what would be posted (cooled-down products dropped)
     not_before: datetime | None = None  # for DELAY: when to decide again
     detail: str = ""  # e.g. the group whose members already got the product
+    via: str = ""  # OVERLAP: the person who is in both chats
 
     @property
     def posts(self) -> bool:
@@ -164,9 +188,9 @@ class History:
         after: datetime,
         until: datetime,
         chat_key: str,
-    ) -> str | None:
+    ) -> tuple[str, str] | None:
         """A chat other than ``chat_key`` through which one of ``people`` got one of
-        ``skus`` at a moment in ``(after, until]``, or None.
+        ``skus`` at a moment in ``(after, until]``, with that person; or None.
 
         Asked for every group of every broadcast, and nearly always of a moment later
         than the last time: so for each product and look-back, the people reached after
@@ -183,13 +207,13 @@ class History:
             if witness is not None and witness in latest and witness in people:
                 post = latest[witness]
                 if post.at <= until and post.chat_key != chat_key:
-                    return post.chat_key
+                    return post.chat_key, witness
             # Lazily, in C: most chats that overlap show it within their first members.
             for person in filter(latest.__contains__, people):
                 post = latest[person]
                 if post.at <= until and post.chat_key != chat_key:
                     self._witness[chat_key, sku] = person
-                    return post.chat_key
+                    return post.chat_key, person
                 # Their latest went through this very chat (or is later than ``until``):
                 # read all their recent posts.
                 for post in reversed(by_person[person]):
@@ -201,7 +225,7 @@ class History:
                         and post.chat_key != chat_key
                         and not skus.isdisjoint(post.skus)
                     ):
-                        return post.chat_key
+                        return post.chat_key, person
         return None
 
     def _recent_people(
@@ -294,12 +318,15 @@ def decide_broadcast(
     shop_timezone: str,
 ) -> list[Decision]:
     """Decide, for each audience, whether a post of ``skus`` at ``at`` (UTC) may go out.
+    ``skus`` are the products still in stock (none: every audience is SOLD_OUT).
 
     Groups with more known members are decided first, so when groups overlap the post
     reaches the most people through the fewest groups. Posts allowed here are added to
     ``history`` when it is a History (the preview keeps one running across slots).
     """
     wanted = frozenset(skus)
+    if not wanted:  # nothing left to sell: no post anywhere, and say why
+        return [Decision(a.chat_key, Verdict.SUPPRESS, Reason.SOLD_OUT) for a in audiences]
     running = history if isinstance(history, History) else History(history)
     order = sorted(
         (a.kind is not AudienceKind.GROUP, -len(a.members), i) for i, a in enumerate(audiences)
@@ -328,6 +355,7 @@ def decide_one(
 
     Called for every chat of every broadcast (millions of times when previewing a month
     of a large network), so it reads only the posts that can matter and builds little.
+    Every window is measured between decided moments, shortened by ``TOLERANCE``.
     """
     caps = audience.caps or shop_caps
     key = audience.chat_key
@@ -346,14 +374,14 @@ def decide_one(
     shop_start, shop_end = _local_day_bounds(at, _zone(shop_timezone))
     if history.count_between(shop_start, shop_end) >= shop_caps.shop_daily_budget:
         return Decision(key, suppress, Reason.SHOP_BUDGET)
-    fatigue = max(audience.fatigue, 1.0)
+    fatigue, fatigue_reason = fatigue_of(audience, history, at)
     gap = caps.group_min_gap * fatigue
     # Posts older than the longest look-back of any rule below cannot change a decision;
     # ``mine`` is in time order.
     mine = history.of_chat_between(key, at - max(caps.product_cooldown, gap, _WEEK), at)
     fresh = wanted
     if mine:
-        cooling = at - caps.product_cooldown  # a product posted after this is cooling down
+        cooling = at - caps.product_cooldown + TOLERANCE  # posted after this: cooling down
         fresh = wanted.difference(*[p.skus for p in mine if p.at > cooling])
     if not fresh:
         return Decision(key, suppress, Reason.PRODUCT_COOLDOWN)
@@ -363,38 +391,49 @@ def decide_one(
         # Fatigue slows a group to no less than one a day, but a cap of 0 stays 0.
         daily = min(caps.group_daily, max(1, int(caps.group_daily / fatigue)))
         if today >= daily:
-            return Decision(key, suppress, Reason.GROUP_DAILY, detail=audience.fatigue_reason)
+            return Decision(key, suppress, Reason.GROUP_DAILY, detail=fatigue_reason)
         last = mine[-1].at if mine else None
-        if last is not None and at - last < gap:
+        if last is not None and at - last < gap - TOLERANCE:
             ready = last + gap
             if ready < day_end and not in_quiet_hours(ready.astimezone(zone).time(), caps):
                 return Decision(key, Verdict.DELAY, Reason.MIN_GAP, not_before=ready)
-            return Decision(key, suppress, Reason.MIN_GAP, detail=audience.fatigue_reason)
+            return Decision(key, suppress, Reason.MIN_GAP, detail=fatigue_reason)
     else:
         if today >= caps.subscriber_daily:
             return Decision(key, suppress, Reason.SUBSCRIBER_DAILY)
-        week = sum(1 for p in mine if at - p.at < _WEEK)
+        week = sum(1 for p in mine if at - p.at < _WEEK - TOLERANCE)
         if week >= caps.subscriber_weekly:
             return Decision(key, suppress, Reason.SUBSCRIBER_WEEKLY)
-    overlap = _overlapping_chat(fresh, at, audience, history, caps)
-    if overlap is not None:
-        return Decision(key, suppress, Reason.OVERLAP, detail=overlap)
+    if caps.overlap:
+        # 0 <= at - post.at < cooldown (less the tolerance), as an interval of moments.
+        found = history.reached_elsewhere(
+            audience.members, fresh, at - caps.product_cooldown + TOLERANCE, at, key
+        )
+        if found is not None:
+            chat, person = found
+            return Decision(key, suppress, Reason.OVERLAP, detail=chat, via=person)
     return Decision(key, Verdict.POST, Reason.OK, skus=fresh)
 
 
-def _overlapping_chat(
-    skus: frozenset[str],
-    at: datetime,
-    audience: Audience,
-    history: History,
-    caps: CapsConfig,
-) -> str | None:
-    """Another chat through which someone here already got one of these products within
-    the cool-down, or None. Unknown members cannot overlap."""
-    # 0 <= at - post.at < cooldown, as an interval of moments.
-    return history.reached_elsewhere(
-        audience.members, skus, at - caps.product_cooldown, at, audience.chat_key
-    )
+def fatigue_of(audience: Audience, history: History, at: datetime) -> tuple[float, str]:
+    """How much a group is slowed down at ``at`` (1.0: not at all), and why.
+
+    A factor given with the audience wins; otherwise, when the audience learns fatigue,
+    it is read from the posts decided before ``at``: FATIGUE_POSTS or more within the
+    FATIGUE_WINDOW and no reaction since the first of them. The preview and the live
+    sender ask this of the same history, so the preview shows the slow-down starting.
+    """
+    if audience.fatigue > 1.0 or not audience.learns_fatigue:
+        return max(audience.fatigue, 1.0), audience.fatigue_reason
+    if audience.kind is not AudienceKind.GROUP:
+        return 1.0, ""
+    recent = history.of_chat_between(audience.chat_key, at - FATIGUE_WINDOW, at)
+    if len(recent) < FATIGUE_POSTS:
+        return 1.0, ""
+    reacted = audience.last_reaction
+    if reacted is not None and reacted >= recent[0].at:
+        return 1.0, ""
+    return FATIGUE_FACTOR, f"no_reaction:{len(recent)}"
 
 
 def in_quiet_hours(moment: time, caps: CapsConfig) -> bool:

@@ -7,18 +7,21 @@ owner's commands to enable groups, manage campaigns and preview them.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.actions import action_button
-from bot.catalog import Campaign, Schedule, Text
+from bot.catalog import Campaign
 from bot.context import Context
 from bot.messages import Button
 from bot.routing import Routes, TextStage
 from bot.store import CampaignSource, CampaignStatus, PostState
 from promotions.actions import CampaignControl, FewerLikeThis, StopPromotions, SwitchGroup
+from promotions.audiences import caps_from_catalog
+from promotions.caps import CapsConfig, in_quiet_hours, quiet_end_after
 from promotions.preview import preview_text
 from promotions.schedule import fire_times
+from promotions.spec import Complaint, read_create
 from promotions.texts import reason_text
 
 routes = Routes("promotions")
@@ -164,6 +167,11 @@ async def promo_command(ctx: Context, argument: str) -> None:
             "delete": CampaignStatus.DELETED,
         }[verb]
         changed = await ctx.store.campaigns.set_status(rest, status)
+        stored = await ctx.store.campaigns.get(rest)
+        if not changed and verb == "resume" and stored is not None:
+            # A deleted campaign (a catalog one too) comes back by resuming it.
+            await ctx.store.campaigns.restore(stored.campaign, stored.source)
+            changed = True
         key = f"promo.{verb}d" if changed else "promo.no_such_campaign"
         ctx.reply(ctx.t(key, campaign=rest))
     elif verb == "status" and rest:
@@ -171,7 +179,10 @@ async def promo_command(ctx: Context, argument: str) -> None:
     elif verb == "create" and rest:
         await _create_campaign(ctx, rest)
     elif verb == "preview":
-        days = int(rest) if rest.isdigit() and 1 <= int(rest) <= 31 else 7
+        days = preview_days(rest)
+        if days is None:
+            ctx.reply(ctx.t("promo.preview_days", value=rest[:20]))
+            return
         await preview(ctx, days)
     else:
         ctx.reply(ctx.t("promo.usage"))
@@ -217,8 +228,19 @@ async def campaign_button(ctx: Context, action: CampaignControl) -> None:
     await promo_command(ctx, f"{action.change} {action.campaign}")
 
 
+def preview_days(text: str) -> int | None:
+    """Days to preview: 7 when not said, 1-31 when said; None for anything else."""
+    text = text.strip()
+    if not text:
+        return 7
+    return int(text) if text.isdigit() and 1 <= int(text) <= 31 else None
+
+
 def _local(ctx: Context, moment: datetime) -> str:
-    return moment.astimezone(ZoneInfo(ctx.catalog.shop.timezone)).strftime("%a %m-%d %H:%M")
+    """A moment as the seller reads it, the weekday in her language."""
+    local = moment.astimezone(ZoneInfo(ctx.catalog.shop.timezone))
+    weekday = ctx.t("preview.weekdays").split()[local.weekday()]
+    return f"{weekday} {local:%m-%d %H:%M}"
 
 
 async def _campaign_status(ctx: Context, campaign_id: str) -> None:
@@ -251,33 +273,58 @@ async def _campaign_status(ctx: Context, campaign_id: str) -> None:
 
 
 async def _create_campaign(ctx: Context, spec: str) -> None:
-    """``create ID SKU[,SKU] HH:MM[,HH:MM] [text]``: every day, every enabled group."""
-    parts = spec.split(maxsplit=3)
-    if len(parts) < 3:
-        ctx.reply(ctx.t("promo.usage"))
+    """``create ID PRODUCT[,PRODUCT] TIME[,TIME] [text]``: every day, every enabled group."""
+    campaign = read_create(spec, ctx.catalog)
+    if isinstance(campaign, Complaint):
+        ctx.reply(ctx.t(campaign.key, **campaign.values))
         return
-    campaign_id, skus, times = parts[0], parts[1].split(","), parts[2].split(",")
-    text = parts[3] if len(parts) > 3 else None
-    unknown = [sku for sku in skus if ctx.catalog.product(sku) is None]
-    if unknown:
-        ctx.reply(ctx.t("promo.unknown_skus", skus=", ".join(unknown)))
-        return
-    try:
-        campaign = Campaign(
-            id=campaign_id,
-            products=skus,
-            text=Text(en=text, zh=text) if text else None,
-            schedule=Schedule(times=times),
-        )
-    except ValueError as error:
-        ctx.reply(ctx.t("promo.create_failed", error=str(error).splitlines()[-1][:200]))
-        return
-    if await ctx.store.campaigns.get(campaign.id) is not None:
+    existing = await ctx.store.campaigns.get(campaign.id)
+    if existing is not None and existing.status is not CampaignStatus.DELETED:
         ctx.reply(ctx.t("promo.exists", campaign=campaign.id))
         return
-    await ctx.store.campaigns.save(campaign, source=CampaignSource.CHAT)
-    ctx.reply(ctx.t("promo.created", campaign=campaign.id, times=", ".join(times)))
+    if existing is not None:  # a deleted campaign's id may be used again
+        await ctx.store.campaigns.restore(campaign, CampaignSource.CHAT)
+    else:
+        await ctx.store.campaigns.save(campaign, source=CampaignSource.CHAT)
+    times = ", ".join(campaign.schedule.times)
+    lines = [ctx.t("promo.created", campaign=campaign.id, times=times)]
+    quiet = _in_quiet_hours(ctx, campaign)
+    if quiet:
+        caps = caps_from_catalog(ctx.catalog)
+        lines.append(
+            ctx.t(
+                "promo.created_quiet",
+                times=", ".join(quiet),
+                start=f"{caps.quiet_start:%H:%M}",
+                end=f"{caps.quiet_end:%H:%M}",
+                when=_local(ctx, _first_post(ctx, campaign, caps)),
+            )
+        )
+    ctx.reply("\n".join(lines))
+
+
+def _in_quiet_hours(ctx: Context, campaign: Campaign) -> list[str]:
+    """The campaign's times that fall in the shop's quiet hours."""
+    caps = caps_from_catalog(ctx.catalog)
+    return [
+        moment
+        for moment in campaign.schedule.times
+        if in_quiet_hours(time.fromisoformat(moment), caps)
+    ]
+
+
+def _first_post(ctx: Context, campaign: Campaign, caps: CapsConfig) -> datetime:
+    """When the campaign's first post can really go out: its first slot, moved to the
+    end of quiet hours when it falls in them."""
+    zone = ZoneInfo(ctx.catalog.shop.timezone)
+    now = ctx.clock.now()
+    slot = next(fire_times(campaign, ctx.catalog.shop.timezone, now, now + timedelta(days=8)))
+    local = slot.astimezone(zone)
+    return quiet_end_after(local, caps) if in_quiet_hours(local.time(), caps) else slot
 
 
 async def preview(ctx: Context, days: int) -> None:
-    ctx.reply(await preview_text(ctx.store, ctx.catalog, ctx.clock.now(), days, ctx.language))
+    text = await preview_text(
+        ctx.store, ctx.catalog, ctx.clock.now(), days, ctx.language, staff=ctx.owners
+    )
+    ctx.reply(text)

@@ -4,6 +4,10 @@ Jobs carry campaign ids, not callables holding state: at start (and every minute
 campaigns created or paused in chat take effect) the jobs are rebuilt from the campaigns
 in the store. Before that, posts caught mid-send by a crash are settled and slots missed
 while the bot was down are run if they are still within the grace period.
+
+Every job ends in the engine's ``settle``, which decides one thing at a time in the
+preview's order; so two campaigns firing at the same minute, or a campaign meeting the
+due job, decide exactly as the preview did, whichever job APScheduler runs first.
 """
 
 from __future__ import annotations
@@ -51,12 +55,11 @@ class PromoScheduler:
                 "%d promotional post(s) were mid-send at the last stop; not resent", settled
             )
         await self.sync()
-        active = [
-            stored.campaign
-            for stored in await self.promotions.store.campaigns.all()
-            if stored.status is CampaignStatus.ACTIVE
-        ]
-        await self.promotions.catch_up(active, self.promotions.clock.now())
+        # Every settle from now on decides the campaigns' slots as they fall due, starting
+        # with those missed while the bot was down (within the grace period).
+        now = self.promotions.clock.now()
+        self.promotions.watch_slots(now - self.promotions.grace)
+        await self.promotions.settle(now)
         self.scheduler.every(SYNC_JOB, self.sync, SYNC_EVERY)
         self.scheduler.every(DUE_JOB, self.promotions.deliver_due, DUE_EVERY)
 

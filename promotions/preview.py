@@ -26,19 +26,30 @@ async def build_preview(
     start: datetime,
     days: int,
     limits: RateLimits | None = None,
+    staff: frozenset[str] = frozenset(),
 ) -> tuple[Preview, dict[str, str]]:
-    """The preview of every active campaign over ``days`` from ``start``, and chat titles."""
+    """The preview of every active campaign over ``days`` from ``start``, and chat titles.
+
+    It reads what the live sender reads (audiences, the posts already decided, the stock)
+    and decides in the same order, so when nobody reacts the live log is this preview.
+    ``staff``: the shop's owners, never counted as members (the catalog's are added).
+    """
     timezone = catalog.shop.timezone
     group_caps = group_caps_from_catalog(catalog)
+    staff = staff | frozenset(catalog.shop.owners)
+    levels = await store.stock.levels()
     campaigns: list[Campaign] = [
-        stored.campaign
+        # Sold-out products are not promoted: the preview shows what will really go out.
+        stored.campaign.model_copy(
+            update={"products": [p for p in stored.campaign.products if levels.get(p, 0) > 0]}
+        )
         for stored in await store.campaigns.all()
         if stored.status is CampaignStatus.ACTIVE
     ]
     audiences = {}
     titles: dict[str, str] = {}
     for campaign in campaigns:
-        found, _ = await campaign_audiences(store, campaign, timezone, start, group_caps)
+        found, _ = await campaign_audiences(store, campaign, timezone, start, group_caps, staff)
         audiences[campaign.id] = found
         titles.update({a.chat_key: a.title for a in found if a.title})
     caps = caps_from_catalog(catalog)
@@ -52,11 +63,22 @@ async def build_preview(
         days,
         limits or RateLimits(),
     )
-    return preview, titles
+    # The people through whom two groups overlap, by the name they go by.
+    for decision, _ in preview.posts.counts():  # distinct decisions, not every entry
+        person = decision.via
+        if person and person not in titles:
+            customer = await store.customers.get(person)
+            titles[person] = customer.display_name if customer and customer.display_name else ""
+    return preview, {key: title for key, title in titles.items() if title}
 
 
 async def preview_text(
-    store: Store, catalog: Catalog, start: datetime, days: int, language: str
+    store: Store,
+    catalog: Catalog,
+    start: datetime,
+    days: int,
+    language: str,
+    staff: frozenset[str] = frozenset(),
 ) -> str:
-    preview, titles = await build_preview(store, catalog, start, days)
+    preview, titles = await build_preview(store, catalog, start, days, staff=staff)
     return render(preview, language, titles)

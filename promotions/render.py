@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import t
 from promotions.caps import (
+    FATIGUE_FACTOR,
     Audience,
     AudienceKind,
     CapsConfig,
@@ -287,6 +288,8 @@ class _Renderer:
         """The reason in words, with the numbers of the cap that applied to this chat."""
         caps = (audience.caps if audience else None) or self.preview.caps
         fatigue = max(audience.fatigue, 1.0) if audience else 1.0
+        if decision.detail.startswith("no_reaction"):  # fatigue learnt during the preview
+            fatigue = max(fatigue, FATIGUE_FACTOR)
         reason = decision.reason
         if reason is Reason.QUIET_HOURS:
             return self.quiet(caps)
@@ -305,6 +308,14 @@ class _Renderer:
         if reason is Reason.SHOP_BUDGET:
             return self.t("reason.shop_budget", count=_number(self.preview.caps.shop_daily_budget))
         if reason is Reason.OVERLAP:
+            if decision.via:  # name the person who links the two groups
+                caps = (audience.caps if audience else None) or self.preview.caps
+                return self.t(
+                    "reason.overlap_via",
+                    group=self.name(decision.detail),
+                    hours=_hours(caps.product_cooldown),
+                    person=self.name(decision.via),
+                )
             return self.overlap([decision.detail], audience)
         return self.t(f"reason.{reason.value}")
 

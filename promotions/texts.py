@@ -27,7 +27,11 @@ def promo_post(
 ) -> Outgoing:
     """A product card post: text, products with prices, a Buy button per product that
     opens a private chat; in private also why they got it and one-tap opt-outs."""
-    lines = [campaign.text.get(language)] if campaign.text else []
+    # The campaign's own words speak of all its products; when some are held back (cooling
+    # down in this chat, sold out), they would advertise what the post does not show.
+    skus = tuple(skus)
+    whole = set(skus) == set(campaign.products)
+    lines = [campaign.text.get(language)] if campaign.text and whole else []
     rows: list[list[Button]] = []
     image = None
     for sku in sorted(skus):

@@ -221,6 +221,10 @@ class CampaignRepository(Protocol):
     async def set_status(self, campaign_id: str, status: CampaignStatus) -> bool:
         """False when the campaign is unknown or deleted."""
 
+    async def restore(self, campaign: Campaign, source: CampaignSource) -> None:
+        """Create or overwrite a definition whatever its status, and make it active: a
+        deleted campaign brought back, or its id used again."""
+
 
 class OutboxRepository(Protocol):
     """The durable outbox of promotional posts: one row per (campaign, chat, slot)."""
@@ -254,8 +258,13 @@ class OutboxRepository(Protocol):
 
     async def set_skus(self, row_id: int, skus: Iterable[str]) -> None: ...
 
+    async def release(self, row_id: int, skus: Iterable[str], posted_at: datetime) -> None:
+        """A delayed (pending) row was decided to post ``skus``: it counts from
+        ``posted_at`` on. Rows no longer pending are left alone."""
+
     async def history(self, since: datetime) -> list[OutboxRow]:
-        """Posts that went out (or may have: outcome unknown) since ``since``."""
+        """Posts decided to go out since ``since`` (by ``posted_at``): sent, being sent,
+        pending their send, or failed with an unknown outcome."""
 
 
 class StoreApi(Protocol):

@@ -195,6 +195,15 @@ MIGRATIONS: list[str] = [
     CREATE INDEX choice_lists_by_person ON choice_lists (chat_key, person_key, id);
     DROP TABLE choices;
     """,
+    # 7 -> 8: a promotional post counts against the caps from the moment it was decided
+    # (its slot), not from when its send completed: rows already decided get that moment.
+    """
+    ALTER TABLE promo_outbox ADD COLUMN posted_at TEXT;
+    UPDATE promo_outbox SET posted_at = COALESCE(sent_at, slot)
+        WHERE state IN ('sent', 'sending') OR maybe_sent = 1;
+    UPDATE promo_outbox SET posted_at = slot WHERE state = 'pending' AND not_before IS NULL;
+    CREATE INDEX promo_outbox_by_posted ON promo_outbox (posted_at);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

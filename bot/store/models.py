@@ -140,6 +140,8 @@ class ChatRecord:
     active: bool
     promotions_enabled: bool
     unreachable_reason: str | None
+    # When someone in the group last addressed the bot (promotions' fatigue reads it).
+    last_reaction: datetime | None = None
 
 
 # --- numbered choices --------------------------------------------------------------
@@ -225,6 +227,10 @@ class OutboxRow:
     maybe_sent: bool
     last_error: str | None
     sent_at: datetime | None
+    # The moment the post was decided to go out (its slot, or the moment a delayed post
+    # was released): the caps count it from then, sent yet or not. None: not decided yet.
+    posted_at: datetime | None = None
+    message_id: str | None = None  # the platform's id of the post, once sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +247,7 @@ class NewPost:
     reason: str = ""
     detail: str = ""
     not_before: datetime | None = None
+    posted_at: datetime | None = None  # set when the decision was to post (see OutboxRow)
 
     @property
     def key(self) -> str:

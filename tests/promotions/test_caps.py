@@ -360,12 +360,10 @@ def test_history_indexes_agree_with_a_full_scan(steps: list[PastPost | Query]) -
         people, skus, until, look_back, chat = step
         after = until - look_back
         witnesses = {
-            p.chat_key
+            (p.chat_key, person)
             for p in posts
-            if p.chat_key != chat
-            and p.skus & skus
-            and after < p.at <= until
-            and p.recipients & people
+            if p.chat_key != chat and p.skus & skus and after < p.at <= until
+            for person in p.recipients & people
         }
         found = history.reached_elsewhere(people, skus, after, until, chat)
         assert (found is not None) == bool(witnesses), (found, witnesses)
@@ -378,7 +376,10 @@ def test_history_indexes_agree_with_a_full_scan(steps: list[PastPost | Query]) -
 def test_history_forgets_a_person_when_their_latest_post_leaves_the_window() -> None:
     ann, bob = frozenset({"ann"}), frozenset({"bob"})
     history = History([PastPost("g1", frozenset({"A"}), local(24, 10), AudienceKind.GROUP, ann)])
-    assert history.reached_elsewhere(ann, frozenset({"A"}), local(24, 9), local(24, 11), "g2")
+    assert history.reached_elsewhere(ann, frozenset({"A"}), local(24, 9), local(24, 11), "g2") == (
+        "g1",
+        "ann",
+    )
     # Later, with the same look-back: the window slides past the post.
     assert (
         history.reached_elsewhere(ann, frozenset({"A"}), local(24, 12), local(24, 14), "g2") is None
@@ -389,7 +390,7 @@ def test_history_forgets_a_person_when_their_latest_post_leaves_the_window() -> 
     found = history.reached_elsewhere(
         ann, frozenset({"A"}), local(24, 12, 15), local(24, 14, 15), "g2"
     )
-    assert found == "g4"
+    assert found == ("g4", "ann")
 
 
 # --- properties: random shops through the live loop -------------------------------------

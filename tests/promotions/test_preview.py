@@ -132,7 +132,11 @@ def test_render_in_english_reads_at_a_glance() -> None:
     # Largest group first; days in the shop's time; reasons in words.
     assert text.index("Rose lovers") < text.index("Neighbours") < text.index("London friends")
     assert "10:30 winter-masks: ROSE-MASK, SILK-MASK" in lines
-    assert "10:30 winter-masks: not posted, shown in Rose lovers within 72 h" in lines
+    # The person who links the two groups is named, so the seller knows why.
+    assert (
+        "10:30 winter-masks: not posted, shown in Rose lovers within 72 h"
+        " (ann is in both groups)" in lines
+    )
     assert "London friends · Europe/London" in lines
     assert (
         "17:00 (09:00 local) winter-masks: ROSE-MASK, SILK-MASK"
@@ -158,7 +162,7 @@ def test_render_in_chinese_uses_the_same_facts() -> None:
     lines = [line.strip() for line in text.splitlines()]
     assert lines[0] == "推广预览：11月23日 周一 – 11月24日 周二，时间按Asia/Shanghai"
     assert "10:30 winter-masks：ROSE-MASK, SILK-MASK" in lines
-    assert "10:30 winter-masks：不发，72小时内已在“Rose lovers”发过" in lines
+    assert "10:30 winter-masks：不发，72小时内已在“Rose lovers”发过（ann 在两个群里）" in lines
     assert any(line.startswith("17:00（当地09:00） winter-masks：") for line in lines)
     assert "11月23日 周一 10:30 winter-masks：1条，约1秒" in lines
     assert "合计：4条（其中2条顺延后发出），8次不发" in lines

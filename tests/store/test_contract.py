@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -478,6 +479,8 @@ class TestStoreContract:
         clock.advance(60)
         await store.chats.note_activity(GROUP, "test:bo", reaction=True)
         assert await store.chats.last_reaction(GROUP.key) == clock.now()
+        [record] = [g for g in await store.chats.groups() if g.key == GROUP.key]
+        assert record.last_reaction == clock.now()  # read with every group, in one query
         other = ChatRef("test", "g2", ChatKind.GROUP)
         await store.chats.note_activity(other, "test:ann", reaction=False)
         await store.chats.note_activity(GROUP, "test:ann", reaction=False)
@@ -558,6 +561,14 @@ class TestStoreContract:
         assert "flash" not in [c.id for c in await store.campaigns.all()]
         everything = await store.campaigns.all(include_deleted=True)
         assert [c.status for c in everything if c.id == "flash"] == [CampaignStatus.DELETED]
+        # Restoring brings a deleted one back, active, with the definition given.
+        await store.campaigns.restore(edited, CampaignSource.CHAT)
+        stored = await store.campaigns.get("flash")
+        assert stored is not None and stored.status is CampaignStatus.ACTIVE
+        assert stored.campaign.products == ["WALNUTS"]
+        fresh = flash.model_copy(update={"id": "fresh"})
+        await store.campaigns.restore(fresh, CampaignSource.CHAT)  # or creates it
+        assert (await store.campaigns.get("fresh")) is not None
 
     # --- the outbox -------------------------------------------------------------------
 
@@ -624,3 +635,28 @@ class TestStoreContract:
         history = await store.outbox.history(SLOT - timedelta(days=1))
         assert [r.id for r in history] == [sent.id, failed.id]
         assert await store.outbox.history(clock.now() + timedelta(days=1)) == []
+        assert sent_row.message_id == "m1" and failed_row.message_id is None
+
+    async def test_outbox_a_post_counts_from_the_moment_it_was_decided(
+        self, store: StoreApi
+    ) -> None:
+        """A row decided to post counts in the history from ``posted_at`` before it is
+        sent; a delayed row counts once released, and only from then."""
+        decided = replace(post(GROUP), posted_at=SLOT)
+        later = SLOT + timedelta(hours=3)
+        delayed = replace(post(PRIVATE), not_before=later)
+        await store.outbox.add([decided, delayed])
+        first, second = await store.outbox.rows()
+        assert first.posted_at == SLOT and second.posted_at is None
+        assert [r.id for r in await store.outbox.history(SLOT)] == [first.id]
+        await store.outbox.release(second.id, ["ROSE-MASK"], later)
+        [_, released] = await store.outbox.rows()
+        assert released.posted_at == later and released.skus == ("ROSE-MASK",)
+        assert released.state is PostState.PENDING
+        # The history's window is on the decided moment, not the slot.
+        assert [r.id for r in await store.outbox.history(SLOT + timedelta(hours=1))] == [second.id]
+        # A row no longer pending is not released again.
+        await store.outbox.finish(first.id, PostState.SUPPRESSED, reason="x")
+        await store.outbox.release(first.id, ["WALNUTS"], later)
+        [gone, _] = await store.outbox.rows()
+        assert gone.skus == ("ROSE-MASK", "SILK-MASK") and gone.state is PostState.SUPPRESSED

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,35 @@ async def test_every_earlier_version_migrates_and_keeps_data(
     fresh = await Store.open(tmp_path / "fresh.db", FakeClock())
     await fresh.close()
     assert schema(old) == schema(tmp_path / "fresh.db")
+
+
+async def test_outbox_rows_decided_before_version_6_count_from_their_send(tmp_path: Path) -> None:
+    """Version 6 counts a post from the moment it was decided: rows already sent keep
+    their send time, rows decided but not yet sent their slot, delayed rows nothing."""
+    old = tmp_path / "v5.db"
+    insert = (
+        "INSERT INTO promo_outbox (key, campaign_id, chat_key, channel, chat_id, kind, slot,"
+        " skus, state, not_before, sent_at, created_at, updated_at)"
+        " VALUES (?, 'c', ?, 'test', ?, 'group', ?, '[]', ?, ?, ?, 'x', 'x')"
+    )
+    slot, sent = "2026-11-24T02:30:00+00:00", "2026-11-24T02:30:00.050000+00:00"
+    with sqlite3.connect(old) as db:
+        for script in MIGRATIONS[:5]:
+            db.executescript(script)
+        db.execute("PRAGMA user_version=5")
+        db.execute(insert, ("k1", "test:a", "a", slot, "sent", None, sent))
+        db.execute(insert, ("k2", "test:b", "b", slot, "pending", None, None))
+        db.execute(
+            insert, ("k3", "test:c", "c", slot, "pending", "2026-11-24T05:30:00+00:00", None)
+        )
+    store = await Store.open(old, FakeClock())
+    try:
+        rows = {row.chat.key: row for row in await store.outbox.rows()}
+        assert rows["test:a"].posted_at == datetime.fromisoformat(sent)
+        assert rows["test:b"].posted_at == datetime.fromisoformat(slot)
+        assert rows["test:c"].posted_at is None
+    finally:
+        await store.close()
 
 
 async def test_refuses_a_newer_database(tmp_path: Path) -> None:

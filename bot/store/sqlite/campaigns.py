@@ -50,6 +50,16 @@ class SqliteCampaigns:
         )
         return changed == 1
 
+    async def restore(self, campaign: Campaign, source: CampaignSource) -> None:
+        now = self._db.now()
+        await self._db.write(
+            "INSERT INTO campaigns (id, definition, source, status, created_at, updated_at)"
+            " VALUES (?, ?, ?, 'active', ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET definition = excluded.definition,"
+            " source = excluded.source, status = 'active', updated_at = excluded.updated_at",
+            campaign_params(campaign, source, now),
+        )
+
 
 def _campaign_from(row: Row) -> StoredCampaign:
     return StoredCampaign(

@@ -117,4 +117,5 @@ def _chat_record(row: Row) -> ChatRecord:
         active=bool(row["active"]),
         promotions_enabled=bool(row["promotions_enabled"]),
         unreachable_reason=row["unreachable_reason"],
+        last_reaction=dt(row["last_reaction_at"]),
     )

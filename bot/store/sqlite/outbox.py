@@ -30,7 +30,8 @@ class SqliteOutbox:
             await db.executemany(
                 "INSERT OR IGNORE INTO promo_outbox (key, campaign_id, chat_key, channel,"
                 " chat_id, kind, slot, skus, recipients, state, reason, detail, not_before,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " posted_at, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         post.key,
@@ -46,6 +47,7 @@ class SqliteOutbox:
                         post.reason,
                         post.detail,
                         post.not_before.isoformat() if post.not_before else None,
+                        post.posted_at.isoformat() if post.posted_at else None,
                         now,
                         now,
                     )
@@ -127,11 +129,30 @@ class SqliteOutbox:
             "UPDATE promo_outbox SET skus = ? WHERE id = ?", (json.dumps(sorted(skus)), row_id)
         )
 
+    async def release(self, row_id: int, skus: Iterable[str], posted_at: datetime) -> None:
+        await self._db.write(
+            "UPDATE promo_outbox SET skus = ?, posted_at = ?, updated_at = ?"
+            " WHERE id = ? AND state = ?",
+            (
+                json.dumps(sorted(skus)),
+                posted_at.isoformat(),
+                self._db.now(),
+                row_id,
+                PostState.PENDING.value,
+            ),
+        )
+
     async def history(self, since: datetime) -> list[OutboxRow]:
         rows = await self._db.all(
-            "SELECT * FROM promo_outbox WHERE (state IN (?, ?) OR maybe_sent = 1)"
-            " AND COALESCE(sent_at, slot) >= ? ORDER BY id",
-            (PostState.SENT.value, PostState.SENDING.value, since.isoformat()),
+            "SELECT * FROM promo_outbox WHERE (state IN (?, ?) OR maybe_sent = 1"
+            " OR (state = ? AND posted_at IS NOT NULL))"
+            " AND COALESCE(posted_at, sent_at, slot) >= ? ORDER BY id",
+            (
+                PostState.SENT.value,
+                PostState.SENDING.value,
+                PostState.PENDING.value,
+                since.isoformat(),
+            ),
         )
         return [_row_from(row) for row in rows]
 
@@ -156,4 +177,6 @@ def _row_from(row: Row) -> OutboxRow:
         maybe_sent=bool(row["maybe_sent"]),
         last_error=row["last_error"],
         sent_at=dt(row["sent_at"]),
+        posted_at=dt(row["posted_at"]),
+        message_id=row["message_id"],
     )
