@@ -7,7 +7,8 @@ temporary folder once, then for each mutation patches that copy, runs only the n
 tests there with this checkout's .venv, and restores the file. The working tree itself is
 never written to.
 
-It prints a table: mutation -> the first test that failed on it, or NOT CAUGHT; and exits
+It prints a table: mutation -> the tests that failed on it (the first, and how many
+more: a promise caught by one test alone rests on that test), or NOT CAUGHT; and exits
 1 if any mutation was not caught, its target line was not found (the code moved: update
 the mutation), or the tests fail before anything is broken.
 
@@ -122,7 +123,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         "bot/catalog.py",
         "        if product.sku in seen:\n            yield CatalogIssue(",
         "        if False:\n            yield CatalogIssue(",
-        ("tests/bot/test_catalog.py", "tests/handlers"),
+        ("tests/bot/test_catalog.py", "tests/promotions/test_second_angle.py"),
     ),
     Mutation(
         "429 retry_after not waited on",
@@ -215,6 +216,7 @@ MUTATIONS: tuple[Mutation, ...] = (
 class Outcome:
     mutation: Mutation
     caught_by: str | None  # the first failing test; None: not caught
+    also: int  # how many other tests failed
     seconds: float
     problem: str = ""  # the mutation could not be applied
 
@@ -244,7 +246,7 @@ FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
 def run_tests(tree: Path, tests: tuple[str, ...]) -> tuple[int, str]:
     env = {**os.environ, "PYTHONPATH": str(tree), "CI": "1"}  # derandomised Hypothesis
     result = subprocess.run(
-        [str(PYTHON), "-m", "pytest", "-x", "-q", "-rfE", "-p", "no:cacheprovider", *tests],
+        [str(PYTHON), "-m", "pytest", "-q", "-rfE", "-p", "no:cacheprovider", *tests],
         cwd=tree,
         env=env,
         capture_output=True,
@@ -270,25 +272,36 @@ def check(tree: Path, mutation: Mutation) -> Outcome:
     started = time.monotonic()
     problem = apply(tree, mutation)
     if problem:
-        return Outcome(mutation, None, 0.0, problem)
+        return Outcome(mutation, None, 0, 0.0, problem)
     try:
         code, output = run_tests(tree, mutation.tests)
     finally:
         (tree / mutation.path).write_text(original, encoding="utf-8")
     seconds = time.monotonic() - started
     if code == 0:
-        return Outcome(mutation, None, seconds)
-    failed = FAILED.search(output)
-    return Outcome(mutation, failed[1] if failed else f"pytest exit {code}", seconds)
+        return Outcome(mutation, None, 0, seconds)
+    failed = list(dict.fromkeys(FAILED.findall(output)))  # in order, once each
+    if not failed:
+        return Outcome(mutation, f"pytest exit {code}", 0, seconds)
+    return Outcome(mutation, failed[0], len(failed) - 1, seconds)
+
+
+def caught(outcome: Outcome) -> str:
+    if outcome.problem:
+        return outcome.problem
+    if not outcome.caught_by:
+        return "NOT CAUGHT"
+    return outcome.caught_by + (f" (+{outcome.also} more)" if outcome.also else " (alone)")
 
 
 def table(outcomes: list[Outcome]) -> str:
-    lines = ["| mutation | caught by | s |", "| --- | --- | --- |"]
+    lines = ["| mutation | caught by | other tests failing | s |", "| --- | --- | --- | --- |"]
     for outcome in outcomes:
-        verdict = outcome.problem or (
-            f"`{outcome.caught_by}`" if outcome.caught_by else "**NOT CAUGHT**"
-        )
-        lines.append(f"| {outcome.mutation.name} | {verdict} | {outcome.seconds:.0f} |")
+        if outcome.problem or not outcome.caught_by:
+            verdict, also = f"**{caught(outcome)}**", ""
+        else:
+            verdict, also = f"`{outcome.caught_by}`", str(outcome.also)
+        lines.append(f"| {outcome.mutation.name} | {verdict} | {also} | {outcome.seconds:.0f} |")
     return "\n".join(lines)
 
 
@@ -322,8 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         outcomes = []
         for mutation in chosen:
             outcome = check(tree, mutation)
-            verdict = outcome.problem or outcome.caught_by or "NOT CAUGHT"
-            print(f"  {mutation.name}: {verdict}", flush=True)
+            print(f"  {mutation.name}: {caught(outcome)}", flush=True)
             outcomes.append(outcome)
     print()
     print(table(outcomes))
