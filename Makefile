@@ -1,6 +1,7 @@
 # The two commands of the quick start:
 #   make run    create .venv, install chatshop, start the shop (console sandbox by default)
 #   make test   create .venv, install chatshop with its test tools, lint and run every test
+#   make mutate which test catches each deliberate breakage of a promise (tools/mutate.py)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -14,7 +15,7 @@ WECHAT_STAMP := $(VENV)/.installed-wechat
 STAND_IN   := tests/integration/wechat_stand_in
 NODE_STAMP := $(STAND_IN)/node_modules/.installed
 
-.PHONY: run test lint install clean
+.PHONY: run test lint install clean mutate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +52,11 @@ lint: $(STAMP)
 
 test: lint $(WECHAT_STAMP) $(NODE_STAMP)
 	$(BIN)/pytest
+
+# Break each promise on purpose in a temporary copy of the tree and show which test
+# catches it (tools/mutate.py); the working tree is never modified.
+mutate: $(WECHAT_STAMP) $(NODE_STAMP)
+	$(BIN)/python tools/mutate.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache .hypothesis $(STAND_IN)/node_modules

@@ -111,17 +111,17 @@ async def answer_in_words(ctx: Context, reading: Reading) -> None:
         answer_policy(ctx, reading)
     elif reading.products:
         await answer_about_products(ctx, reading)
+    elif (entry := match_faq(reading.text, ctx.catalog)) is not None:
+        # "is it genuine?", "是正品吗": about the shop's goods in general, which the FAQ
+        # answers; the words left over are not a product we fail to sell.
+        await answer_faq(ctx, entry)
     elif reading.unknown:
         ctx.reply(
             ctx.t("words.not_sold", name=reading.unknown[:40]),
             [ctx.button("btn.browse", Browse())],
         )
     else:
-        entry = match_faq(reading.text, ctx.catalog)
-        if entry is not None:
-            await answer_faq(ctx, entry)
-        else:
-            ctx.reply(ctx.t("words.which_product"), [ctx.button("btn.browse", Browse())])
+        ctx.reply(ctx.t("words.which_product"), [ctx.button("btn.browse", Browse())])
 
 
 def answer_policy(ctx: Context, reading: Reading) -> None:

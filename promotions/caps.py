@@ -412,7 +412,8 @@ def decide_one(
         if found is not None:
             chat, person = found
             return Decision(key, suppress, Reason.OVERLAP, detail=chat, via=person)
-    return Decision(key, Verdict.POST, Reason.OK, skus=fresh)
+    # A post to a slowed group says so, so the owner hears when fatigue sets in.
+    return Decision(key, Verdict.POST, Reason.OK, skus=fresh, detail=fatigue_reason)
 
 
 def fatigue_of(audience: Audience, history: History, at: datetime) -> tuple[float, str]:

@@ -12,11 +12,34 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from support import ChatHarness
 
-# In CI (.ci/run sets CI=1) every run tries the same examples, so a red build is the
-# code's doing and reproduces; locally each run explores new ones.
+# Hypothesis profiles, chosen by HYPOTHESIS_PROFILE (README "Testing"):
+# - "ci" (the default when CI is set, as .ci/run does): every run tries the same examples,
+#   so a red build is the code's doing and reproduces;
+# - "explore": a long random search, for a local run before a release or after changing
+#   a policy: every property test tries EXPLORE_FACTOR times its usual number of examples;
+# - none: each local run tries new random examples, at the usual count.
+EXPLORE_FACTOR = 10
 settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
+settings.register_profile("explore", max_examples=100 * EXPLORE_FACTOR, deadline=None)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else None)
+if PROFILE:
+    settings.load_profile(PROFILE)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under "explore", scale the tests that set their own max_examples too (a test's
+    own settings otherwise win over the profile)."""
+    if PROFILE != "explore":
+        return
+    for item in items:
+        test = getattr(item, "obj", None)
+        if not getattr(test, "is_hypothesis_test", False):
+            continue
+        # Where @given keeps the test's settings; read when the test runs.
+        own = test._hypothesis_internal_use_settings
+        test._hypothesis_internal_use_settings = settings(
+            own, max_examples=max(own.max_examples * EXPLORE_FACTOR, 100 * EXPLORE_FACTOR)
+        )
 
 
 @pytest.fixture

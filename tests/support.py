@@ -49,6 +49,13 @@ class RecordingChannel:
         return None
 
 
+class LinkingChannel(RecordingChannel):
+    """A platform with links that open a private chat with the bot (like t.me links)."""
+
+    def deep_link(self, payload: str) -> str | None:
+        return f"https://chat.example/shop_bot?start={payload}"
+
+
 @dataclasses.dataclass
 class ChatHarness:
     shop: Shop
@@ -63,6 +70,7 @@ class ChatHarness:
         catalog_path: Path = SAMPLE_CATALOG,
         clock: FakeClock | None = None,
         capabilities: Capabilities | None = None,
+        channel: RecordingChannel | None = None,
     ) -> ChatHarness:
         clock = clock or FakeClock()
         settings = Settings(
@@ -70,7 +78,7 @@ class ChatHarness:
         )
         shop = Shop(settings, clock)
         await shop.open()
-        channel = RecordingChannel(capabilities)
+        channel = channel or RecordingChannel(capabilities)
         await shop.start_channels([channel])
         return cls(shop, channel, clock)
 

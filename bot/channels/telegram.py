@@ -23,6 +23,7 @@ import logging
 import os
 import re
 import secrets
+import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -109,7 +110,7 @@ class WebhookConfig:
 
     url: str
     listen: str = "0.0.0.0"
-    port: int = 8443
+    port: int = 8443  # 0: any free port, chosen at start (``TelegramChannel.webhook_port``)
     secret_token: str | None = None
 
     @property
@@ -157,6 +158,9 @@ class TelegramChannel:
                 webhook.url, webhook.listen, webhook.port, secrets.token_urlsafe(32)
             )
         self.webhook = webhook
+        # The port the webhook server listens on once started (the configured one, or the
+        # one the system chose for port 0).
+        self.webhook_port: int | None = None
         self._poll_timeout = poll_timeout
         self._connect_timeout = connect_timeout
         self._read_timeout = read_timeout
@@ -207,14 +211,22 @@ class TelegramChannel:
             await app.start()
             assert app.updater is not None
             if self.webhook is not None:
+                # Port 0 is bound here, so the port is known without probing for a free
+                # one first (a probe's port can be taken by someone else before we bind).
+                bound = _listening_socket(self.webhook.listen) if not self.webhook.port else None
+                where: dict[str, Any] = (
+                    {"unix": bound}  # PTB serves any listening socket given this way
+                    if bound is not None
+                    else {"listen": self.webhook.listen, "port": self.webhook.port}
+                )
                 await app.updater.start_webhook(
-                    listen=self.webhook.listen,
-                    port=self.webhook.port,
+                    **where,
                     url_path=self.webhook.path,
                     webhook_url=self.webhook.url,
                     secret_token=self.webhook.secret_token,
                     allowed_updates=list(ALLOWED_UPDATES),
                 )
+                self.webhook_port = bound.getsockname()[1] if bound else self.webhook.port
             else:
                 await app.updater.start_polling(
                     timeout=self._poll_timeout,
@@ -510,6 +522,14 @@ def neutral_error(error: tg_error.TelegramError) -> SendError:
         return TransientSendError(error.message)
     # InvalidToken, Conflict and anything new: retrying the same request will not help.
     return MessageRejected(f"{type(error).__name__}: {error.message}")
+
+
+def _listening_socket(host: str) -> socket.socket:
+    """A non-blocking socket listening on a port of the system's choosing."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.create_server((host, 0), family=family)
+    listening.setblocking(False)
+    return listening
 
 
 def _chat_gone(error: tg_error.BadRequest) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import os
-import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -118,13 +117,6 @@ class TelegramShop:
         """Wait until ``find`` returns something, re-checked whenever the shop finishes
         handling an update or a membership change."""
         return await self.changes.until(find, within)
-
-
-def free_port() -> int:
-    """A port nothing listens on right now, for a webhook server of the bot's."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def shop_settings(tmp_path: Path, fake: FakeBotApi) -> Settings:

@@ -9,13 +9,16 @@ A test reads like the conversation: inject what people do (``private_text``,
 ``group_text``, ``callback``, ``my_chat_member``), then ``wait_for`` what the bot sends.
 Failures are queued per method and chat (``fail``, ``block``); a webhook set with
 setWebhook receives injected updates by POST, with the secret header, as Telegram does.
+
+Text sent with ``parse_mode=HTML`` is parsed as Telegram parses it (``parse_html``): only
+Telegram's tags, properly nested, and its entities; anything else is refused with a 400
+"Bad Request: can't parse entities: ...", so every test that sends text checks escaping.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import itertools
 import json
 import re
@@ -23,6 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
@@ -114,8 +118,13 @@ class Call:
 
     @property
     def shown(self) -> str:
-        """What the person reads: the HTML text with its entities resolved."""
-        return html.unescape(self.text) if self.params.get("parse_mode") == "HTML" else self.text
+        """What the person reads: the HTML text with its tags gone and entities resolved."""
+        if not _is_html(self.params):
+            return self.text
+        try:
+            return parse_html(self.text)
+        except HtmlError:
+            return self.text  # refused: nobody read anything
 
     @property
     def keyboard(self) -> list[list[JSON]]:
@@ -176,6 +185,8 @@ class FakeBotApi:
         self.commands: dict[str | None, list[JSON]] = {}
         self.webhook_url: str | None = None
         self.webhook_secret: str | None = None
+        # The reverse proxy in front of the bot: where a POST to the webhook URL arrives.
+        self.webhook_origin: str | None = None
         self._updates: list[JSON] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
@@ -416,7 +427,7 @@ class FakeBotApi:
         self, update: JSON, secret: str | None, url: str | None = None
     ) -> tuple[int, str]:
         """POST one update to the bot's webhook as anyone might; (status, body)."""
-        target = url or self.webhook_url
+        target = url or self._webhook_target()
         assert target, "no webhook set"
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
         async with self._session().post(target, json=update, headers=headers) as response:
@@ -514,12 +525,24 @@ class FakeBotApi:
         return self._updates[:limit]
 
     async def _push(self, update: JSON) -> None:
-        assert self.webhook_url
+        target = self._webhook_target()
+        assert target
         headers = {}
         if self.webhook_secret:
             headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret
-        async with self._session().post(self.webhook_url, json=update, headers=headers) as reply:
+        async with self._session().post(target, json=update, headers=headers) as reply:
             await reply.read()
+
+    def forward_webhook_to(self, origin: str) -> None:
+        """Play the TLS-terminating proxy in front of the bot: POSTs to the webhook URL
+        go to ``origin`` (``http://127.0.0.1:PORT``) with the URL's path unchanged."""
+        self.webhook_origin = origin.rstrip("/")
+
+    def _webhook_target(self) -> str | None:
+        if not self.webhook_url or not self.webhook_origin:
+            return self.webhook_url
+        public = urlsplit(self.webhook_url)
+        return self.webhook_origin + public.path + (f"?{public.query}" if public.query else "")
 
     def _session(self) -> aiohttp.ClientSession:
         if self._client is None:
@@ -593,14 +616,20 @@ class FakeBotApi:
         return 200, {"ok": True, "result": chat | {"accent_color_id": 0, "max_reaction_count": 11}}
 
     def _api_sendMessage(self, params: JSON) -> tuple[int, JSON]:
-        if not str(params.get("text", "")).strip():
+        refused = _refused_html(params, "text")
+        if refused:
+            return refused
+        if not _readable(params, "text").strip():
             return _bad_request("message text is empty")
-        if len(html.unescape(str(params["text"]))) > 4096:
+        if len(_readable(params, "text")) > 4096:
             return _bad_request("message is too long")
         message = self._bot_message(params, text=str(params["text"]))
         return 200, {"ok": True, "result": message}
 
     def _api_sendPhoto(self, params: JSON) -> tuple[int, JSON]:
+        refused = _refused_html(params, "caption")
+        if refused:
+            return refused
         photo = str(params.get("photo", ""))
         if photo.startswith(("http://", "https://")) and photo not in self.reachable_photo_urls:
             return _bad_request("wrong file identifier/HTTP URL specified")
@@ -620,6 +649,9 @@ class FakeBotApi:
         return self._edit(params, None)
 
     def _edit(self, params: JSON, field_name: str | None) -> tuple[int, JSON]:
+        refused = _refused_html(params, field_name) if field_name else None
+        if refused:
+            return refused
         key = (int(params["chat_id"]), int(params["message_id"]))
         message = self._messages.get(key)
         if message is None:
@@ -769,6 +801,106 @@ async def _params(request: web.Request) -> JSON:
                 value = json.loads(value)
         params[key] = value
     return params
+
+
+# --- Telegram's HTML: https://core.telegram.org/bots/api#html-style ---------------------
+
+# Tags Telegram understands (span only as a spoiler); attributes other than span's class
+# are not checked.
+_HTML_TAGS = frozenset(
+    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre"}
+    | {"tg-spoiler", "span", "blockquote"}
+)
+_NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+_TAG = re.compile(
+    r"<(?P<end>/?)(?P<name>[A-Za-z][A-Za-z0-9-]*)"
+    r"(?P<attrs>(?:\s+[A-Za-z-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>\"']+))?)*)\s*>"
+)
+_SPOILER_CLASS = re.compile(r"""\bclass\s*=\s*(?:"tg-spoiler"|'tg-spoiler'|tg-spoiler)(?:\s|$)""")
+_ENTITY = re.compile(r"&(?:#(?P<dec>[0-9]{1,7})|#[xX](?P<hex>[0-9A-Fa-f]{1,6})|(?P<name>\w+));")
+
+
+class HtmlError(ValueError):
+    """What Telegram says after "Bad Request: can't parse entities: "."""
+
+
+def parse_html(text: str) -> str:
+    """The text a person reads from ``text`` sent with parse_mode=HTML, or HtmlError.
+
+    As Telegram: only its tags, each closed in order; only &lt; &gt; &amp; &quot; and
+    numeric entities. A "<" or "&" that starts none of them is refused, which is what
+    catches a text the bot forgot to escape.
+    """
+    shown: list[str] = []
+    open_tags: list[str] = []
+    at = 0
+
+    def offset(index: int) -> int:
+        return len(text[:index].encode("utf-8"))
+
+    while at < len(text):
+        char = text[at]
+        if char == "<":
+            tag = _TAG.match(text, at)
+            if tag is None:
+                raise HtmlError(f"Unclosed start tag at byte offset {offset(at)}")
+            name = tag["name"].lower()
+            if tag["end"]:
+                if not open_tags:
+                    raise HtmlError(f'Unexpected end tag "{name}" at byte offset {offset(at)}')
+                if open_tags[-1] != name:
+                    raise HtmlError(
+                        f'Can\'t find end tag corresponding to start tag "{open_tags[-1]}"'
+                    )
+                open_tags.pop()
+            else:
+                spoiler = name == "span" and _SPOILER_CLASS.search(tag["attrs"])
+                if name not in _HTML_TAGS or (name == "span" and not spoiler):
+                    raise HtmlError(f'Unsupported start tag "{name}" at byte offset {offset(at)}')
+                open_tags.append(name)
+            at = tag.end()
+        elif char == "&":
+            entity = _ENTITY.match(text, at)
+            if entity is None:
+                raise HtmlError(f"Character '&' is not an entity at byte offset {offset(at)}")
+            if entity["name"] is not None:
+                if entity["name"] not in _NAMED_ENTITIES:
+                    raise HtmlError(
+                        f'Unsupported HTML entity "{entity[0]}" at byte offset {offset(at)}'
+                    )
+                shown.append(_NAMED_ENTITIES[entity["name"]])
+            else:
+                code = int(entity["dec"]) if entity["dec"] else int(entity["hex"], 16)
+                if not 0 < code <= 0x10FFFF:
+                    raise HtmlError(f"Invalid entity at byte offset {offset(at)}")
+                shown.append(chr(code))
+            at = entity.end()
+        else:
+            shown.append(char)
+            at += 1
+    if open_tags:
+        raise HtmlError(f'Can\'t find end tag corresponding to start tag "{open_tags[-1]}"')
+    return "".join(shown)
+
+
+def _is_html(params: JSON) -> bool:
+    return str(params.get("parse_mode", "")).upper() == "HTML"
+
+
+def _refused_html(params: JSON, field_name: str) -> tuple[int, JSON] | None:
+    if not _is_html(params):
+        return None
+    try:
+        parse_html(str(params.get(field_name, "")))
+    except HtmlError as error:
+        return _bad_request(f"can't parse entities: {error}")
+    return None
+
+
+def _readable(params: JSON, field_name: str) -> str:
+    """What a person would read of a (valid) text or caption."""
+    value = str(params.get(field_name, ""))
+    return parse_html(value) if _is_html(params) else value
 
 
 def _bad_request(what: str) -> tuple[int, JSON]:

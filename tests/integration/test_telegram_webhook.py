@@ -1,8 +1,9 @@
 """Webhook mode: Telegram POSTs updates to the bot, which refuses anyone without the secret.
 
-The channel's own webhook server (PTB's, on tornado) listens on a free local port; the
-fake Bot API records setWebhook and then delivers injected updates there by POST with
-the secret header, as Telegram does.
+The channel's own webhook server (PTB's, on tornado) listens on a port the system picks
+(port 0, reported by the channel once started); the fake Bot API records setWebhook and,
+playing the reverse proxy in front of the bot as well as Telegram, delivers injected
+updates there by POST with the secret header.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from conftest import ALICE, BOB, free_port, running_shop, shop_settings
+from conftest import ALICE, BOB, running_shop, shop_settings
 from fake_bot_api import FakeBotApi
 
 from bot.channels.telegram import TelegramChannel, WebhookConfig
@@ -23,10 +24,12 @@ async def test_webhook_refuses_updates_without_the_secret(
     tmp_path: Path, fake_api: FakeBotApi, clock: FakeClock
 ) -> None:
     fake = fake_api
-    port = free_port()
-    webhook = WebhookConfig(f"http://127.0.0.1:{port}/telegram/hook", "127.0.0.1", port, SECRET)
+    webhook = WebhookConfig("https://shop.example.com/telegram/hook", "127.0.0.1", 0, SECRET)
 
     async with running_shop(tmp_path, fake, clock, webhook) as shop:
+        port = shop.channel.webhook_port
+        assert port, "the channel reports the port it listens on"
+        fake.forward_webhook_to(f"http://127.0.0.1:{port}")
         [registered] = fake.calls_to("setWebhook")
         assert registered.params["url"] == webhook.url
         assert registered.params["secret_token"] == SECRET

@@ -310,7 +310,7 @@ def test_the_planned_posts_read_like_a_sequence() -> None:
     assert len(everything) == len(posts) == 12
     assert posts[0] == everything[0] and posts[-1] == everything[-1]
     assert posts[2:4] == everything[2:4]
-    with pytest.raises(IndexError):
+    with pytest.raises(IndexError, match=r"^12$"):
         posts[12]
     assert [p.chat_key for p in posts.of_chat("tg:small")] == ["tg:small"] * 3
     assert posts.of_chat("nobody") == []
@@ -326,7 +326,7 @@ def test_every_reason_has_words_in_both_languages() -> None:
 
 
 def test_start_must_be_aware() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="start must be an aware datetime"):
         simulate(
             [WINTER],
             lambda c: [BIG],
