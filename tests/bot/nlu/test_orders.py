@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from hypothesis import strategies as st
 from bot.catalog import Catalog, load_catalog
 from bot.nlu import (
     MAX_CANDIDATES,
+    MAX_CHARS,
     OrderIntent,
     ParsedItem,
     detect_language,
@@ -515,18 +515,12 @@ def test_rank_products_limit(catalog: Catalog) -> None:
 # --- robustness, purity, speed --------------------------------------------------------------------
 
 
-def test_long_messages_are_fast(catalog: Catalog) -> None:
+def test_only_the_first_part_of_a_long_message_is_read(catalog: Catalog) -> None:
+    """Reading is bounded: a long message is read as its first MAX_CHARS characters (how
+    fast that is, bench/nlu_bench.py measures; a test never times anything)."""
     messages = ["rose mask and " * 800, "玫瑰面膜和" * 2000, "2 " * 5000, "再来" * 5000]
     for message in messages:
-        best = min(_timed(lambda m=message: parse_order(m, catalog)) for _ in range(3))
-        assert best < 0.1, (message[:20], best)
-
-
-def _timed(call: object) -> float:
-    assert callable(call)
-    start = time.perf_counter()
-    call()
-    return time.perf_counter() - start
+        assert parse_order(message, catalog) == parse_order(message[:MAX_CHARS], catalog)
 
 
 def test_pure_and_deterministic(catalog: Catalog) -> None:
@@ -560,8 +554,13 @@ def test_never_raises_and_results_are_well_formed(catalog: Catalog, text: str) -
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="玫瑰面膜橙子斤盒两三十再来加个 0123456789x×*-,，和and?吗", max_size=40))
 def test_never_raises_on_order_like_noise(catalog: Catalog, text: str) -> None:
-    parse_order(text, catalog)
-    parse_number(text)
+    intent = parse_order(text, catalog)
+    if intent is not None:  # whatever it read, it is an order one could act on
+        assert intent.more_of_last or intent.items
+        skus = {product.sku for product in catalog.products}
+        # Quantities are read as written ("0橙", "-1橙"): the cart says "at least 1".
+        assert all(set(item.candidates) <= skus for item in intent.items)
+    assert parse_number(text) is None or isinstance(parse_number(text), int)
 
 
 @settings(max_examples=200, deadline=None)
