@@ -69,12 +69,32 @@ async def _change(ctx: Context, reading: Reading) -> None:
             await ctx.store.carts.set_qty(ctx.customer.key, sku, item.quantity)
             ctx.conversation.last_sku = sku
             continue
+        sku = _line_meant(ctx, sku, lines)
         if sku not in lines:
             ctx.reply(ctx.t("words.not_in_cart", name=name))
             continue
         left = 0 if item.quantity <= 0 else max(0, lines[sku] - item.quantity)
         await ctx.store.carts.set_qty(ctx.customer.key, sku, left)
     await show_cart(ctx)
+
+
+def _line_meant(ctx: Context, sku: str, lines: dict[str, int]) -> str:
+    """The cart line a name means: "橙子不要了" names the orange box, but when the cart
+    holds only the oranges by the jin, that is the line meant. A sibling line counts when
+    its product's name holds one of the named product's names or aliases; only one may."""
+    named = ctx.catalog.product(sku)
+    if sku in lines or named is None:
+        return sku
+    words = {w.lower() for w in (*named.aliases, named.name.en, named.name.zh) if len(w) >= 2}
+    siblings = []
+    for line in lines:
+        product = ctx.catalog.product(line)
+        if product is None:
+            continue
+        names = (product.name.en.lower(), product.name.zh)
+        if any(word in name for word in words for name in names):
+            siblings.append(line)
+    return siblings[0] if len(siblings) == 1 else sku
 
 
 async def _replace(ctx: Context, reading: Reading) -> None:

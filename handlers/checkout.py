@@ -150,6 +150,18 @@ def interrupts(ctx: Context) -> bool:
     return True
 
 
+# "No note" typed instead of tapped: not a note to print on the owner's card.
+_NO_NOTE = frozenset(
+    {"no", "nope", "none", "nothing", "no note", "no notes", "no thanks", "no note thanks",
+     "no, thanks", "n/a", "na", "-", "无", "没有", "没", "不用", "不用了", "没有备注", "无备注",
+     "不用备注", "不需要", "没了"}
+)  # fmt: skip
+
+
+def _says_no_note(text: str) -> bool:
+    return text.strip().strip("!！。.~～ ").lower() in _NO_NOTE
+
+
 def _phone_in(text: str) -> str | None:
     """The phone number in "138 1234 5678", "+86 138-1234-5678", "我的电话是138-1234-5678"."""
     for match in _PHONE_IN_TEXT.finditer(text):
@@ -240,7 +252,8 @@ async def answer(ctx: Context, draft: CheckoutDraft, text: str) -> None:
             draft.address, draft.step = text, CheckoutStep.NOTE
             await _ask_note(ctx)
         case CheckoutStep.NOTE:
-            draft.note, draft.step = text[:300], CheckoutStep.CONFIRM
+            note = "" if _says_no_note(text) else text[:300]
+            draft.note, draft.step = note, CheckoutStep.CONFIRM
             await show_summary(ctx)
         case CheckoutStep.SAVED:
             ctx.reply(ctx.t("checkout.press_a_button"))

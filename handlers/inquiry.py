@@ -132,11 +132,16 @@ def answer_policy(ctx: Context, reading: Reading) -> None:
         Intent.PAYMENT: shop.payment_instructions,
         Intent.RETURNS: shop.return_policy,
     }[reading.main].get(ctx.language)
+    if reading.main is Intent.SHIPPING:
+        # The fee rule in words, then the policy: what it costs is what they ask most.
+        policy = ctx.catalog.shipping_text(ctx.language)
     entry = match_faq(reading.text, ctx.catalog)
     text = policy
     if entry is not None:
-        faq = f"{entry.question.get(ctx.language)}\n{entry.answer.get(ctx.language)}"
-        text = f"{faq}\n\n{policy}"
+        answer = entry.answer.get(ctx.language)
+        faq = f"{entry.question.get(ctx.language)}\n{answer}"
+        # An FAQ answer written from the same rule is the whole answer on its own.
+        text = faq if policy in answer else f"{faq}\n\n{policy}"
     ctx.reply(text, [ctx.button("btn.ask", AskStart()), ctx.button("btn.browse", Browse())])
 
 
