@@ -13,7 +13,7 @@ import signal
 from collections.abc import Sequence
 
 from bot.catalog import load_catalog
-from bot.channels.base import Channel, MembershipChange
+from bot.channels.base import Channel, MembershipChange, RateLimits
 from bot.clock import Clock, SystemClock
 from bot.context import CatalogHolder
 from bot.delivery import Delivery, SendResult
@@ -86,6 +86,7 @@ class Shop:
             settings_owners=self.settings.owners,
             deep_link=self._deep_link,
             routes=RouteTable.build(list(ROUTES)),
+            rate_limits=self._rate_limits,
         )
         self._delivery = Delivery(self._store, self.clock)
         self.promotions = Promotions(
@@ -126,6 +127,10 @@ class Shop:
             change, self.store, self.catalog_holder.catalog, self.router.owners
         )
         await self.delivery.send_all(notices)
+
+    def _rate_limits(self, channel_name: str) -> RateLimits | None:
+        channel = self.channels.get(channel_name)
+        return channel.rate_limits if channel else None
 
     def _deep_link(self, channel_name: str, payload: str) -> str | None:
         channel = self.channels.get(channel_name)

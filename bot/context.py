@@ -7,11 +7,12 @@ imports a global bot or database, and tests build a Context with real or fake pa
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.actions import Action
 from bot.catalog import Catalog
+from bot.channels.base import RateLimits
 from bot.clock import Clock
 from bot.conversation import Conversation
 from bot.i18n import t
@@ -44,6 +45,8 @@ class Context:
     private_mover: Callable[[Context, str, bool], Awaitable[None]] | None = None
     # Set by the router before the text routes run: how the message was read, once.
     reading: Reading | None = None
+    # The pacing a channel's sends get (None: not running), for what the owner is told.
+    rate_limits: Callable[[str], RateLimits | None] = lambda _channel: None
 
     @property
     def catalog(self) -> Catalog:
@@ -62,6 +65,11 @@ class Context:
         """The sender's private chat on the same platform (user id = private chat id)."""
         sender = self.incoming.sender
         return ChatRef(sender.channel, sender.user_id, ChatKind.PRIVATE, sender.name)
+
+    def as_private(self) -> Context:
+        """The same turn as seen from the sender's private chat: whatever a handler says
+        to "this chat" goes there. The outbox and the conversation are the turn's own."""
+        return replace(self, incoming=replace(self.incoming, chat=self.private_chat))
 
     def t(self, key: str, **values: Any) -> str:
         return t(key, self.language, **values)

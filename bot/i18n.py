@@ -523,8 +523,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{time} {campaign}：等到{until}再发（{why}），已超出预览范围",
     },
     "preview.broadcasts": {
-        "en": "Broadcasts (sending {rate} messages a second):",
-        "zh": "群发耗时（每秒发送{rate}条）：",
+        "en": "Broadcasts (sending {rate} messages a second, {per_group} a minute per group):",
+        "zh": "群发耗时（每秒发送{rate}条，每个群每分钟{per_group}条）：",
     },
     "preview.no_broadcasts": {
         "en": "No posts would go out in this period.",

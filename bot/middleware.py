@@ -26,6 +26,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from bot.channels.base import RateLimits
 from bot.choices import read_tagged
 from bot.clock import Clock
 from bot.context import CatalogHolder, Context
@@ -122,6 +123,7 @@ class CustomerAndLanguage:
     clock: Clock
     owners: frozenset[str]
     deep_link: Callable[[str, str], str | None]
+    rate_limits: Callable[[str], RateLimits | None] = lambda _channel: None
 
     async def __call__(self, turn: Turn, call_next: Next) -> None:
         incoming, text = turn.incoming, turn.text
@@ -153,6 +155,7 @@ class CustomerAndLanguage:
             clock=self.clock,
             owners=self.owners,
             deep_link=self.deep_link,
+            rate_limits=self.rate_limits,
             conversation=Conversation(),
         )
         await call_next()

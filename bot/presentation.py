@@ -138,6 +138,8 @@ def _addressed(text: str, message: Outgoing, audience: Audience) -> str:
     name = incoming.sender.name or incoming.sender.user_id
     if text.startswith(f"@{name}"):
         return text
+    if text.startswith(name):  # "Alice，我私信你了": named already, make it the mention
+        return "@" + text
     return t("choices.for_person", message.language or "zh", name=name) + text
 
 

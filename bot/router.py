@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from bot import choices
 from bot.actions import Action, ActionError, Browse, Confirmed, Help, KeepAsIs, decode
+from bot.channels.base import RateLimits
 from bot.clock import Clock
 from bot.context import CatalogHolder, Context
 from bot.messages import Button, Incoming, Outgoing
@@ -58,6 +59,8 @@ class Router:
     deep_link: DeepLink
     routes: RouteTable
     one_at_a_time: OneAtATime = field(default_factory=OneAtATime)
+    # The pacing each channel's sends get, for what the owner is told (None: not running).
+    rate_limits: Callable[[str], RateLimits | None] = lambda _channel: None
 
     @property
     def owners(self) -> frozenset[str]:
@@ -68,7 +71,12 @@ class Router:
             self.one_at_a_time,
             GroupEtiquette(self.store),
             CustomerAndLanguage(
-                self.store, self.catalog_holder, self.clock, self.owners, self.deep_link
+                self.store,
+                self.catalog_holder,
+                self.clock,
+                self.owners,
+                self.deep_link,
+                self.rate_limits,
             ),
             InternalErrors(),
             ConversationState(self.store),
@@ -144,7 +152,7 @@ class Router:
             return
         if route.owner and ctx.chat.is_group:
             ctx.reply(ctx.t("owner.in_private"))
-            await route.handler(_in_private(ctx), action)
+            await route.handler(ctx.as_private(), action)
             return
         if route.private is not None and ctx.chat.is_group:
             await self._move_to_private(ctx, route.private, False)
@@ -184,7 +192,7 @@ class Router:
             return
         if route.owner and ctx.chat.is_group:
             ctx.reply(ctx.t("owner.in_private"))
-            await route.handler(_in_private(ctx), argument)
+            await route.handler(ctx.as_private(), argument)
             return
         if route.private is not None and ctx.chat.is_group:
             await self._move_to_private(ctx, route.private, False)
@@ -235,13 +243,7 @@ class Router:
         start = self.routes.commands.get(START)
         if start is None:
             return
-        await start.handler(_in_private(ctx), payload or START)
-
-
-def _in_private(ctx: Context) -> Context:
-    """The same turn as seen from the sender's private chat: whatever the handler says to
-    "this chat" goes there. The outbox and the conversation are the turn's own."""
-    return replace(ctx, incoming=replace(ctx.incoming, chat=ctx.private_chat))
+        await start.handler(ctx.as_private(), payload or START)
 
 
 async def _chain(middleware: Sequence[Middleware], turn: Turn, last: Next) -> None:

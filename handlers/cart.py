@@ -129,12 +129,18 @@ def read_order(ctx: Context, _: str) -> Reading | None:
 
 @routes.text(TextStage.ORDER, read=read_order)
 async def order_in_words(ctx: Context, reading: Reading) -> None:
+    if ctx.chat.is_group and ctx.deep_link(ctx.chat.channel, "cart") is None:
+        # A cart and its total are personal. Where the bot can write to the person
+        # directly (WeChat, the console), the group only hears that it went to them.
+        ctx.reply(ctx.t("group.sent_private", name=ctx.incoming.sender.name))
+        ctx = ctx.as_private()
     await handle_order_text(ctx, reading.items)
     # "我要两盒玫瑰面膜，包邮吗": the order, then the question asked with it.
     asked = next((i for i in reading.intents if i in inquiry.POLICY_QUESTIONS), None)
     if asked is not None:
         inquiry.answer_policy(ctx, dataclasses.replace(reading, intents=(asked,)))
     if ctx.chat.is_group:
+        # On Telegram the bot cannot write first: the group gets a link to continue.
         await ctx.move_to_private("cart", quiet=True)
 
 

@@ -325,6 +325,13 @@ def _first_post(ctx: Context, campaign: Campaign, caps: CapsConfig) -> datetime:
 
 async def preview(ctx: Context, days: int) -> None:
     text = await preview_text(
-        ctx.store, ctx.catalog, ctx.clock.now(), days, ctx.language, staff=ctx.owners
+        ctx.store,
+        ctx.catalog,
+        ctx.clock.now(),
+        days,
+        ctx.language,
+        staff=ctx.owners,
+        # The pacing of the platform the owner asks on (WeChat is far slower than Telegram).
+        limits=ctx.rate_limits(ctx.chat.channel),
     )
     ctx.reply(text)

@@ -79,6 +79,7 @@ async def preview_text(
     days: int,
     language: str,
     staff: frozenset[str] = frozenset(),
+    limits: RateLimits | None = None,
 ) -> str:
-    preview, titles = await build_preview(store, catalog, start, days, staff=staff)
+    preview, titles = await build_preview(store, catalog, start, days, limits, staff)
     return render(preview, language, titles)

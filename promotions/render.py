@@ -180,7 +180,14 @@ class _Renderer:
         preview = self.preview
         if not preview.broadcasts:
             return ["", self.t("preview.no_broadcasts")]
-        lines = ["", self.t("preview.broadcasts", rate=preview.limits.overall_per_second)]
+        lines = [
+            "",
+            self.t(
+                "preview.broadcasts",
+                rate=preview.limits.overall_per_second,
+                per_group=preview.limits.per_group_per_minute,
+            ),
+        ]
         for estimate in preview.broadcasts[: max(max_lines, 0)]:
             local = estimate.at.astimezone(self.zone)
             line = self.t(

@@ -53,8 +53,11 @@ async def test_a_scripted_session_orders_and_the_owner_confirms(tmp_path: Path) 
     # Unaddressed group chatter: nothing from the bot between bob's two lines.
     between = transcript.split("bob@friends> nice weather today\n", 1)[1]
     assert between.startswith("bob@friends> @bot 1 longjing")
-    # Bob wrote in English in the group: the group is answered in English.
-    assert "bot → #friends: Added 1 × West Lake Longjing green tea (250 g)" in transcript
+    # Bob wrote in English in the group: the group is answered in English, and hears
+    # only that his cart went to him; the cart and its total are his, in private.
+    assert "bot → #friends: bob, I've sent you a private message." in transcript
+    assert "bot → bob: Added 1 × West Lake Longjing green tea (250 g)" in transcript
+    assert "#friends: Added" not in transcript
     assert "bot → alice: Your payment for order" in transcript
     assert "bot → owner: 我被拉进了群“tea-lovers”" in transcript
     assert "Traceback" not in transcript

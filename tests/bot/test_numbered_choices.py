@@ -78,14 +78,26 @@ async def test_a_bare_number_keeps_the_language_the_person_writes_in(plain: Chat
 
 
 async def test_in_a_group_the_hint_asks_for_a_mention(plain: ChatHarness) -> None:
-    replies = await plain.say("gil", "2 masks", group="friends", mention=True)
+    # A price question is public: answered in the group, with a button to add each.
+    replies = await plain.say("gil", "how much is the walnuts?", group="friends", mention=True)
     text = texts([m for m in replies if m.chat.is_group])
-    # "2 masks" is English: so is the hint, and it asks for a mention, not a bare number.
+    # English question: so is the hint, and it asks for a mention, not a bare number.
     assert "1. " in text and t("choices.hint_group", "en") in text
     assert t("choices.hint", "en") not in text
-    await plain.say("gil", "3", group="friends")  # unaddressed: ignored
+    await plain.say("gil", "1", group="friends")  # unaddressed: ignored
     assert await plain.shop.store.carts.lines("test:gil") == []
-    await plain.say("gil", "3", group="friends", mention=True)
+    await plain.say("gil", "1", group="friends", mention=True)
+    [line] = await plain.shop.store.carts.lines("test:gil")
+    assert line.sku == "WALNUTS"
+
+
+async def test_an_order_in_a_group_goes_to_the_person_privately(plain: ChatHarness) -> None:
+    replies = await plain.say("gil", "2 masks", group="friends", mention=True)
+    in_group = texts([m for m in replies if m.chat.is_group])
+    assert in_group == t("group.sent_private", "en", name="Gil")
+    # The question "which mask?" is asked in private, where a bare number answers it.
+    assert "1. " in texts(plain.messages_to("gil"))
+    await plain.say("gil", "3")
     [line] = await plain.shop.store.carts.lines("test:gil")
     assert line.sku == "SILK-MASK"
 
@@ -194,10 +206,12 @@ async def test_in_a_group_each_person_has_their_own_list_and_is_named(tmp_path: 
     )
     chat.languages.update(amy="en", bo="en")
     try:
-        replies = await chat.say("amy", "2 masks", group="friends", mention=True)
+        # Price questions are public: answered in the room, each with its add buttons.
+        replies = await chat.say("amy", "how much are the masks?", group="friends", mention=True)
         assert texts([m for m in replies if m.chat.is_group]).startswith("@Amy ")
-        await chat.say("bo", "/start", group="friends", mention=True)  # a newer list, bo's
-        await chat.say("amy", "3", group="friends", mention=True)  # amy's 3 is still hers
+        await chat.say("bo", "how much is the walnuts?", group="friends", mention=True)
+        # Three cards, three lists: tagged A, B, C. Bo's newer list does not touch hers.
+        await chat.say("amy", "C1", group="friends", mention=True)
         [line] = await chat.shop.store.carts.lines("test:amy")
         assert line.sku == "SILK-MASK"
         assert await chat.shop.store.carts.lines("test:bo") == []

@@ -59,7 +59,7 @@ async def customers_with_orders(harness: ChatHarness) -> Secrets:
     for user, (name, phone, address) in people.items():
         harness.languages[user] = "en"
         await harness.say(user, "@bot 2 walnuts", group=GROUP, mention=True)
-        await harness.press(user, "check out", group=GROUP)
+        await harness.press(user, "check out")  # the cart went to them in private
         for answer in (name, phone, address):
             await harness.say(user, answer)
         await harness.say(user, "leave it with the neighbour")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from wechat_harness import (
@@ -156,21 +157,33 @@ async def test_a_promotion_during_checkout_does_not_take_over_the_numbers(
     assert await shop.store.carts.lines("wechat:bob") == []  # no tea cake slipped in
 
 
+def tagged_choice(messages: list[dict[str, Any]], product: str) -> str:
+    """The choice code ("C1") under the card of ``product`` among the bot's messages."""
+    for message in messages:
+        if product in message["text"]:
+            for line in message["text"].splitlines():
+                code, dot, _ = line.partition(". ")
+                if dot and code[-1:].isdigit():
+                    return code
+    raise AssertionError(f"no card for {product!r} with a choice")
+
+
 async def test_two_people_choosing_in_one_room_each_use_their_own_list(
     wechat_shop: WechatShop,
 ) -> None:
     stand_in, store = wechat_shop.stand_in, wechat_shop.shop.store
     start = stand_in.mark()
-    await stand_in.say("alice", f"{MENTION}要两盒面膜", to=FRIENDS, mentions=(BOT_ID,))
-    masks = await stand_in.said(FRIENDS, "@Alice ", start)
-    silk = choice(masks, "丝蛋白")
+    # A price question is public: each mask's card, with its own add choice, in the room.
+    await stand_in.say("alice", f"{MENTION}面膜多少钱", to=FRIENDS, mentions=(BOT_ID,))
+    await stand_in.said(FRIENDS, "蚕丝蛋白", start)
+    silk = tagged_choice(stand_in.sent(FRIENDS, start), "蚕丝蛋白")
     mark = stand_in.mark()
-    await stand_in.say("bob", f"{MENTION}/start", to=FRIENDS, mentions=(BOT_ID,))
+    await stand_in.say("bob", f"{MENTION}核桃多少钱", to=FRIENDS, mentions=(BOT_ID,))
     await stand_in.said(FRIENDS, "@Bob ", mark)  # bob now has a newer list in the room
     mark = stand_in.mark()
     await stand_in.say("alice", f"{MENTION}{silk}", to=FRIENDS, mentions=(BOT_ID,))
     added = await stand_in.said(FRIENDS, "@Alice ", mark)
-    assert "丝蛋白" in added
+    assert "蚕丝蛋白" in added
     [line] = await store.carts.lines("wechat:alice")
     assert line.sku == "SILK-MASK"
     assert await store.carts.lines("wechat:bob") == []

@@ -6,10 +6,13 @@ from __future__ import annotations
 import pytest
 
 from bot.catalog import load_catalog
+from bot.channels.base import MembershipChange, RateLimits
+from bot.i18n import t
+from bot.messages import ChatKind, ChatRef
 from bot.store import CampaignStatus
 from promotions.spec import Complaint, clock_time, read_create
 
-from support import OWNER, SAMPLE_CATALOG, ChatHarness, texts
+from support import CHANNEL, OWNER, SAMPLE_CATALOG, ChatHarness, texts
 
 
 @pytest.mark.parametrize("value", ["1000", "-1", "abc", "0", "7天"])
@@ -126,3 +129,16 @@ def test_an_ambiguous_name_is_not_guessed() -> None:
     catalog = load_catalog(SAMPLE_CATALOG)
     found = read_create("t tea 10:00", catalog)
     assert isinstance(found, Complaint) and found.key == "promo.several_products"
+
+
+async def test_the_preview_states_the_pacing_of_the_platform_asked_on(
+    harness: ChatHarness,
+) -> None:
+    # A WeChat-like pacing: 5 a second, 10 a minute per room.
+    harness.channel.rate_limits = RateLimits(per_group_per_minute=10, overall_per_second=5)
+    await harness.shop.on_membership(
+        MembershipChange(ChatRef(CHANNEL, "friends", ChatKind.GROUP, "Friends"), joined=True)
+    )
+    await harness.shop.store.chats.set_promotions("test:friends", True)
+    text = texts(await harness.say(OWNER, "/promo preview 7"))
+    assert t("preview.broadcasts", "zh", rate=5, per_group=10) in text
