@@ -121,8 +121,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "duplicate sku accepted",
         "bot/catalog.py",
-        "        if product.sku in seen:\n            yield CatalogIssue(",
-        "        if False:\n            yield CatalogIssue(",
+        "            if sku.upper() in skus:\n                yield CatalogIssue(",
+        "            if False:\n                yield CatalogIssue(",
         ("tests/bot/test_catalog.py", "tests/promotions/test_second_angle.py"),
     ),
     Mutation(
@@ -157,15 +157,15 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "start-up skips catch_up()",
         "promotions/jobs.py",
-        "        await self.promotions.catch_up(active, self.promotions.clock.now())",
-        "        pass",
+        "        self.promotions.watch_slots(now - self.promotions.grace)",
+        "        self.promotions.watch_slots(now)",
         ("tests/bot/test_scheduler.py", PROMOTIONS),
     ),
     Mutation(
         "fatigue disabled in the live engine",
         "promotions/audiences.py",
-        "                fatigue=factor,",
-        "                fatigue=1.0,",
+        "                learns_fatigue=True,",
+        "                learns_fatigue=False,",
         (PROMOTIONS,),
     ),
     Mutation(
@@ -178,8 +178,10 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "a paid order cancelled by the customer",
         "handlers/orders.py",
-        "    if order.status is not OrderStatus.PENDING_PAYMENT:",
-        "    if False:",
+        "    if order.status is not OrderStatus.PENDING_PAYMENT:\n        ctx.reply(\n"
+        '            ctx.t(\n                "orders.cannot_cancel"',
+        "    if False:\n        ctx.reply(\n"
+        '            ctx.t(\n                "orders.cannot_cancel"',
         ("tests/handlers",),
     ),
     Mutation(
@@ -188,8 +190,8 @@ MUTATIONS: tuple[Mutation, ...] = (
         "        if route.private is not None and ctx.chat.is_group:\n"
         "            await self._move_to_private(ctx, route.private, False)\n"
         "            return\n"
-        "        await route.handler(ctx, action)",
-        "        await route.handler(ctx, action)",
+        "        asked = action.confirmation()",
+        "        asked = action.confirmation()",
         ("tests/handlers",),
     ),
     Mutation(
