@@ -59,7 +59,6 @@ class Shop:
         self.catalog_holder: CatalogHolder | None = None
         self.promotions: Promotions | None = None
         self.scheduler: Scheduler | None = None
-        self.digest: FollowUpDigest | None = None
 
     @property
     def store(self) -> Store:
@@ -141,16 +140,21 @@ class Shop:
         missed while the bot was down."""
         assert self.promotions is not None, "Shop.open() first"
         self.scheduler = Scheduler()
-        assert self.catalog_holder is not None
-        self.digest = FollowUpDigest(
+        await self.scheduler.start(
+            [PromoScheduler(self.promotions, self.scheduler), self.digest_for(self.scheduler)]
+        )
+
+    def digest_for(self, scheduler: Scheduler) -> FollowUpDigest:
+        """The owner's daily follow-up digest, as a job on ``scheduler``."""
+        assert self.catalog_holder is not None, "Shop.open() first"
+        return FollowUpDigest(
             self.store,
             self.catalog_holder,
             self.delivery,
             self.clock,
             self.router.owners,
-            self.scheduler,
+            scheduler,
         )
-        await self.scheduler.start([PromoScheduler(self.promotions, self.scheduler), self.digest])
 
     async def close(self) -> None:
         if self.scheduler is not None:

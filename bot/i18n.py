@@ -994,8 +994,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fu.card_no_orders": {"en": "No orders yet.", "zh": "还没有订单。"},
     "fu.card_favourites": {"en": "Favourites: {products}", "zh": "常买：{products}"},
     "fu.card_state": {
-        "en": "Language: {language} · reachable: {reachable} · opted out: {opted_out}",
-        "zh": "语言：{language} · 能联系上：{reachable} · 已退订：{opted_out}",
+        "en": "Language: {speaks} · reachable: {reachable} · opted out: {opted_out}",
+        "zh": "语言：{speaks} · 能联系上：{reachable} · 已退订：{opted_out}",
     },
     "fu.card_last_followup": {"en": "Last follow-up: {day}", "zh": "上次回访：{day}"},
     "fu.card_tags": {"en": "Tags: {tags}", "zh": "标签：{tags}"},

@@ -136,7 +136,7 @@ async def _show_card(ctx: Context, customer: Customer) -> None:
     lines.append(
         ctx.t(
             "fu.card_state",
-            language=customer_language(customer, catalog),
+            speaks=customer_language(customer, catalog),
             reachable=ctx.t("fu.no" if unreachable else "fu.yes"),
             opted_out=ctx.t("fu.yes" if hold is not None and hold.opted_out else "fu.no"),
         )

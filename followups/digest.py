@@ -114,6 +114,9 @@ def _entry_text(
 
 
 class FollowUpDigest:
+    # Each owner reads the digest in the language they chose (or their app's), else the
+    # shop's.
+
     """The digest's job on the shop's scheduler."""
 
     def __init__(
@@ -151,18 +154,35 @@ class FollowUpDigest:
         True when it was sent."""
         catalog = self.catalog_holder.catalog
         now = self.clock.now()
-        language = catalog.shop.default_language
-        page = await digest_page(self.store, catalog, now, language)
-        if page is None:
+        chats = owner_private_chats(self.owners)
+        languages = {chat.key: await self._language_of(chat.key, catalog) for chat in chats}
+        pages = {
+            language: await digest_page(self.store, catalog, now, language)
+            for language in set(languages.values())
+        }
+        if not pages or None in pages.values():
             return False
-        if not await self.store.records.claim_digest(
-            local_day(now, catalog.shop.timezone).isoformat()
-        ):
+        day = local_day(now, catalog.shop.timezone).isoformat()
+        if not await self.store.records.claim_digest(day):
             return False
-        messages = [
-            Outgoing(chat=chat, text=page.text, buttons=buttons(*page.rows), language=language)
-            for chat in owner_private_chats(self.owners)
-        ]
+        messages = []
+        for chat in chats:
+            page = pages[languages[chat.key]]
+            assert page is not None
+            messages.append(
+                Outgoing(
+                    chat=chat,
+                    text=page.text,
+                    buttons=buttons(*page.rows),
+                    language=languages[chat.key],
+                )
+            )
         await self.delivery.send_all(messages)
         log.info("follow-up digest sent to %d owner(s)", len(messages))
         return True
+
+    async def _language_of(self, key: str, catalog: Catalog) -> str:
+        owner = await self.store.customers.get(key)
+        if owner is None:
+            return catalog.shop.default_language
+        return customer_language(owner, catalog)
