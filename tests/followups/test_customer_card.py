@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from shop_history import buy, days, meet, open_shop
 
 from bot.scheduler import Scheduler
 from followups.digest import JOB_ID
 
-from shop_history import buy, days, meet, open_shop
 from support import ChatHarness, texts
 
 
