@@ -1005,6 +1005,29 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fu.btn_follow_up": {"en": "📤 Follow up", "zh": "📤 回访"},
     "fu.btn_note": {"en": "📝 Note", "zh": "📝 备注"},
     "fu.btn_tag": {"en": "🏷 Tag", "zh": "🏷 标签"},
+    "fu.stats_title": {
+        "en": "Last {months} months (orders · revenue · repeat buyers · their revenue · "
+        "follow-ups sent → converted):",
+        "zh": "最近{months}个月（订单 · 收入 · 回头客占比 · 回头客收入 · 回访发送 → 成交）：",
+    },
+    "fu.stats_month": {
+        "en": "{month}: {orders} orders · {revenue} · {rate}% repeat · {repeat} · "
+        "{sent} → {converted}",
+        "zh": "{month}：{orders}单 · {revenue} · 回头客{rate}% · {repeat} · {sent} → {converted}",
+    },
+    "fu.stats_top": {"en": "Top products: {products}", "zh": "热销：{products}"},
+    "fu.chart_title": {"en": "{shop}: what repeat buyers earn", "zh": "{shop}：回头客带来的收入"},
+    "fu.chart_revenue": {"en": "Revenue", "zh": "总收入"},
+    "fu.chart_repeat": {"en": "from repeat buyers", "zh": "回头客收入"},
+    "fu.chart_money": {"en": "Revenue ({currency})", "zh": "收入（{currency}）"},
+    "fu.chart_sent": {"en": "Follow-ups sent", "zh": "已发回访"},
+    "fu.chart_converted": {"en": "Converted (ordered within 7 days)", "zh": "7天内下单"},
+    "fu.chart_followups": {"en": "Follow-ups", "zh": "回访"},
+    "fu.chart_caption": {"en": "Chart: {path}", "zh": "图表：{path}"},
+    "fu.stats_usage": {
+        "en": "Write /stats, or /stats 12 for the last 12 months (1-36).",
+        "zh": "发送 /stats，或 /stats 12 查看最近12个月（1到36）。",
+    },
 }
 
 

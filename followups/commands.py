@@ -3,8 +3,11 @@ the digest on demand and its buttons, statistics; and the customer's one-tap reo
 
 from __future__ import annotations
 
+import asyncio
+import tempfile
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 from bot.actions import action_button
 from bot.context import Context
@@ -21,8 +24,10 @@ from followups.actions import (
     ShowCustomer,
     SnoozeFollowUp,
 )
+from followups.chart import render_chart
 from followups.digest import digest_page
 from followups.history import local_day
+from followups.report import load_stats, stats_text
 from followups.sending import check, record_sent, suggest
 from followups.texts import customer_language, customer_name, private_chat, product_name
 
@@ -220,6 +225,27 @@ async def done(ctx: Context, action: FollowUpDone) -> None:
 async def _name(ctx: Context, key: str) -> str:
     customer = await ctx.store.customers.get(key)
     return customer_name(customer) if customer else key
+
+
+# --- the owner: what follow-ups earned ---------------------------------------------------
+
+
+@routes.command("stats", owner=True)
+async def stats_command(ctx: Context, argument: str) -> None:
+    months = (
+        int(argument.strip()) if argument.strip().isdigit() else 6 if not argument.strip() else 0
+    )
+    if not 1 <= months <= 36:
+        ctx.reply(ctx.t("fu.stats_usage"))
+        return
+    stats = await load_stats(ctx.store, ctx.catalog, ctx.clock.now(), months)
+    # The chart as a file Telegram uploads (a platform that takes only links gets the
+    # table alone); one file per owner and language, overwritten each time.
+    name = f"chatshop-stats-{ctx.incoming.sender.key.replace(':', '-')}-{ctx.language}.png"
+    path = Path(tempfile.gettempdir()) / name
+    # Drawing takes a moment: off the event loop, so other chats are answered meanwhile.
+    chart = await asyncio.to_thread(render_chart, stats, ctx.catalog, ctx.language, path)
+    ctx.reply(stats_text(stats, ctx.catalog, ctx.language), image=str(chart))
 
 
 # --- the customer: one tap to reorder --------------------------------------------------
