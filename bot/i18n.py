@@ -925,7 +925,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "fu.refused_opted_out": {
         "en": "Not sent: {name} asked not to get messages from the shop.",
-        "zh": "没有发送：{name}说过不要再给他发消息。",
+        "zh": "没有发送：{name}说过不想再收到店里的消息。",
     },
     "fu.refused_recent": {
         "en": "Not sent: {name} heard from you {days} day(s) ago; at most one follow-up in "
