@@ -23,6 +23,8 @@ from bot.routing import Routes, RouteTable
 from bot.scheduler import Scheduler
 from bot.settings import Settings, SettingsError
 from bot.store import Store
+from followups import commands as followups
+from followups.digest import FollowUpDigest
 from handlers import cart, cart_words, checkout, inquiry, orders, owner, shop, talk
 from handlers.groups import membership_changed
 from promotions import commands as promo
@@ -40,6 +42,7 @@ ROUTES: tuple[Routes, ...] = (
     talk.routes,
     owner.routes,
     promo.routes,
+    followups.routes,
 )
 
 log = logging.getLogger(__name__)
@@ -142,7 +145,21 @@ class Shop:
         missed while the bot was down."""
         assert self.promotions is not None, "Shop.open() first"
         self.scheduler = Scheduler()
-        await self.scheduler.start([PromoScheduler(self.promotions, self.scheduler)])
+        await self.scheduler.start(
+            [PromoScheduler(self.promotions, self.scheduler), self.digest_for(self.scheduler)]
+        )
+
+    def digest_for(self, scheduler: Scheduler) -> FollowUpDigest:
+        """The owner's daily follow-up digest, as a job on ``scheduler``."""
+        assert self.catalog_holder is not None, "Shop.open() first"
+        return FollowUpDigest(
+            self.store,
+            self.catalog_holder,
+            self.delivery,
+            self.clock,
+            self.router.owners,
+            scheduler,
+        )
 
     async def close(self) -> None:
         if self.scheduler is not None:

@@ -191,6 +191,26 @@ class ShippingQuote:
         return self.charged_minor == 0
 
 
+class FollowUps(_Strict):
+    """When the owner's daily follow-up digest arrives and how early a reminder comes."""
+
+    digest_at: Stripped = "10:00"  # shop time
+    # Days before the usual interval ends that a customer counts as due.
+    lead_days: int = Field(default=2, ge=0, le=60)
+    # At most one follow-up per customer in this many days.
+    recontact_days: int = Field(default=14, ge=1, le=365)
+
+    @field_validator("digest_at")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        hour, sep, minute = value.partition(":")
+        if not (sep and hour.isdigit() and minute.isdigit() and len(minute) == 2):
+            raise ValueError(f"digest_at {value!r} must be HH:MM, e.g. 10:00")
+        if not (int(hour) < 24 and int(minute) < 60):
+            raise ValueError(f"digest_at {value!r} must be HH:MM, e.g. 10:00")
+        return value
+
+
 class Shop(_Strict):
     name: Text
     owner_contact: Stripped
@@ -206,6 +226,7 @@ class Shop(_Strict):
     faq: list[FaqEntry] = Field(default_factory=list)
     max_quantity_per_line: int = Field(default=99, ge=1, le=10_000)
     promotion_caps: PromotionCaps = Field(default_factory=PromotionCaps)
+    followups: FollowUps = Field(default_factory=FollowUps)
 
     @field_validator("currency")
     @classmethod

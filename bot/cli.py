@@ -8,7 +8,9 @@ import dataclasses
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from bot import __version__
 from bot.catalog import Catalog, CatalogError, load_catalog
@@ -59,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     preview.add_argument("--db", type=Path, help="default: $CHATSHOP_DB or ./chatshop.db")
     preview.add_argument("--lang", choices=("en", "zh"), help="default: the shop's language")
+    _add_followups_commands(commands)
     nlu = commands.add_parser("nlu", help="how the shop understands messages")
     nlu_commands = nlu.add_subparsers(dest="nlu_command", metavar="ACTION", required=True)
     explain = nlu_commands.add_parser("explain", help="show how a message is read")
@@ -85,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return preview_promotions(args, settings)
     if args.command == "nlu":
         return explain_reading(args, settings)
+    if args.command in ("followups", "stats"):
+        return followups_command(args, settings)
     if args.command in (None, "run"):
         if args.command == "run":
             settings = _apply_run_flags(settings, args)
@@ -184,3 +189,54 @@ async def _preview(catalog: Catalog, db: Path, days: int, language: str | None) 
         )
     finally:
         await store.close()
+
+
+# --- follow-ups (issue 12): the due list and the statistics ---------------------------
+
+
+def _add_followups_commands(commands: Any) -> None:
+    due = commands.add_parser("followups", help="who is due for a follow-up, best first")
+    due.add_argument(
+        "--as-of", type=_day, help="the day to read it on, YYYY-MM-DD (default: today)"
+    )
+    due.add_argument("--json", action="store_true", help="for scripts")
+    stats = commands.add_parser(
+        "stats", help="orders, revenue, repeat buyers and follow-ups per month"
+    )
+    stats.add_argument("--months", type=int, default=6, help="how many months back (1-36)")
+    stats.add_argument("--png", type=Path, help="also draw the chart into this PNG file")
+    for parser in (due, stats):
+        parser.add_argument(
+            "--catalog", type=Path, help="default: $CHATSHOP_CATALOG or ./catalog.yaml"
+        )
+        parser.add_argument("--db", type=Path, help="default: $CHATSHOP_DB or ./chatshop.db")
+        parser.add_argument("--lang", choices=("en", "zh"), help="default: the shop's language")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day like 2026-11-23") from error
+
+
+def followups_command(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clock import SystemClock
+    from followups.cli import due_report, stats_report
+
+    try:
+        catalog = load_catalog(args.catalog or settings.catalog_path)
+    except CatalogError as error:
+        print(error, file=sys.stderr)
+        return 1
+    db = args.db or settings.db_path
+    language = args.lang or catalog.shop.default_language
+    if args.command == "followups":
+        report = due_report(catalog, db, SystemClock(), args.as_of, args.json, language)
+    else:
+        if not 1 <= args.months <= 36:
+            print("chatshop: --months must be between 1 and 36", file=sys.stderr)
+            return 2
+        report = stats_report(catalog, db, SystemClock(), args.months, args.png, language)
+    print(asyncio.run(report))
+    return 0

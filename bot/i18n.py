@@ -863,6 +863,171 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "shown in {group} within {hours} h ({person} is in both groups)",
         "zh": "{hours}小时内已在“{group}”发过（{person} 在两个群里）",
     },
+    # --- issue 12: follow-ups with repeat buyers (followups/) ---------------------------
+    "fu.reason_history": {
+        "en": "buys {product} ×{qty} about every {days} days; last order {ago} days ago",
+        "zh": "大约每{days}天买一次{product}×{qty}；上次下单是{ago}天前",
+    },
+    "fu.reason_catalog": {
+        "en": "bought {product} ×{qty} once, {ago} days ago (it usually lasts {days} days)",
+        "zh": "{ago}天前买过一次{product}×{qty}（一般能用{days}天）",
+    },
+    "fu.lapsed": {
+        "en": "; no order at all for {days} days",
+        "zh": "；已经{days}天没有下单",
+    },
+    "fu.also_due": {"en": "; also due: {products}", "zh": "；也该补的：{products}"},
+    "fu.list_sep": {"en": ", ", "zh": "、"},
+    "fu.suggest": {
+        "en": "Hi {name}! It's been {days} days since your {product}, so you may be running "
+        "low. Shall I put {qty} more aside for you? One tap below and it's in your cart.",
+        "zh": "{name}你好！上次的{product}已经{days}天了，应该快用完了吧？要不要再给你留{qty}份？"
+        "点下面的按钮就加进购物车。",
+    },
+    "fu.reorder_button": {"en": "🛒 {product} ×{qty}", "zh": "🛒 再来{qty}份{product}"},
+    "fu.reordered": {
+        "en": "Added: {product}, {qty} in your cart ({price} each). Write /checkout to order "
+        "or /cart to change it.",
+        "zh": "已加入购物车：{product}，共{qty}份（每份{price}）。发送 /checkout 下单，"
+        "或 /cart 修改。",
+    },
+    "fu.reorder_gone": {
+        "en": "Sorry, that product is not available any more. Write /browse to see what we have.",
+        "zh": "抱歉，这个商品已经没有了。发送 /browse 看看现在有什么。",
+    },
+    "fu.digest_title": {
+        "en": "Follow-ups for today: {count} customer(s) due to reorder",
+        "zh": "今天的回访：{count}位客人该补货了",
+    },
+    "fu.digest_head": {
+        "en": "{n}. {name} · {status} · spent {spent}",
+        "zh": "{n}. {name} · {status} · 累计消费{spent}",
+    },
+    "fu.status_due": {"en": "due", "zh": "该补货"},
+    "fu.status_lapsed": {"en": "lapsed", "zh": "已流失"},
+    "fu.digest_more": {"en": "…and {count} more.", "zh": "……还有{count}位。"},
+    "fu.btn_send": {"en": "📤 Send {n}", "zh": "📤 发送{n}"},
+    "fu.btn_snooze": {"en": "💤 {n} in 7 days", "zh": "💤 {n} 7天后"},
+    "fu.btn_done": {"en": "✅ {n} done", "zh": "✅ {n} 已联系"},
+    "fu.btn_next": {"en": "Next page ▶", "zh": "下一页 ▶"},
+    "fu.nobody_due": {
+        "en": "Nobody is due for a follow-up today.",
+        "zh": "今天没有需要回访的客人。",
+    },
+    "fu.sent": {"en": "Sent to {name}: “{text}”", "zh": "已发给{name}：“{text}”"},
+    "fu.snoozed": {
+        "en": "{name}: I'll remind you again in 7 days.",
+        "zh": "{name}：7天后再提醒你。",
+    },
+    "fu.done": {
+        "en": "{name}: marked as followed up; not in the digest for the next 14 days.",
+        "zh": "{name}：已记为回访过，14天内不再出现在提醒里。",
+    },
+    "fu.refused_opted_out": {
+        "en": "Not sent: {name} asked not to get messages from the shop.",
+        "zh": "没有发送：{name}说过不想再收到店里的消息。",
+    },
+    "fu.refused_recent": {
+        "en": "Not sent: {name} heard from you {days} day(s) ago; at most one follow-up in "
+        "{limit} days.",
+        "zh": "没有发送：{days}天前刚联系过{name}，{limit}天内最多回访一次。",
+    },
+    "fu.refused_quiet": {
+        "en": "Not sent: it is quiet hours for customers ({hours}). Press send again after {end}.",
+        "zh": "没有发送：现在是客人的免打扰时间（{hours}），请在{end}之后再按发送。",
+    },
+    "fu.refused_unreachable": {
+        "en": "Not sent: {name} cannot be reached (they blocked the bot or left).",
+        "zh": "没有发送：联系不上{name}（拉黑了机器人或已离开）。",
+    },
+    "fu.not_due_any_more": {
+        "en": "{name} is not due any more (they ordered, or were followed up, since).",
+        "zh": "{name}现在不需要回访了（之后已下单或已回访）。",
+    },
+    "fu.nothing_bought": {
+        "en": "{name} has not bought anything yet: nothing to suggest.",
+        "zh": "{name}还没买过东西，没有可推荐的。",
+    },
+    "fu.no_chat": {
+        "en": "{name} has no chat with the shop yet, so nothing can be sent.",
+        "zh": "{name}还没有和店铺聊过天，无法发送。",
+    },
+    "fu.usage_customer": {
+        "en": "Write /customer and part of a name, an id or a phone number, e.g. /customer ann",
+        "zh": "请发送 /customer 加名字、编号或手机号的一部分，例如 /customer 小美",
+    },
+    "fu.usage_note": {
+        "en": "Write /note, the customer, then the note, e.g. /note ann prefers the aloe mask",
+        "zh": "请发送 /note、客人、再写备注，例如 /note 小美 喜欢芦荟面膜",
+    },
+    "fu.usage_tag": {
+        "en": "Write /tag, the customer, then one tag, e.g. /tag ann vip",
+        "zh": "请发送 /tag、客人、再写一个标签，例如 /tag 小美 vip",
+    },
+    "fu.how_note": {
+        "en": "Write: /note {customer} and your note",
+        "zh": "请发送：/note {customer} 加上备注",
+    },
+    "fu.how_tag": {
+        "en": "Write: /tag {customer} and a tag (one word)",
+        "zh": "请发送：/tag {customer} 加一个标签（一个词）",
+    },
+    "fu.no_match": {
+        "en": "No customer matches “{query}”.",
+        "zh": "没有找到和“{query}”匹配的客人。",
+    },
+    "fu.choose": {
+        "en": "Several customers match “{query}”. Which one?",
+        "zh": "有几位客人和“{query}”匹配，是哪一位？",
+    },
+    "fu.noted": {"en": "Noted for {name}: {text}", "zh": "已给{name}记下：{text}"},
+    "fu.tagged": {"en": "{name} is tagged #{tag}.", "zh": "已给{name}加上标签 #{tag}。"},
+    "fu.already_tagged": {
+        "en": "{name} was already tagged #{tag}.",
+        "zh": "{name}已经有标签 #{tag} 了。",
+    },
+    "fu.card_head": {"en": "👤 {name} ({who})", "zh": "👤 {name}（{who}）"},
+    "fu.card_orders": {
+        "en": "Orders: {orders} · spent {spent} · first {first} · last {last}",
+        "zh": "订单：{orders}笔 · 累计{spent} · 首单{first} · 最近{last}",
+    },
+    "fu.card_no_orders": {"en": "No orders yet.", "zh": "还没有订单。"},
+    "fu.card_favourites": {"en": "Favourites: {products}", "zh": "常买：{products}"},
+    "fu.card_state": {
+        "en": "Language: {speaks} · reachable: {reachable} · opted out: {opted_out}",
+        "zh": "语言：{speaks} · 能联系上：{reachable} · 已退订：{opted_out}",
+    },
+    "fu.card_last_followup": {"en": "Last follow-up: {day}", "zh": "上次回访：{day}"},
+    "fu.card_tags": {"en": "Tags: {tags}", "zh": "标签：{tags}"},
+    "fu.card_notes": {"en": "Notes:", "zh": "备注："},
+    "fu.yes": {"en": "yes", "zh": "是"},
+    "fu.no": {"en": "no", "zh": "否"},
+    "fu.btn_follow_up": {"en": "📤 Follow up", "zh": "📤 回访"},
+    "fu.btn_note": {"en": "📝 Note", "zh": "📝 备注"},
+    "fu.btn_tag": {"en": "🏷 Tag", "zh": "🏷 标签"},
+    "fu.stats_title": {
+        "en": "Last {months} months (orders · revenue · repeat buyers · their revenue · "
+        "follow-ups sent → converted):",
+        "zh": "最近{months}个月（订单 · 收入 · 回头客占比 · 回头客收入 · 回访发送 → 成交）：",
+    },
+    "fu.stats_month": {
+        "en": "{month}: {orders} orders · {revenue} · {rate}% repeat · {repeat} · "
+        "{sent} → {converted}",
+        "zh": "{month}：{orders}单 · {revenue} · 回头客{rate}% · {repeat} · {sent} → {converted}",
+    },
+    "fu.stats_top": {"en": "Top products: {products}", "zh": "热销：{products}"},
+    "fu.chart_title": {"en": "{shop}: what repeat buyers earn", "zh": "{shop}：回头客带来的收入"},
+    "fu.chart_revenue": {"en": "Revenue", "zh": "总收入"},
+    "fu.chart_repeat": {"en": "from repeat buyers", "zh": "回头客收入"},
+    "fu.chart_money": {"en": "Revenue ({currency})", "zh": "收入（{currency}）"},
+    "fu.chart_sent": {"en": "Follow-ups sent", "zh": "已发回访"},
+    "fu.chart_converted": {"en": "Converted (ordered within 7 days)", "zh": "7天内下单"},
+    "fu.chart_followups": {"en": "Follow-ups", "zh": "回访"},
+    "fu.chart_caption": {"en": "Chart: {path}", "zh": "图表：{path}"},
+    "fu.stats_usage": {
+        "en": "Write /stats, or /stats 12 for the last 12 months (1-36).",
+        "zh": "发送 /stats，或 /stats 12 查看最近12个月（1到36）。",
+    },
 }
 
 

@@ -3,7 +3,8 @@
 ``api`` holds the contract (one Protocol per repository), ``models`` the records and
 enums, ``sqlite`` the default backend. ``Store`` is the SQLite aggregate:
 ``store.orders``, ``store.carts``, ``store.customers``, ``store.conversations``,
-``store.chats``, ``store.buttons``, ``store.campaigns``, ``store.outbox``, ``store.stock``.
+``store.chats``, ``store.buttons``, ``store.campaigns``, ``store.outbox``, ``store.stock``,
+``store.records`` (customer records for follow-ups).
 """
 
 from bot.store.api import StoreApi
@@ -15,6 +16,10 @@ from bot.store.models import (
     ChatRecord,
     ChoiceList,
     Customer,
+    CustomerNote,
+    FollowUp,
+    FollowUpHold,
+    FollowUpOutcome,
     NewPost,
     Order,
     OrderLine,
@@ -23,6 +28,7 @@ from bot.store.models import (
     OutboxRow,
     PostKind,
     PostState,
+    Purchase,
     Shortage,
     StoredCampaign,
     outbox_key,
@@ -37,6 +43,10 @@ __all__ = [
     "ChatRecord",
     "ChoiceList",
     "Customer",
+    "CustomerNote",
+    "FollowUp",
+    "FollowUpHold",
+    "FollowUpOutcome",
     "NewPost",
     "Order",
     "OrderLine",
@@ -45,6 +55,7 @@ __all__ = [
     "OutboxRow",
     "PostKind",
     "PostState",
+    "Purchase",
     "Shortage",
     "Store",
     "StoreApi",

@@ -21,12 +21,17 @@ from bot.store.models import (
     ChatRecord,
     ChoiceList,
     Customer,
+    CustomerNote,
+    FollowUp,
+    FollowUpHold,
+    FollowUpOutcome,
     NewPost,
     Order,
     OrderRequest,
     OrderStatus,
     OutboxRow,
     PostState,
+    Purchase,
     Shortage,
     StoredCampaign,
 )
@@ -267,6 +272,54 @@ class OutboxRepository(Protocol):
         pending their send, or failed with an unknown outcome."""
 
 
+class CustomerRecordRepository(Protocol):
+    """What follow-ups keep about customers: the owner's notes and tags, the follow-up log,
+    the opt-out, the purchase history and the daily digest's record."""
+
+    async def find(self, query: str, limit: int = 10) -> list[Customer]:
+        """Customers whose key or id equals ``query``, or whose name, contact name or phone
+        contains it (case-insensitive); the closest first."""
+
+    async def add_note(self, key: str, text: str, author: str) -> None: ...
+
+    async def notes(self, key: str) -> list[CustomerNote]:
+        """Oldest first."""
+
+    async def add_tag(self, key: str, tag: str) -> bool:
+        """False when the customer already had the tag."""
+
+    async def tags(self, key: str) -> list[str]:
+        """In the order they were added."""
+
+    async def set_followups_off(self, key: str, off: bool) -> None: ...
+
+    async def log_followup(
+        self,
+        key: str,
+        skus: Sequence[str],
+        outcome: FollowUpOutcome,
+        until: datetime | None = None,
+    ) -> FollowUp:
+        """Record a follow-up sent, done by hand or snoozed (until ``until``), now."""
+
+    async def followups(
+        self, since: datetime | None = None, key: str | None = None
+    ) -> list[FollowUp]:
+        """Logged follow-ups at or after ``since`` (all when None), oldest first."""
+
+    async def holds(self) -> dict[str, FollowUpHold]:
+        """Every customer with anything holding them back from a follow-up."""
+
+    async def purchases(
+        self, since: datetime | None = None, key: str | None = None
+    ) -> list[Purchase]:
+        """Lines of orders not cancelled, placed at or after ``since``, oldest first."""
+
+    async def claim_digest(self, day: str) -> bool:
+        """Record that the digest of ``day`` (YYYY-MM-DD, shop time) went out; False when
+        it already had (one digest a day, across restarts and workers)."""
+
+
 class StoreApi(Protocol):
     """The aggregate every backend provides: the repositories and the lifecycle."""
 
@@ -279,6 +332,7 @@ class StoreApi(Protocol):
     buttons: ButtonRepository
     campaigns: CampaignRepository
     outbox: OutboxRepository
+    records: CustomerRecordRepository
 
     async def migrate(self, target: int = ...) -> None: ...
 

@@ -204,6 +204,41 @@ MIGRATIONS: list[str] = [
     UPDATE promo_outbox SET posted_at = slot WHERE state = 'pending' AND not_before IS NULL;
     CREATE INDEX promo_outbox_by_posted ON promo_outbox (posted_at);
     """,
+    # 8 -> 9: follow-ups: the owner's notes and tags on customers, the follow-up log, the
+    # digest sent each day, the customer's own opt-out of follow-ups, and the index the
+    # purchase history and the statistics read orders by.
+    """
+    CREATE TABLE customer_notes (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        customer_key  TEXT NOT NULL,
+        text          TEXT NOT NULL,
+        author        TEXT NOT NULL,
+        at            TEXT NOT NULL
+    );
+    CREATE INDEX customer_notes_by_customer ON customer_notes (customer_key, id);
+    CREATE TABLE customer_tags (
+        customer_key  TEXT NOT NULL,
+        tag           TEXT NOT NULL,
+        at            TEXT NOT NULL,
+        PRIMARY KEY (customer_key, tag)
+    );
+    CREATE TABLE followups (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        customer_key  TEXT NOT NULL,
+        skus          TEXT NOT NULL DEFAULT '[]',
+        outcome       TEXT NOT NULL,
+        at            TEXT NOT NULL,
+        until         TEXT
+    );
+    CREATE INDEX followups_by_customer ON followups (customer_key, at);
+    CREATE INDEX followups_by_time ON followups (at);
+    CREATE TABLE followup_digests (
+        day      TEXT PRIMARY KEY,
+        sent_at  TEXT NOT NULL
+    );
+    ALTER TABLE customers ADD COLUMN followups_off INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX orders_by_time ON orders (created_at);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -257,3 +257,53 @@ class NewPost:
 def outbox_key(campaign_id: str, chat_key: str, slot: datetime) -> str:
     """The unique key of one campaign's post to one chat in one slot."""
     return f"{campaign_id}|{chat_key}|{slot.isoformat()}"
+
+
+# --- customer records and follow-ups (followups/) -------------------------------------
+
+
+class FollowUpOutcome(StrEnum):
+    """What became of one follow-up: sent by the bot, done by the owner by hand, or put
+    off (snoozed until a day). Conversion is read from orders, not stored."""
+
+    SENT = "sent"
+    DONE = "done"
+    SNOOZED = "snoozed"
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    id: int
+    customer_key: str
+    skus: tuple[str, ...]
+    outcome: FollowUpOutcome
+    at: datetime
+    until: datetime | None = None  # snoozed: due again from this moment
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerNote:
+    text: str
+    author: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Purchase:
+    """One line of one order that was not cancelled: what follow-ups learn from."""
+
+    order_number: str
+    customer_key: str
+    sku: str
+    at: datetime
+    qty: int
+    amount_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpHold:
+    """What the store knows that holds a customer back from a follow-up."""
+
+    opted_out: bool  # said "stop" (promotions' flag) or turned follow-ups off
+    last_contact: datetime | None  # the latest follow-up sent or done
+    snoozed_until: datetime | None

@@ -28,7 +28,7 @@ def test_both_languages_with_same_placeholders(key: str) -> None:
 def test_every_key_used_in_code_exists() -> None:
     used: set[str] = set()
     pattern = re.compile(r"""(?:\bt|ctx\.t|ctx\.button|self\.t)\(\s*"([a-z_]+\.[a-z_.]+)\"""")
-    for folder in ("bot", "handlers", "promotions"):
+    for folder in ("bot", "handlers", "promotions", "followups"):
         for path in (REPO / folder).rglob("*.py"):
             used |= set(pattern.findall(path.read_text(encoding="utf-8")))
     missing = sorted(key for key in used if key not in MESSAGES)

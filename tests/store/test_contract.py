@@ -22,6 +22,8 @@ from bot.messages import ChatKind, ChatRef
 from bot.store import (
     CampaignSource,
     CampaignStatus,
+    FollowUpHold,
+    FollowUpOutcome,
     NewPost,
     OrderLine,
     OrderRequest,
@@ -660,3 +662,85 @@ class TestStoreContract:
         await store.outbox.release(first.id, ["WALNUTS"], later)
         [gone, _] = await store.outbox.rows()
         assert gone.skus == ("ROSE-MASK", "SILK-MASK") and gone.state is PostState.SUPPRESSED
+
+    # --- customer records (follow-ups) ------------------------------------------------
+
+    async def test_records_find_customers_by_id_name_or_phone(self, store: StoreApi) -> None:
+        await store.customers.touch("test:ann", "test", "ann", "Ann Lee")
+        await store.customers.touch("test:anna", "test", "anna", "Anna")
+        await store.customers.touch("test:bo", "test", "bo", "Bo")
+        await store.customers.remember_delivery("test:bo", "Bo Wang", "138 0013 8000", "Hangzhou")
+        assert [c.key for c in await store.records.find("test:ann")] == ["test:ann"]
+        assert [c.key for c in await store.records.find("anna")] == ["test:anna"]
+        assert [c.key for c in await store.records.find("ANN")] == ["test:ann", "test:anna"]
+        assert [c.key for c in await store.records.find("wang")] == ["test:bo"]
+        assert [c.key for c in await store.records.find("38000")] == ["test:bo"]
+        assert await store.records.find("zoe") == []
+        assert await store.records.find("  ") == []
+
+    async def test_records_notes_and_tags(self, store: StoreApi, clock: FakeClock) -> None:
+        await store.records.add_note("test:ann", "prefers the aloe mask", "test:owner")
+        clock.advance(60)
+        await store.records.add_note("test:ann", "birthday in May", "test:owner")
+        notes = await store.records.notes("test:ann")
+        assert [n.text for n in notes] == ["prefers the aloe mask", "birthday in May"]
+        assert notes[0].author == "test:owner" and notes[1].at == clock.now()
+        assert await store.records.notes("test:bo") == []
+        assert await store.records.add_tag("test:ann", "vip")
+        clock.advance(1)
+        assert await store.records.add_tag("test:ann", "fruit")
+        assert not await store.records.add_tag("test:ann", "vip")
+        assert await store.records.tags("test:ann") == ["vip", "fruit"]
+
+    async def test_records_follow_up_log_and_holds(self, store: StoreApi, clock: FakeClock) -> None:
+        await store.customers.touch("test:ann", "test", "ann", "Ann")
+        await store.customers.touch("test:bo", "test", "bo", "Bo")
+        await store.customers.touch("test:cy", "test", "cy", "Cy")
+        await store.customers.touch("test:dee", "test", "dee", "Dee")
+        assert await store.records.holds() == {}
+        start = clock.now()
+        sent = await store.records.log_followup("test:ann", ["ROSE-MASK"], FollowUpOutcome.SENT)
+        assert sent.skus == ("ROSE-MASK",) and sent.at == start
+        clock.advance(3600)
+        until = clock.now() + timedelta(days=7)
+        await store.records.log_followup("test:bo", [], FollowUpOutcome.SNOOZED, until)
+        await store.customers.set_promo_flags("test:cy", stopped=True)
+        await store.records.set_followups_off("test:dee", True)
+        holds = await store.records.holds()
+        assert holds["test:ann"] == FollowUpHold(False, start, None)
+        assert holds["test:bo"] == FollowUpHold(False, None, until)
+        assert holds["test:cy"].opted_out and holds["test:dee"].opted_out
+        await store.records.set_followups_off("test:dee", False)
+        assert "test:dee" not in await store.records.holds()
+        assert [f.customer_key for f in await store.records.followups()] == ["test:ann", "test:bo"]
+        later = await store.records.followups(since=start + timedelta(seconds=1))
+        assert [f.outcome for f in later] == [FollowUpOutcome.SNOOZED]
+        assert [f.id for f in await store.records.followups(key="test:ann")] == [sent.id]
+
+    async def test_records_purchases_leave_out_cancelled_orders(
+        self, store: StoreApi, clock: FakeClock
+    ) -> None:
+        first = await store.orders.place(order_request("ann", ("ROSE-MASK", 2), ("SILK-MASK", 1)))
+        assert not isinstance(first, list)
+        clock.advance(86400)
+        cancelled = await store.orders.place(order_request("ann", ("ROSE-MASK", 1)))
+        assert not isinstance(cancelled, list)
+        await store.orders.change_status(cancelled.number, OrderStatus.CANCELLED, "test:ann")
+        other = await store.orders.place(order_request("bo", ("SILK-MASK", 3)))
+        assert not isinstance(other, list)
+        bought = await store.records.purchases()
+        assert [(p.customer_key, p.sku, p.qty, p.amount_minor) for p in bought] == [
+            ("test:ann", "ROSE-MASK", 2, 2000),
+            ("test:ann", "SILK-MASK", 1, 1000),
+            ("test:bo", "SILK-MASK", 3, 3000),
+        ]
+        assert bought[0].order_number == first.number
+        assert [p.sku for p in await store.records.purchases(key="test:bo")] == ["SILK-MASK"]
+        assert [p.customer_key for p in await store.records.purchases(since=clock.now())] == [
+            "test:bo"
+        ]
+
+    async def test_records_one_digest_a_day(self, store: StoreApi) -> None:
+        assert await store.records.claim_digest("2026-11-23")
+        assert not await store.records.claim_digest("2026-11-23")
+        assert await store.records.claim_digest("2026-11-24")
