@@ -54,9 +54,15 @@ def fire_times(
     trigger = campaign_trigger(campaign, timezone)
     previous: datetime | None = None
     now = start - timedelta(microseconds=1)
+    last: datetime | None = None
     while True:
         moment = trigger.get_next_fire_time(previous, now)
         if moment is None or moment >= end:
             return
-        yield moment.astimezone(ZoneInfo("UTC"))
+        utc = moment.astimezone(ZoneInfo("UTC"))
+        # When the clocks go forward, two times of day (01:00 and 02:00 in London on the
+        # last Sunday of March) can be one moment: that is one slot, not two.
+        if utc != last:
+            yield utc
+        last = utc
         previous, now = moment, moment

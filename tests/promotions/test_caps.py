@@ -607,3 +607,11 @@ def check_every_cap(shop: Shop) -> None:
                 if chat_a != chat_b and skus_a & skus_b:
                     cooldown = (by_key[chat_b].caps or caps).product_cooldown
                     assert later - earlier >= cooldown, (person, chat_a, chat_b, earlier, later)
+
+
+def test_two_times_of_day_on_one_moment_are_one_slot() -> None:
+    # 01:00 and 02:00 in London on 29 March 2026 are both 01:00 UTC (clocks go forward).
+    campaign = Campaign(id="c", products=["SKU0"], schedule=Schedule(times=["01:00", "02:00"]))
+    start = datetime(2026, 3, 29, tzinfo=UTC)
+    slots = list(fire_times(campaign, "Europe/London", start, start + timedelta(days=1)))
+    assert slots == [datetime(2026, 3, 29, 1, 0, tzinfo=UTC)]
