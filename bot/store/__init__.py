@@ -3,7 +3,8 @@
 ``api`` holds the contract (one Protocol per repository), ``models`` the records and
 enums, ``sqlite`` the default backend. ``Store`` is the SQLite aggregate:
 ``store.orders``, ``store.carts``, ``store.customers``, ``store.conversations``,
-``store.chats``, ``store.buttons``, ``store.campaigns``, ``store.outbox``, ``store.stock``.
+``store.chats``, ``store.buttons``, ``store.campaigns``, ``store.outbox``, ``store.stock``,
+``store.tickets``.
 """
 
 from bot.store.api import StoreApi
@@ -16,6 +17,7 @@ from bot.store.models import (
     ChoiceList,
     Customer,
     NewPost,
+    NewTicket,
     Order,
     OrderLine,
     OrderRequest,
@@ -25,6 +27,10 @@ from bot.store.models import (
     PostState,
     Shortage,
     StoredCampaign,
+    Ticket,
+    TicketMessage,
+    TicketReason,
+    TicketStatus,
     outbox_key,
 )
 from bot.store.sqlite import Store
@@ -38,6 +44,7 @@ __all__ = [
     "ChoiceList",
     "Customer",
     "NewPost",
+    "NewTicket",
     "Order",
     "OrderLine",
     "OrderRequest",
@@ -49,5 +56,9 @@ __all__ = [
     "Store",
     "StoreApi",
     "StoredCampaign",
+    "Ticket",
+    "TicketMessage",
+    "TicketReason",
+    "TicketStatus",
     "outbox_key",
 ]

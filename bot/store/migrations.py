@@ -204,6 +204,39 @@ MIGRATIONS: list[str] = [
     UPDATE promo_outbox SET posted_at = slot WHERE state = 'pending' AND not_before IS NULL;
     CREATE INDEX promo_outbox_by_posted ON promo_outbox (posted_at);
     """,
+    # 8 -> 9: tickets: what the bot handed to the owner, every message of it, the answer.
+    # The partial unique index holds "at most one open ticket per customer" even when two
+    # workers open one at once.
+    """
+    CREATE TABLE tickets (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        customer_key   TEXT NOT NULL,
+        channel        TEXT NOT NULL,
+        chat_id        TEXT NOT NULL,
+        chat_kind      TEXT NOT NULL,
+        customer_name  TEXT NOT NULL DEFAULT '',
+        language       TEXT NOT NULL,
+        reason         TEXT NOT NULL,
+        status         TEXT NOT NULL,
+        context        TEXT NOT NULL DEFAULT '',
+        answer         TEXT NOT NULL DEFAULT '',
+        close_reason   TEXT NOT NULL DEFAULT '',
+        closed_by      TEXT NOT NULL DEFAULT '',
+        reminded_at    TEXT,
+        created_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX tickets_one_open ON tickets (customer_key) WHERE status = 'open';
+    CREATE INDEX tickets_by_status ON tickets (status, created_at);
+    CREATE TABLE ticket_messages (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        ticket_id  INTEGER NOT NULL REFERENCES tickets (id),
+        author     TEXT NOT NULL,
+        text       TEXT NOT NULL,
+        at         TEXT NOT NULL
+    );
+    CREATE INDEX ticket_messages_by_ticket ON ticket_messages (ticket_id, id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -21,6 +21,7 @@ from bot.store.sqlite.db import Database, Tx
 from bot.store.sqlite.orders import SqliteOrders
 from bot.store.sqlite.outbox import SqliteOutbox
 from bot.store.sqlite.stock import SqliteStock
+from bot.store.sqlite.tickets import SqliteTickets
 
 
 class Store:
@@ -37,6 +38,7 @@ class Store:
         self.buttons = SqliteButtons(self._database)
         self.campaigns = SqliteCampaigns(self._database)
         self.outbox = SqliteOutbox(self._database)
+        self.tickets = SqliteTickets(self._database)
 
     @classmethod
     async def open(cls, path: str | Path, clock: Clock) -> Store:
