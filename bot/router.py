@@ -28,6 +28,7 @@ from bot.messages import Button, Incoming, Outgoing
 from bot.middleware import (
     ConversationState,
     CustomerAndLanguage,
+    FloodGuard,
     GroupEtiquette,
     InternalErrors,
     Middleware,
@@ -58,6 +59,11 @@ class Router:
     deep_link: DeepLink
     routes: RouteTable
     one_at_a_time: OneAtATime = field(default_factory=OneAtATime)
+    # Kept across messages (it counts them); built from the clock and catalog.
+    flood_guard: FloodGuard = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.flood_guard = FloodGuard(self.clock, self.catalog_holder)
 
     @property
     def owners(self) -> frozenset[str]:
@@ -70,6 +76,7 @@ class Router:
             CustomerAndLanguage(
                 self.store, self.catalog_holder, self.clock, self.owners, self.deep_link
             ),
+            self.flood_guard,
             InternalErrors(),
             ConversationState(self.store),
         )
