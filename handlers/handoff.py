@@ -38,6 +38,8 @@ RISKY = re.compile(
     r"怀孕|孕妇|孕期|备孕|哺乳|喂奶|过敏|宝宝|小孩|孩子|儿童|婴儿能|幼儿|新生儿|"
     r"个月大|岁的|吃药|药物|\S?药|医生|糖尿病|高血压|湿疹|哮喘|生病|副作用|安全吗|能治|治疗|健康"
 )
+# A deal only the owner can make: discounts, bargaining, wholesale.
+DEAL = re.compile(r"discount|cheaper|wholesale|bargain|\bdeal\b|便宜|优惠|打折|折扣|批发|砍价")
 # A message that asks something, in either language ("?", wh-words, 吗, 能不能).
 ASKS = re.compile(
     r"[?？]|\b(?:what|whats|how|why|where|when|who|whos|which|can|could|is|are|do|does|"
@@ -56,6 +58,8 @@ def handoff_reason(reading: Reading, catalog: Catalog) -> TicketReason | None:
         return TicketReason.HUMAN
     if reading.main is Intent.COMPLAINT:
         return TicketReason.COMPLAINT
+    if DEAL.search(text) and asks:
+        return TicketReason.QUESTION
     if reading.main in SOCIAL or not asks:
         return None  # an order, a greeting, or words nobody understood: not a question
     if reading.main is Intent.UNKNOWN or reading.confidence < CLEAR:
@@ -64,10 +68,34 @@ def handoff_reason(reading: Reading, catalog: Catalog) -> TicketReason | None:
     if reading.main is Intent.PRODUCT_INFO and not reading.products:
         # "what is the meaning of life", "whats ur wifi password": no product of ours.
         return None if match_faq(reading.text, catalog) is not None else TicketReason.QUESTION
-    if reading.main is Intent.ADD and not any(item.candidates for item in reading.items):
-        # "can you give me your bank password": a request naming nothing we sell.
-        return None if reading.unknown else TicketReason.QUESTION
+    # "wut is bitcoin price today", "能便宜点吗": the price of nothing we sell, or a deal
+    # only the owner can make. "do you sell durian?" names one thing: we don't; a bare
+    # "多少钱" is asked which product it means.
+    if (
+        reading.main in (Intent.PRICE, Intent.STOCK)
+        and not reading.products
+        and reading.unknown
+        and (reading.main is Intent.PRICE or not _one_thing(reading.unknown))
+    ):
+        return TicketReason.QUESTION
+    # "can you give me your bank password", "can you send me a birthday gift?": asked for
+    # something that is not one of our products.
+    if (
+        reading.main is Intent.ADD
+        and not any(len(item.candidates) == 1 for item in reading.items)
+        and (not reading.items or any(not item.candidates for item in reading.items))
+    ):
+        return TicketReason.QUESTION
     return None
+
+
+def _one_thing(words: str | None) -> bool:
+    """A product name we could say we don't sell: one or two words, a few characters."""
+    if not words:
+        return False
+    if any("\u4e00" <= ch <= "\u9fff" for ch in words):
+        return len(words.replace(" ", "")) <= 4
+    return len(words.split()) <= 2
 
 
 # --- business hours -------------------------------------------------------------------
