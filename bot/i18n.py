@@ -982,8 +982,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "⏰ {name} 的工单 #{number} 已在营业时间内等了{hours}小时：\n“{text}”",
     },
     "owner.customer_card": {
-        "en": "👤 {name} ({customer})\nLanguage: {language}\nOrders: {count}\n{context}",
-        "zh": "👤 {name}（{customer}）\n语言：{language}\n订单数：{count}\n{context}",
+        "en": "👤 {name} ({customer})\nLanguage: {speaks}\nOrders: {count}\n{context}",
+        "zh": "👤 {name}（{customer}）\n语言：{speaks}\n订单数：{count}\n{context}",
     },
     "flood.slow_down": {
         "en": "You're sending messages very fast. Please slow down a little: I'll answer "

@@ -373,7 +373,7 @@ async def customer_button(ctx: Context, action: TicketCustomer) -> None:
             "owner.customer_card",
             name=one_line(ticket.customer_name),
             customer=ticket.customer_key,
-            language=(customer.language if customer else None) or ticket.language,
+            speaks=(customer.language if customer else None) or ticket.language,
             count=len(orders),
             context=context,
         )

@@ -280,3 +280,11 @@ async def test_the_limit_comes_from_the_catalog(harness: ChatHarness) -> None:
     assert await harness.say("spam", "hi") == []
     harness.clock.advance(timedelta(minutes=2).total_seconds())
     assert await harness.say("spam", "hi")
+
+
+async def test_the_customer_card_shows_cart_and_orders(harness: ChatHarness) -> None:
+    await harness.say("bo", "两盒玫瑰面膜")
+    await harness.say("bo", "我要人工")
+    replies = await harness.press(OWNER, "👤")
+    card = texts(replies)
+    assert "test:bo" in card and "玫瑰" in card and "订单数：0" in card
