@@ -288,3 +288,14 @@ async def test_the_customer_card_shows_cart_and_orders(harness: ChatHarness) -> 
     replies = await harness.press(OWNER, "👤")
     card = texts(replies)
     assert "test:bo" in card and "玫瑰" in card and "订单数：0" in card
+
+
+async def test_cancel_leaves_an_answer_unsent(harness: ChatHarness) -> None:
+    await harness.say("bo", "我要人工")
+    await harness.press(OWNER, "回复 #1")
+    await harness.say(OWNER, "/cancel")
+    assert "#1" in harness.last_text(OWNER)
+    before = len(harness.messages_to("bo"))
+    await harness.say(OWNER, "玫瑰面膜多少钱")  # the owner's own question, not an answer
+    assert len(harness.messages_to("bo")) == before
+    assert await open_tickets(harness) == [1]
