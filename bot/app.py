@@ -25,7 +25,7 @@ from bot.settings import Settings, SettingsError
 from bot.store import Store
 from followups import commands as followups
 from followups.digest import FollowUpDigest
-from handlers import cart, cart_words, checkout, inquiry, orders, owner, shop, talk
+from handlers import cart, cart_words, checkout, inquiry, orders, owner, shop, talk, tickets
 from handlers.groups import membership_changed
 from promotions import commands as promo
 from promotions.engine import Promotions
@@ -39,6 +39,7 @@ ROUTES: tuple[Routes, ...] = (
     checkout.routes,
     orders.routes,
     inquiry.routes,
+    tickets.routes,
     talk.routes,
     owner.routes,
     promo.routes,
@@ -142,11 +143,24 @@ class Shop:
     async def start_scheduler(self) -> None:
         """Schedule every feature's jobs (after the channels are up, so due posts can go
         out): the campaigns, after settling interrupted posts and catching up on slots
-        missed while the bot was down."""
+        missed while the bot was down; the reminders of tickets left waiting."""
         assert self.promotions is not None, "Shop.open() first"
         self.scheduler = Scheduler()
+        assert self.catalog_holder is not None
+        reminders = tickets.TicketReminders(
+            self.store,
+            self.catalog_holder,
+            self.delivery,
+            self.clock,
+            lambda: self.router.owners,
+            self.scheduler,
+        )
         await self.scheduler.start(
-            [PromoScheduler(self.promotions, self.scheduler), self.digest_for(self.scheduler)]
+            [
+                PromoScheduler(self.promotions, self.scheduler),
+                self.digest_for(self.scheduler),
+                reminders,
+            ]
         )
 
     def digest_for(self, scheduler: Scheduler) -> FollowUpDigest:

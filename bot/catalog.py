@@ -227,6 +227,23 @@ class Shop(_Strict):
     max_quantity_per_line: int = Field(default=99, ge=1, le=10_000)
     promotion_caps: PromotionCaps = Field(default_factory=PromotionCaps)
     followups: FollowUps = Field(default_factory=FollowUps)
+    # When the owner answers questions (shop time zone, every day): customers are told
+    # roughly when to expect an answer, and a waiting ticket reminds the owner within them.
+    business_hours: Stripped = "09:00-21:00"
+    # More messages than this in a minute from one person is a flood: asked once to slow
+    # down, then not answered for a short while (bot/middleware.py FloodGuard).
+    flood_per_minute: int = Field(default=20, ge=3, le=1000)
+
+    @field_validator("business_hours")
+    @classmethod
+    def _business_hours(cls, value: str) -> str:
+        try:
+            _quiet_hours(value)
+        except ValueError:
+            raise ValueError(f"business_hours {value!r} must look like 09:00-21:00") from None
+        if value.partition("-")[0].strip() == value.partition("-")[2].strip():
+            raise ValueError(f"business_hours {value!r} opens and closes at the same time")
+        return value
 
     @field_validator("currency")
     @classmethod

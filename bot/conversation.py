@@ -1,5 +1,5 @@
 """What a customer is in the middle of: a checkout, a question for the owner, the last
-product they looked at.
+product they looked at; for the owner, an answer to a ticket being typed.
 
 One ``Conversation`` per customer, loaded before a message is handled and saved after it
 (the conversation middleware), so a restart mid-checkout picks up at the same question.
@@ -62,11 +62,30 @@ class CheckoutDraft:
         return stored
 
 
+@dataclass(frozen=True)
+class TicketStep:
+    """The owner pressed "answer" or "close" on ticket ``number``: the next text they type
+    is the answer (or the reason for closing)."""
+
+    number: int
+    closing: bool = False
+
+    @classmethod
+    def from_stored(cls, data: Any) -> TicketStep | None:
+        if not isinstance(data, dict) or not isinstance(data.get("number"), int):
+            return None
+        return cls(data["number"], bool(data.get("closing")))
+
+    def to_stored(self) -> dict[str, Any]:
+        return {"number": self.number, "closing": self.closing}
+
+
 @dataclass
 class Conversation:
     checkout: CheckoutDraft | None = None
     asking: bool = False  # the next text is a question to carry to the owner
     last_sku: str | None = None  # what "one more" refers to
+    ticket: TicketStep | None = None  # the owner's answer to a ticket, being typed
     # Keys written by another version or feature, kept as they were.
     extra: dict[str, Any] = field(default_factory=dict)
     # The stored version this was read at; saving checks it has not moved on.
@@ -79,12 +98,15 @@ class Conversation:
 
     @classmethod
     def from_stored(cls, data: dict[str, Any], version: int = 0) -> Conversation:
-        extra = {k: v for k, v in data.items() if k not in ("checkout", "asking", "last_sku")}
+        extra = {
+            k: v for k, v in data.items() if k not in ("checkout", "asking", "last_sku", "ticket")
+        }
         last_sku = data.get("last_sku")
         return cls(
             checkout=CheckoutDraft.from_stored(data.get("checkout")),
             asking=bool(data.get("asking")),
             last_sku=last_sku if isinstance(last_sku, str) and last_sku else None,
+            ticket=TicketStep.from_stored(data.get("ticket")),
             extra=extra,
             version=version,
         )
@@ -97,6 +119,8 @@ class Conversation:
             stored["asking"] = True
         if self.last_sku:
             stored["last_sku"] = self.last_sku
+        if self.ticket is not None:
+            stored["ticket"] = self.ticket.to_stored()
         return stored
 
     def copy(self) -> Conversation:

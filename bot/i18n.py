@@ -41,8 +41,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "help.owner": {
         "en": "For the owner:\n• /open — open orders with buttons to mark them\n"
+        "• /tickets — open questions from customers, oldest first\n"
+        "• /reply <ticket> <answer> — answer a customer (or reply to the ticket message)\n"
+        "• /close <ticket> <reason> — close a ticket without answering\n"
+        "• /groups — the groups the shop is in\n"
+        "• /promo — promotions: preview, pause, resume\n"
         "• /reload — read catalog.yaml again",
         "zh": "店主专用：\n• /open —— 未完成订单，可点按钮改状态\n"
+        "• /tickets —— 顾客的未结问题，最早的在前\n"
+        "• /reply 工单号 回复 —— 回复顾客（或直接回复工单消息）\n"
+        "• /close 工单号 原因 —— 不回复直接关闭工单\n"
+        "• /groups —— 店铺所在的群\n"
+        "• /promo —— 推广：预览、暂停、恢复\n"
         "• /reload —— 重新读取 catalog.yaml",
     },
     # --- the command menu a platform shows beside the text box (Telegram's setMyCommands) ---
@@ -1027,6 +1037,123 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fu.stats_usage": {
         "en": "Write /stats, or /stats 12 for the last 12 months (1-36).",
         "zh": "发送 /stats，或 /stats 12 查看最近12个月（1到36）。",
+    },
+    # --- issue 11: questions handed to the owner (tickets), the answer back, flood guard ---
+    "ticket.told": {
+        "en": "I've passed this to the shop owner, who will answer you here in person{when}.",
+        "zh": "已经转给店主，店主会亲自在这里回复你{when}。",
+    },
+    "ticket.told_private": {
+        "en": "I've passed this to the shop owner, who will answer you in a private chat{when}.",
+        "zh": "已经转给店主，店主会私聊回复你{when}。",
+    },
+    "ticket.when_open": {
+        "en": ", usually within a couple of hours",
+        "zh": "，一般两个小时之内",
+    },
+    "ticket.when_closed": {
+        "en": " after {opening} (the shop answers questions {hours})",
+        "zh": "，{opening}之后（店主答复时间 {hours}）",
+    },
+    "ticket.opening_today": {"en": "{time} today", "zh": "今天{time}"},
+    "ticket.opening_tomorrow": {"en": "{time} tomorrow", "zh": "明天{time}"},
+    "ticket.added": {
+        "en": "I've added this to your question for the owner; they'll see it with the rest.",
+        "zh": "已经补充到你给店主的问题里，店主会一起看到。",
+    },
+    "ticket.answer": {"en": "💬 {shop}:\n{answer}", "zh": "💬 {shop}：\n{answer}"},
+    "ticket.reason_asked": {"en": "question", "zh": "提问"},
+    "ticket.reason_question": {
+        "en": "question the bot could not answer",
+        "zh": "机器人答不了的问题",
+    },
+    "ticket.reason_human": {"en": "wants a person", "zh": "要找真人"},
+    "ticket.reason_complaint": {"en": "complaint", "zh": "投诉"},
+    "ticket.reason_risky": {
+        "en": "health / children / allergy question: please answer yourself",
+        "zh": "健康/儿童/过敏问题，请亲自回复",
+    },
+    "ticket.in_group": {"en": "in group {group}", "zh": "在群“{group}”里"},
+    "ticket.in_private": {"en": "in private", "zh": "私聊"},
+    "ticket.none": {"en": "none", "zh": "无"},
+    "ticket.context": {
+        "en": "Cart: {cart}\nLast orders: {orders}",
+        "zh": "购物车：{cart}\n最近订单：{orders}",
+    },
+    "ticket.recent": {"en": "Earlier messages:", "zh": "之前的消息："},
+    "owner.ticket_new": {
+        "en": "🎫 Ticket #{number}: {reason}\nFrom {name} ({customer}), {where}:\n“{text}”",
+        "zh": "🎫 工单 #{number}：{reason}\n来自 {name}（{customer}），{where}：\n“{text}”",
+    },
+    "owner.ticket_how": {
+        "en": "Answer: reply to this message, press Answer, or /reply {number} <answer>.",
+        "zh": "回复方式：直接回复这条消息、点“回复”，或发送 /reply {number} 回复内容。",
+    },
+    "owner.ticket_follow_up": {
+        "en": "🎫 #{number}: {name} adds:\n“{text}”",
+        "zh": "🎫 #{number}：{name} 补充：\n“{text}”",
+    },
+    "btn.ticket_answer": {"en": "✍️ Answer #{number}", "zh": "✍️ 回复 #{number}"},
+    "btn.ticket_close": {"en": "Close #{number}", "zh": "关闭 #{number}"},
+    "btn.ticket_customer": {"en": "👤 {name}", "zh": "👤 {name}"},
+    "owner.ticket_answer_prompt": {
+        "en": "Write your answer to #{number} ({name}); it goes to them under the shop's "
+        "name. Write “cancel” to stop.",
+        "zh": "请写下给 #{number}（{name}）的回复，会以店铺名义发给对方。写“取消”可放弃。",
+    },
+    "owner.ticket_close_prompt": {
+        "en": "Why close #{number} without answering? Write the reason (“cancel” keeps it open).",
+        "zh": "不回复就关闭 #{number} 的原因是？请写下原因（写“取消”则保持未结）。",
+    },
+    "owner.ticket_answered": {
+        "en": "✅ Sent to {name}; ticket #{number} is closed.",
+        "zh": "✅ 已发给 {name}，工单 #{number} 已关闭。",
+    },
+    "owner.ticket_closed": {
+        "en": "Ticket #{number} closed without an answer: {reason}",
+        "zh": "工单 #{number} 已关闭（未回复）：{reason}",
+    },
+    "owner.ticket_kept": {
+        "en": "OK, ticket #{number} stays open.",
+        "zh": "好的，工单 #{number} 保持未结。",
+    },
+    "owner.ticket_not_open": {
+        "en": "Ticket #{number} is no longer open (answered or closed already).",
+        "zh": "工单 #{number} 已经不是未结状态（已回复或已关闭）。",
+    },
+    "owner.ticket_unknown": {"en": "There is no ticket #{number}.", "zh": "没有工单 #{number}。"},
+    "owner.reply_usage": {
+        "en": "Write /reply <ticket number> <your answer>, e.g. /reply 3 Yes, it ships today.",
+        "zh": "请写 /reply 工单号 回复内容，例如 /reply 3 今天就发货。",
+    },
+    "owner.close_usage": {
+        "en": "Write /close <ticket number> <reason>, e.g. /close 3 answered by phone.",
+        "zh": "请写 /close 工单号 原因，例如 /close 3 已电话回复。",
+    },
+    "owner.tickets_none": {"en": "No open tickets.", "zh": "没有未结工单。"},
+    "owner.tickets_header": {
+        "en": "Open tickets, oldest first ({count}):",
+        "zh": "未结工单，最早的在前（{count}个）：",
+    },
+    "owner.tickets_line": {
+        "en": "#{number} · {name} · waiting {age} · {reason}\n“{text}”",
+        "zh": "#{number} · {name} · 已等{age} · {reason}\n“{text}”",
+    },
+    "owner.age_minutes": {"en": "{n} min", "zh": "{n}分钟"},
+    "owner.age_hours": {"en": "{n} h", "zh": "{n}小时"},
+    "owner.ticket_reminder": {
+        "en": "⏰ Ticket #{number} from {name} has waited {hours} h (business hours) "
+        "for an answer:\n“{text}”",
+        "zh": "⏰ {name} 的工单 #{number} 已在营业时间内等了{hours}小时：\n“{text}”",
+    },
+    "owner.customer_card": {
+        "en": "👤 {name} ({customer})\nLanguage: {speaks}\nOrders: {count}\n{context}",
+        "zh": "👤 {name}（{customer}）\n语言：{speaks}\n订单数：{count}\n{context}",
+    },
+    "flood.slow_down": {
+        "en": "You're sending messages very fast. Please slow down a little: I'll answer "
+        "again in a minute.",
+        "zh": "你发消息太快了，请稍微慢一点，我一分钟后再回复。",
     },
 }
 

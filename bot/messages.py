@@ -63,6 +63,9 @@ class Incoming:
     button: str | None = None
     mentions_bot: bool = False
     reply_to_bot: bool = False
+    # The text of the bot's own message this one replies to ("" when none): an owner's
+    # reply to a ticket notice answers that ticket.
+    reply_to_text: str = ""
     # Whether the sender administers the group (the channel knows; False when unknown).
     sender_is_admin: bool = False
     message_id: str | None = None

@@ -10,6 +10,8 @@ style of aiogram's middlewares. The router runs them in this order:
    caps) and answered with nothing.
 3. ``CustomerAndLanguage``: the customer record and the language to answer in; builds the
    ``Context`` handlers receive.
+   ``FloodGuard``: someone sending more than the shop's limit a minute is asked once to
+   slow down, then not answered for a minute.
 4. ``InternalErrors``: a bug in a handler is logged with its traceback and answered with
    an apology; whatever the handler had queued is dropped, so nothing half-done is sent.
 5. ``ConversationState``: the customer's conversation is loaded before the route and saved
@@ -23,8 +25,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from bot.channels.base import RateLimits
 from bot.choices import read_tagged
@@ -198,3 +202,60 @@ class ConversationState:
             # Another worker handled a message of this person meanwhile; its step stands
             # and this one's is dropped rather than silently written over it.
             log.warning("conversation of %s changed meanwhile; this step was not saved", key)
+
+
+# How long a flooding person goes unanswered, and how long before they are asked again.
+FLOOD_WINDOW = timedelta(minutes=1)
+FLOOD_PAUSE = timedelta(minutes=1)
+FLOOD_WARN_AGAIN = timedelta(minutes=10)
+
+
+@dataclass
+class FloodGuard:
+    """One person sending more than the shop's ``flood_per_minute`` messages a minute is
+    asked once to slow down, then not answered for ``FLOOD_PAUSE``: one person must not
+    use up the shop's sending budget (or the owner's patience). Owners are never held.
+
+    The counts live in memory, on purpose: a flood is a matter of seconds, a restart at
+    worst forgets one minute of counting, and writing a row per message to count them
+    would itself be the load this guards against. Only recent times are kept per person,
+    and people quiet for a minute are forgotten.
+    """
+
+    clock: Clock
+    catalog_holder: CatalogHolder
+    _seen: dict[str, deque[datetime]] = field(default_factory=dict)
+    _paused_until: dict[str, datetime] = field(default_factory=dict)
+    _warned_at: dict[str, datetime] = field(default_factory=dict)
+
+    async def __call__(self, turn: Turn, call_next: Next) -> None:
+        ctx = turn.ctx
+        assert ctx is not None, "CustomerAndLanguage runs first"
+        if ctx.is_owner:
+            await call_next()
+            return
+        key, now = ctx.customer.key, self.clock.now()
+        self._forget_quiet(now)
+        seen = self._seen.setdefault(key, deque())
+        seen.append(now)
+        while seen and seen[0] <= now - FLOOD_WINDOW:
+            seen.popleft()
+        paused = self._paused_until.get(key)
+        if paused is not None and now < paused:
+            return  # still paused: nothing is answered, nothing is changed
+        if len(seen) > self.catalog_holder.catalog.shop.flood_per_minute:
+            self._paused_until[key] = now + FLOOD_PAUSE
+            warned = self._warned_at.get(key)
+            if warned is None or now - warned >= FLOOD_WARN_AGAIN:
+                self._warned_at[key] = now
+                ctx.reply(ctx.t("flood.slow_down"))
+            log.warning("%s sends more than %d messages a minute: paused", key, len(seen) - 1)
+            return
+        await call_next()
+
+    def _forget_quiet(self, now: datetime) -> None:
+        for key in [k for k, times in self._seen.items() if times[-1] <= now - FLOOD_WINDOW]:
+            del self._seen[key]
+            self._paused_until.pop(key, None)
+        for key in [k for k, at in self._warned_at.items() if now - at >= FLOOD_WARN_AGAIN]:
+            del self._warned_at[key]

@@ -29,6 +29,7 @@ from bot.messages import Button, Incoming, Outgoing
 from bot.middleware import (
     ConversationState,
     CustomerAndLanguage,
+    FloodGuard,
     GroupEtiquette,
     InternalErrors,
     Middleware,
@@ -61,6 +62,11 @@ class Router:
     one_at_a_time: OneAtATime = field(default_factory=OneAtATime)
     # The pacing each channel's sends get, for what the owner is told (None: not running).
     rate_limits: Callable[[str], RateLimits | None] = lambda _channel: None
+    # Kept across messages (it counts them); built from the clock and catalog.
+    flood_guard: FloodGuard = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.flood_guard = FloodGuard(self.clock, self.catalog_holder)
 
     @property
     def owners(self) -> frozenset[str]:
@@ -78,6 +84,7 @@ class Router:
                 self.deep_link,
                 self.rate_limits,
             ),
+            self.flood_guard,
             InternalErrors(),
             ConversationState(self.store),
         )

@@ -11,8 +11,10 @@ from bot.nlu import match_faq
 from bot.nlu.intents import Intent
 from bot.nlu.reading import Reading
 from bot.routing import Routes, TextStage
+from bot.store import TicketReason
 from handlers.actions import AskCancel, AskStart, Browse, CartAdd
 from handlers.owner import owner_private_chats
+from handlers.tickets import open_ticket
 
 # A question for the owner is personal: it is asked in private.
 routes = Routes("inquiry")
@@ -69,24 +71,9 @@ def read_question(ctx: Context, text: str) -> str | None:
 
 @routes.text(TextStage.STEP, read=read_question)
 async def forward_question(ctx: Context, question: str) -> None:
-    """Carry the customer's question to every owner, with who asked and where."""
+    """Carry the customer's question to the owner as a ticket (handlers/tickets.py)."""
     ctx.conversation.asking = False
-    language = ctx.catalog.shop.default_language
-    sender = ctx.incoming.sender
-    for chat in owner_private_chats(ctx.owners):
-        ctx.send(
-            Outgoing(
-                chat=chat,
-                text=t(
-                    "owner.question",
-                    language,
-                    name=sender.name or sender.user_id,
-                    customer=sender.key,
-                    question=question[:1000],
-                ),
-            )
-        )
-    ctx.reply(ctx.t("ask.forwarded"), [ctx.button("btn.browse", Browse())])
+    await open_ticket(ctx, question, TicketReason.ASKED)
 
 
 # --- questions in words: price, stock, details, policies, a human ------------------------

@@ -133,7 +133,11 @@ async def cancel_command(ctx: Context, _: str) -> None:
 
 async def leave(ctx: Context) -> None:
     """Leave the question for the owner first, else the checkout, else say so."""
-    if ctx.conversation.asking:
+    if ctx.conversation.ticket is not None:
+        # The owner was about to answer a ticket: it stays open, the next text is theirs.
+        ctx.reply(ctx.t("owner.ticket_kept", number=ctx.conversation.ticket.number))
+        ctx.conversation.ticket = None
+    elif ctx.conversation.asking:
         await inquiry.cancel_question(ctx)
     elif ctx.conversation.checkout is not None:
         await checkout.cancel(ctx)

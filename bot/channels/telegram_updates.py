@@ -84,12 +84,15 @@ def incoming_from_message(message: Message, me: BotIdentity, channel: str) -> In
     mentions_bot = bool(pattern.search(text))
     if mentions_bot:
         text = _tidy(pattern.sub(" ", text))
+    replies_to_bot = _replies_to_bot(message, me)
+    quoted = message.reply_to_message
     return Incoming(
         chat=chat,
         sender=sender_of(user, channel),
         text=text,
         mentions_bot=mentions_bot,
-        reply_to_bot=_replies_to_bot(message, me),
+        reply_to_bot=replies_to_bot,
+        reply_to_text=(quoted.text or quoted.caption or "") if replies_to_bot and quoted else "",
         message_id=str(message.message_id),
         raw=message,
     )

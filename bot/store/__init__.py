@@ -4,7 +4,7 @@
 enums, ``sqlite`` the default backend. ``Store`` is the SQLite aggregate:
 ``store.orders``, ``store.carts``, ``store.customers``, ``store.conversations``,
 ``store.chats``, ``store.buttons``, ``store.campaigns``, ``store.outbox``, ``store.stock``,
-``store.records`` (customer records for follow-ups).
+``store.records`` (customer records for follow-ups), ``store.tickets``.
 """
 
 from bot.store.api import StoreApi
@@ -21,6 +21,7 @@ from bot.store.models import (
     FollowUpHold,
     FollowUpOutcome,
     NewPost,
+    NewTicket,
     Order,
     OrderLine,
     OrderRequest,
@@ -31,6 +32,10 @@ from bot.store.models import (
     Purchase,
     Shortage,
     StoredCampaign,
+    Ticket,
+    TicketMessage,
+    TicketReason,
+    TicketStatus,
     outbox_key,
 )
 from bot.store.sqlite import Store
@@ -48,6 +53,7 @@ __all__ = [
     "FollowUpHold",
     "FollowUpOutcome",
     "NewPost",
+    "NewTicket",
     "Order",
     "OrderLine",
     "OrderRequest",
@@ -60,5 +66,9 @@ __all__ = [
     "Store",
     "StoreApi",
     "StoredCampaign",
+    "Ticket",
+    "TicketMessage",
+    "TicketReason",
+    "TicketStatus",
     "outbox_key",
 ]

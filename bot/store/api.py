@@ -26,6 +26,7 @@ from bot.store.models import (
     FollowUpHold,
     FollowUpOutcome,
     NewPost,
+    NewTicket,
     Order,
     OrderRequest,
     OrderStatus,
@@ -34,6 +35,7 @@ from bot.store.models import (
     Purchase,
     Shortage,
     StoredCampaign,
+    Ticket,
 )
 
 
@@ -320,6 +322,32 @@ class CustomerRecordRepository(Protocol):
         it already had (one digest a day, across restarts and workers)."""
 
 
+class TicketRepository(Protocol):
+    """Messages handed to the owner: at most one open ticket per customer."""
+
+    async def open_or_append(self, new: NewTicket) -> tuple[Ticket, bool]:
+        """Open a ticket for the customer, or add the message to their open one (one
+        transaction); True when a ticket was opened."""
+
+    async def get(self, number: int) -> Ticket | None: ...
+
+    async def open_of(self, customer_key: str) -> Ticket | None:
+        """The customer's open ticket, if any."""
+
+    async def open_tickets(self, limit: int = 50) -> list[Ticket]:
+        """Open tickets, oldest first."""
+
+    async def answer(self, number: int, text: str, actor: str) -> Ticket | None:
+        """Record the owner's answer and close the ticket; None when it is not open (so
+        two owners answering at once send one answer)."""
+
+    async def close(self, number: int, reason: str, actor: str) -> Ticket | None:
+        """Close without an answer, keeping the reason; None when it is not open."""
+
+    async def mark_reminded(self, number: int) -> bool:
+        """Note the owner was reminded; False if already reminded or not open."""
+
+
 class StoreApi(Protocol):
     """The aggregate every backend provides: the repositories and the lifecycle."""
 
@@ -333,6 +361,7 @@ class StoreApi(Protocol):
     campaigns: CampaignRepository
     outbox: OutboxRepository
     records: CustomerRecordRepository
+    tickets: TicketRepository
 
     async def migrate(self, target: int = ...) -> None: ...
 

@@ -239,6 +239,39 @@ MIGRATIONS: list[str] = [
     ALTER TABLE customers ADD COLUMN followups_off INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX orders_by_time ON orders (created_at);
     """,
+    # 9 -> 10: tickets: what the bot handed to the owner, every message of it, the answer.
+    # The partial unique index holds "at most one open ticket per customer" even when two
+    # workers open one at once.
+    """
+    CREATE TABLE tickets (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        customer_key   TEXT NOT NULL,
+        channel        TEXT NOT NULL,
+        chat_id        TEXT NOT NULL,
+        chat_kind      TEXT NOT NULL,
+        customer_name  TEXT NOT NULL DEFAULT '',
+        language       TEXT NOT NULL,
+        reason         TEXT NOT NULL,
+        status         TEXT NOT NULL,
+        context        TEXT NOT NULL DEFAULT '',
+        answer         TEXT NOT NULL DEFAULT '',
+        close_reason   TEXT NOT NULL DEFAULT '',
+        closed_by      TEXT NOT NULL DEFAULT '',
+        reminded_at    TEXT,
+        created_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX tickets_one_open ON tickets (customer_key) WHERE status = 'open';
+    CREATE INDEX tickets_by_status ON tickets (status, created_at);
+    CREATE TABLE ticket_messages (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        ticket_id  INTEGER NOT NULL REFERENCES tickets (id),
+        author     TEXT NOT NULL,
+        text       TEXT NOT NULL,
+        at         TEXT NOT NULL
+    );
+    CREATE INDEX ticket_messages_by_ticket ON ticket_messages (ticket_id, id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

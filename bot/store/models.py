@@ -307,3 +307,73 @@ class FollowUpHold:
     opted_out: bool  # said "stop" (promotions' flag) or turned follow-ups off
     last_contact: datetime | None  # the latest follow-up sent or done
     snoozed_until: datetime | None
+
+
+# --- tickets: what the bot hands to the owner, and the owner's answer ----------------
+
+
+class TicketStatus(StrEnum):
+    OPEN = "open"  # waiting for the owner; at most one per customer
+    ANSWERED = "answered"  # the owner's answer went to the customer
+    CLOSED = "closed"  # closed without an answer, with a reason kept
+
+
+class TicketReason(StrEnum):
+    """Why the bot handed the message over instead of answering it itself."""
+
+    ASKED = "asked"  # the customer used /ask or the "ask the shop" button
+    QUESTION = "question"  # a question the shop's data cannot answer with confidence
+    HUMAN = "human"  # asked for a person
+    COMPLAINT = "complaint"
+    RISKY = "risky"  # health, allergies, pregnancy, children, medicine: always the owner
+
+
+@dataclass(frozen=True, slots=True)
+class TicketMessage:
+    author: str  # "customer" or "owner"
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    number: int
+    customer_key: str
+    chat: ChatRef  # where the question was asked
+    customer_name: str
+    language: str  # the customer's, for what the shop says to them
+    reason: TicketReason
+    status: TicketStatus
+    # What the owner needs to answer well, as written when the ticket opened: the cart
+    # and the last orders (a snapshot: the cart may change before the owner reads it).
+    context: str
+    messages: tuple[TicketMessage, ...]
+    created_at: datetime
+    updated_at: datetime
+    answer: str = ""
+    close_reason: str = ""
+    closed_by: str = ""
+    reminded_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is TicketStatus.OPEN
+
+    @property
+    def private_chat(self) -> ChatRef:
+        """The customer's private chat (a user's id is their private chat's id)."""
+        channel, _, user_id = self.customer_key.partition(":")
+        return ChatRef(channel, user_id, ChatKind.PRIVATE, self.customer_name)
+
+
+@dataclass(frozen=True, slots=True)
+class NewTicket:
+    """A message to hand over: opens a ticket, or joins the customer's open one."""
+
+    customer_key: str
+    chat: ChatRef
+    customer_name: str
+    language: str
+    reason: TicketReason
+    text: str
+    context: str = ""

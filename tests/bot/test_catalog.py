@@ -125,3 +125,19 @@ def test_cli_version(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert exited.value.code == 0
     assert "chatshop" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("new", "expected"),
+    [
+        ('business_hours: "9am till late"', "must look like 09:00-21:00"),
+        ('business_hours: "09:00-09:00"', "opens and closes at the same time"),
+        ("flood_per_minute: 0", "flood_per_minute"),
+    ],
+)
+def test_bad_business_hours_and_flood_limit_are_named(
+    tmp_path: Path, new: str, expected: str
+) -> None:
+    old = 'business_hours: "09:00-21:00"' if "business" in new else "flood_per_minute: 20"
+    found = problems(tmp_path, SAMPLE.replace(old, new, 1))
+    assert any(expected in p and "shop" in p for p in found), found

@@ -362,9 +362,16 @@ class FakeBotApi:
             self._notify()
         return update_id
 
-    def private_text(self, user: FakeUser, text: str, entities: list[JSON] | None = None) -> int:
-        """``user`` writes ``text`` to the bot in private; the message_id."""
-        return self._user_message(user, user, text, entities, None)
+    def private_text(
+        self,
+        user: FakeUser,
+        text: str,
+        entities: list[JSON] | None = None,
+        reply_to: int | None = None,
+    ) -> int:
+        """``user`` writes ``text`` to the bot in private (replying to message ``reply_to``);
+        the message_id."""
+        return self._user_message(user, user, text, entities, reply_to)
 
     def group_text(
         self,

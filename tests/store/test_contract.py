@@ -25,6 +25,7 @@ from bot.store import (
     FollowUpHold,
     FollowUpOutcome,
     NewPost,
+    NewTicket,
     OrderLine,
     OrderRequest,
     OrderStatus,
@@ -33,6 +34,8 @@ from bot.store import (
     Shortage,
     Store,
     StoreApi,
+    TicketReason,
+    TicketStatus,
     outbox_key,
 )
 
@@ -744,3 +747,57 @@ class TestStoreContract:
         assert await store.records.claim_digest("2026-11-23")
         assert not await store.records.claim_digest("2026-11-23")
         assert await store.records.claim_digest("2026-11-24")
+
+    # --- tickets ---------------------------------------------------------------------
+
+    async def test_tickets_one_open_per_customer_follow_ups_append(
+        self, store: StoreApi, clock: FakeClock
+    ) -> None:
+        asked = NewTicket("t:amy", PRIVATE, "Amy", "en", TicketReason.RISKY, "safe in pregnancy?")
+        first, opened = await store.tickets.open_or_append(replace(asked, context="cart: -"))
+        assert opened and first.is_open and first.reason is TicketReason.RISKY
+        clock.advance(300)
+        again, opened_again = await store.tickets.open_or_append(
+            replace(asked, text="also for my baby?", reason=TicketReason.QUESTION)
+        )
+        assert not opened_again and again.number == first.number
+        assert [m.text for m in again.messages] == ["safe in pregnancy?", "also for my baby?"]
+        assert again.reason is TicketReason.RISKY and again.context == "cart: -"
+        other, _ = await store.tickets.open_or_append(replace(asked, customer_key="t:bob"))
+        assert other.number != first.number
+        assert [t.number for t in await store.tickets.open_tickets()] == [
+            first.number,
+            other.number,
+        ]
+        found = await store.tickets.open_of("t:amy")
+        assert found is not None and found.number == first.number
+        assert await store.tickets.open_of("t:nobody") is None
+
+    async def test_tickets_answer_and_close_once(self, store: StoreApi) -> None:
+        new = NewTicket("t:amy", GROUP, "Amy", "zh", TicketReason.HUMAN, "找老板")
+        ticket, _ = await store.tickets.open_or_append(new)
+        assert ticket.chat == GROUP and ticket.private_chat.chat_id == "amy"
+        answered = await store.tickets.answer(ticket.number, "我是老板", actor="t:owner")
+        assert answered is not None and answered.status is TicketStatus.ANSWERED
+        assert answered.answer == "我是老板" and answered.closed_by == "t:owner"
+        assert [m.author for m in answered.messages] == ["customer", "owner"]
+        # A second answer (another owner, a double tap) changes nothing.
+        assert await store.tickets.answer(ticket.number, "again", actor="t:owner") is None
+        assert await store.tickets.close(ticket.number, "dup", actor="t:owner") is None
+        assert await store.tickets.open_tickets() == []
+        # Once answered, the next message opens a new ticket.
+        fresh, opened = await store.tickets.open_or_append(new)
+        assert opened and fresh.number != ticket.number
+        closed = await store.tickets.close(fresh.number, "spam", actor="t:owner")
+        assert closed is not None and closed.status is TicketStatus.CLOSED
+        assert closed.close_reason == "spam" and closed.answer == ""
+        assert await store.tickets.get(9999) is None
+
+    async def test_tickets_reminded_once(self, store: StoreApi) -> None:
+        new = NewTicket("t:amy", PRIVATE, "Amy", "en", TicketReason.QUESTION, "hello?")
+        ticket, _ = await store.tickets.open_or_append(new)
+        assert ticket.reminded_at is None
+        assert await store.tickets.mark_reminded(ticket.number)
+        assert not await store.tickets.mark_reminded(ticket.number)
+        again = await store.tickets.get(ticket.number)
+        assert again is not None and again.reminded_at is not None

@@ -22,6 +22,7 @@ from bot.store.sqlite.orders import SqliteOrders
 from bot.store.sqlite.outbox import SqliteOutbox
 from bot.store.sqlite.records import SqliteRecords
 from bot.store.sqlite.stock import SqliteStock
+from bot.store.sqlite.tickets import SqliteTickets
 
 
 class Store:
@@ -39,6 +40,7 @@ class Store:
         self.campaigns = SqliteCampaigns(self._database)
         self.outbox = SqliteOutbox(self._database)
         self.records = SqliteRecords(self._database)
+        self.tickets = SqliteTickets(self._database)
 
     @classmethod
     async def open(cls, path: str | Path, clock: Clock) -> Store:
