@@ -22,6 +22,7 @@ from bot.store.models import (
     ChoiceList,
     Customer,
     NewPost,
+    OptOut,
     Order,
     OrderRequest,
     OrderStatus,
@@ -179,6 +180,20 @@ class ChatRepository(Protocol):
         """Everyone seen in every group, in one read."""
 
     async def last_reaction(self, chat_key: str) -> datetime | None: ...
+
+    async def note_reaction(self, chat_key: str) -> None:
+        """The group reacted to a post (someone opened a product from it)."""
+
+    async def note_complaint(self, chat_key: str) -> None:
+        """Someone in the group asked the bot to stop: the opposite of a reaction."""
+
+    async def note_opt_out(self, chat: ChatRef, customer_key: str, name: str) -> None:
+        """Someone opted out of promotions in ``chat``; kept for the owner's summary."""
+
+    async def unreported_opt_outs(self) -> list[OptOut]:
+        """Opt-outs no summary has told the owner of yet, oldest first."""
+
+    async def mark_opt_outs_reported(self, ids: Sequence[int]) -> None: ...
 
 
 class ButtonRepository(Protocol):
