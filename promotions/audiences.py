@@ -105,6 +105,7 @@ async def campaign_audiences(
                 reachable=group.active and not group.unreachable_reason,
                 learns_fatigue=True,
                 last_reaction=group.last_reaction,
+                last_complaint=group.last_complaint,
                 title=group.title,
                 caps=group_caps.get(group.key) or group_caps.get(group.title),
             )

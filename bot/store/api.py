@@ -253,7 +253,12 @@ class OutboxRepository(Protocol):
         campaign_id: str | None = None,
         slot: datetime | None = None,
         states: Iterable[PostState] | None = None,
-    ) -> list[OutboxRow]: ...
+        slots_after: datetime | None = None,
+    ) -> list[OutboxRow]:
+        """Rows by campaign, slot, state and (``slots_after``) slots after a moment."""
+
+    async def get(self, row_id: int) -> OutboxRow | None:
+        """One post by its id (a Buy link names the post it came from)."""
 
     async def claim(self, row_id: int) -> bool:
         """pending -> sending, only if still pending: one sender per row, ever."""

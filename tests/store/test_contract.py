@@ -632,6 +632,12 @@ class TestStoreContract:
         assert len(await store.outbox.rows(campaign_id="winter-masks", slot=SLOT)) == 2
         assert await store.outbox.rows(states=[PostState.SENT]) == []
         assert len(await store.outbox.rows(states=[PostState.PENDING, PostState.SENT])) == 4
+        assert await store.outbox.get(first.id) == first
+        assert len(await store.outbox.rows(slots_after=SLOT - timedelta(seconds=1))) == 4
+        [after] = await store.outbox.rows(slots_after=SLOT)
+        assert after.slot == later
+        assert await store.outbox.rows(slots_after=SLOT + timedelta(days=30)) == []
+        assert await store.outbox.get(rows[-1].id + 1000) is None
 
     async def test_outbox_claim_finish_and_history(self, store: StoreApi, clock: FakeClock) -> None:
         await store.outbox.add([post(GROUP), post(PRIVATE)])
