@@ -35,6 +35,8 @@ class CapsConfig:
     # Whether a person who already got a product through another chat holds this one back;
     # a group whose members the seller knows overlap harmlessly can switch it off.
     overlap: bool = True
+    # A group's own time zone (None: the shop's); its audience's local day follows it.
+    timezone: str | None = None
 
 
 # Every window a rule measures (the gap between posts, a product's cool-down, the

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.catalog import CatalogError, load_catalog
 from bot.channels.base import MembershipChange
 from bot.i18n import t
 from bot.messages import ChatKind, ChatRef, Incoming, Outgoing, Sender
@@ -18,7 +19,7 @@ from bot.store import OutboxRow, PostState
 from promotions.jobs import PromoScheduler
 from promotions.summary import send_summary
 
-from support import CHANNEL, OWNER, ChatHarness, LinkingChannel, texts
+from support import CHANNEL, OWNER, SAMPLE_CATALOG, ChatHarness, LinkingChannel, texts
 
 # Tuesday 24 November 2026, 10:30 in Shanghai: a winter-masks slot.
 SLOT = datetime(2026, 11, 24, 2, 30, tzinfo=UTC)
@@ -258,3 +259,43 @@ async def test_a_broadcast_that_posted_nothing_is_told_in_the_summary_only(
     # The next day's summary does not tell it again.
     harness.clock.advance(86400)
     assert not await send_summary(harness.shop.promotions)
+
+
+# --- item 7: a group in its own time zone -----------------------------------------------
+
+
+def catalog_with_groups(tmp_path: Path, groups_yaml: str) -> Path:
+    text = SAMPLE_CATALOG.read_text(encoding="utf-8")
+    marker = "  max_quantity_per_line: 99\n"
+    path = tmp_path / "catalog.yaml"
+    caps = "  promotion_caps:\n    groups:\n" + groups_yaml
+    path.write_text(text.replace(marker, marker + caps), encoding="utf-8")
+    return path
+
+
+async def test_an_overseas_group_gets_no_post_in_its_night(tmp_path: Path) -> None:
+    catalog = catalog_with_groups(tmp_path, '      Vancouver: {timezone: "America/Vancouver"}\n')
+    chat = await ChatHarness.open(tmp_path / "shop.db", catalog)
+    vancouver = ChatRef(CHANNEL, "vancouver", ChatKind.GROUP, "Vancouver")
+    try:
+        await join(chat)
+        await join(chat, vancouver)
+        await chat.say(OWNER, "/promo create evening WALNUTS 18:30")
+        evening = datetime(2026, 11, 24, 10, 30, tzinfo=UTC)  # 18:30 Shanghai, 02:30 Vancouver
+        await at(chat, evening)
+        await chat.shop.promotions.run_slot("evening", evening)
+        rows = {r.chat.key: r for r in await chat.shop.store.outbox.rows(campaign_id="evening")}
+        assert rows[FRIENDS.key].state is PostState.SENT
+        night = rows[vancouver.key]
+        assert night.state is PostState.PENDING and night.reason == "quiet_hours"
+        assert night.not_before == datetime(2026, 11, 24, 17, 0, tzinfo=UTC)  # 09:00 there
+        # The owner's preview shows the group's own time zone beside its name.
+        assert "America/Vancouver" in texts(await chat.say(OWNER, "/promo preview 1"))
+    finally:
+        await chat.close()
+
+
+def test_a_groups_time_zone_is_checked_when_the_catalog_loads(tmp_path: Path) -> None:
+    catalog = catalog_with_groups(tmp_path, '      Vancouver: {timezone: "Canada/Vancuver"}\n')
+    with pytest.raises(CatalogError, match="Canada/Vancuver"):
+        load_catalog(catalog)
