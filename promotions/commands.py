@@ -40,9 +40,24 @@ routes = Routes("promotions")
 OPT_OUT_WORDS = frozenset({"stop", "unsubscribe", "退订", "别发了", "不要再发", "不要再发了"})
 
 
+# Phrases that ask for no more promotions wherever they appear in a message ("please stop
+# posting ads here", "别再发广告了"); none of them occurs in an order or a question.
+OPT_OUT_PHRASES = (
+    "别发了",
+    "别再发",
+    "不要再发",
+    "退订",
+    "stop posting",
+    "stop sending",
+    "stop spamming",
+    "no more ads",
+    "no more promotions",
+)
+
+
 def is_opt_out(text: str) -> bool:
     cleaned = text.strip().strip("!！。.~～ ").lower()
-    return cleaned in OPT_OUT_WORDS or any(w in cleaned for w in ("别发了", "不要再发", "退订"))
+    return cleaned in OPT_OUT_WORDS or any(w in cleaned for w in OPT_OUT_PHRASES)
 
 
 # --- customers ---------------------------------------------------------------------------

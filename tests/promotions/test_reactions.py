@@ -137,6 +137,19 @@ async def test_stop_in_a_group_says_what_it_does_and_the_owner_hears_once_a_day(
     assert len(harness.messages_to(OWNER)) == owner_before + 1
 
 
+@pytest.mark.parametrize(
+    ("said", "language"),
+    [("@bot please stop posting ads here", "en"), ("@店铺 别再发广告了", "zh")],
+)
+async def test_a_complaint_in_words_is_an_opt_out_too(
+    harness: ChatHarness, said: str, language: str
+) -> None:
+    await join(harness)
+    replies = await in_group(harness, "bo", said, mentions_bot=True)
+    assert texts(replies) == t("promo.stopped_in_group", language, name="Bo")
+    assert (await harness.shop.store.chats.get(FRIENDS.key)).last_complaint is not None
+
+
 async def test_the_summary_is_a_daily_job_on_the_shops_scheduler(harness: ChatHarness) -> None:
     jobs = PromoScheduler(harness.shop.promotions)
     await jobs.sync()
