@@ -107,11 +107,19 @@ class GroupCaps(_Strict):
     product_cooldown_hours: float | None = Field(default=None, ge=0, le=24 * 60)
     # false: people who are also in other groups do not hold this group's posts back.
     overlap: bool | None = None
+    # The group's own time zone (an overseas group): its quiet hours and its day are its
+    # own, so it never gets a post at 02:30 its time.
+    timezone: Stripped | None = None
 
     @field_validator("quiet_hours")
     @classmethod
     def _quiet(cls, value: str | None) -> str | None:
         return _quiet_hours(value) if value else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str | None) -> str | None:
+        return _time_zone(value) if value else value
 
 
 class PromotionCaps(_Strict):
@@ -132,6 +140,16 @@ class PromotionCaps(_Strict):
     @classmethod
     def _quiet(cls, value: str) -> str:
         return _quiet_hours(value)
+
+
+def _time_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)"
+        ) from None
+    return value
 
 
 def _money_shape(value: Any, what: str) -> Any:
@@ -257,13 +275,7 @@ class Shop(_Strict):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)"
-            ) from None
-        return value
+        return _time_zone(value)
 
     @field_validator("owners")
     @classmethod

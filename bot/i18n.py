@@ -356,9 +356,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "promo.suppressed_why": {"en": "Held back: {reasons}", "zh": "拦下原因：{reasons}"},
     "promo.fatigued": {
-        "en": "{groups} group(s) showed no reaction to recent posts for weeks; "
-        "promotions there now go out half as often.",
-        "zh": "{groups}个群几周来对推广没有任何回应，已自动把那里的推广频率减半。",
+        "en": "{groups} group(s) showed no reaction to recent posts for weeks, or someone "
+        "there asked the bot to stop; promotions there now go out half as often.",
+        "zh": "{groups}个群几周来对推广没有任何回应，或有人要求别再发，"
+        "已自动把那里的推广频率减半。",
     },
     "promo.stopped": {
         "en": "Done: you won't get promotions from us any more. Write /start to turn them back on.",
@@ -1154,6 +1155,48 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "You're sending messages very fast. Please slow down a little: I'll answer "
         "again in a minute.",
         "zh": "你发消息太快了，请稍微慢一点，我一分钟后再回复。",
+    },
+    # --- promotions: reactions, opt-outs told, group posts explained (issue 16, part 2) ---
+    "promo.stopped_in_group": {
+        "en": "Done, {name}: I won't send you promotions in private any more. The posts in "
+        "this group are the group's choice: an admin can turn them off with /nopromo.",
+        "zh": "好的，{name}：之后不再私信给你发推广。群里的推广由本群决定，"
+        "群管理员发送 /nopromo 即可关闭。",
+    },
+    "reason.fatigue_complaint": {
+        "en": " (slowed down: someone there asked the bot to stop)",
+        "zh": "（已放慢：群里有人要求别再发）",
+    },
+    "promo.why_group": {
+        "en": "Offers from {shop}, which this group's admins allowed here (at most {count} "
+        "a day). Admins can turn them off with /nopromo.",
+        "zh": "这是{shop}的优惠信息，本群管理员同意在这里发（每天最多{count}条）。"
+        "群管理员发送 /nopromo 即可关闭。",
+    },
+    "promo.owner_nopromo": {
+        "en": '{name} turned promotions off in the group "{group}" with /nopromo. '
+        "To turn them back on, use /groups.",
+        "zh": "{name} 在群“{group}”里用 /nopromo 关闭了推广。想重新开启请用 /groups。",
+    },
+    "promo.summary_title": {
+        "en": "Promotions today:",
+        "zh": "今天的推广情况：",
+    },
+    "promo.summary_opt_outs": {
+        "en": "{count} opt-out(s) (no more private promotions for them): {names}",
+        "zh": "{count}人退订了推广（之后不再私信推广给他们）：{names}",
+    },
+    "promo.summary_opt_out_where": {
+        "en": '{name} (in "{group}")',
+        "zh": "{name}（在“{group}”）",
+    },
+    "promo.summary_silent": {
+        "en": "Posted nothing: {slots}",
+        "zh": "没有发出任何推广：{slots}",
+    },
+    "promo.summary_silent_slot": {
+        "en": "{campaign} at {time} ({reasons})",
+        "zh": "{campaign} {time}（{reasons}）",
     },
 }
 

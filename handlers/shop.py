@@ -25,6 +25,7 @@ PAGE_SIZE = 8
 LOW_STOCK = 5
 # Start payloads: what a private chat opened from a link or a group begins with.
 PRODUCT_PAYLOAD = "p-"
+FROM_POST = "-o-"
 HELP_PAYLOAD = "help"
 
 routes = Routes("shop")
@@ -34,7 +35,10 @@ routes = Routes("shop")
 async def start_command(ctx: Context, payload: str) -> None:
     """/start, maybe with the payload of a link that opened the chat."""
     if payload.startswith(PRODUCT_PAYLOAD):
-        await show_product(ctx, payload[len(PRODUCT_PAYLOAD) :])
+        # A promotion's Buy link adds "-o-<post>" (promotions/texts.py, which counts it as
+        # the group's reaction); the product is what comes before it.
+        sku = payload[len(PRODUCT_PAYLOAD) :].partition(FROM_POST)[0]
+        await show_product(ctx, sku)
     elif payload == "cart":
         await cart.show_cart(ctx)
     elif payload == "orders":

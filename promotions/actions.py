@@ -17,6 +17,16 @@ class FewerLikeThis(Action):
 
 
 @dataclass(frozen=True)
+class BuyFromPost(Action):
+    """Buy under a group's post where the platform has no links to a private chat: the
+    tap counts as the group's reaction to the post and the buying goes on in private."""
+
+    verb = "promo:buy"
+    sku: str
+    post: int  # the outbox row the post was sent from
+
+
+@dataclass(frozen=True)
 class StopPromotions(Action):
     verb = "promo:stop"
 

@@ -48,6 +48,8 @@ def group_caps_from_catalog(catalog: Catalog) -> dict[str, CapsConfig]:
             caps = replace(caps, product_cooldown=timedelta(hours=override.product_cooldown_hours))
         if override.overlap is not None:
             caps = replace(caps, overlap=override.overlap)
+        if override.timezone:
+            caps = replace(caps, timezone=override.timezone)
         result[name] = caps
     return result
 
@@ -95,18 +97,20 @@ async def campaign_audiences(
         if campaign.target == "groups" and not ({group.key, group.title} & named):
             continue
         chat = ChatRef(group.channel, group.chat_id, ChatKind.GROUP, group.title)
+        own = group_caps.get(group.key) or group_caps.get(group.title)
         audiences.append(
             Audience(
                 chat_key=group.key,
                 kind=AudienceKind.GROUP,
-                timezone=timezone,
+                timezone=(own.timezone if own else None) or timezone,
                 members=members.get(group.key, frozenset()) - staff,
                 enabled=group.promotions_enabled,
                 reachable=group.active and not group.unreachable_reason,
                 learns_fatigue=True,
                 last_reaction=group.last_reaction,
+                last_complaint=group.last_complaint,
                 title=group.title,
-                caps=group_caps.get(group.key) or group_caps.get(group.title),
+                caps=own,
             )
         )
         chats[group.key] = chat

@@ -35,6 +35,8 @@ class CapsConfig:
     # Whether a person who already got a product through another chat holds this one back;
     # a group whose members the seller knows overlap harmlessly can switch it off.
     overlap: bool = True
+    # A group's own time zone (None: the shop's); its audience's local day follows it.
+    timezone: str | None = None
 
 
 # Every window a rule measures (the gap between posts, a product's cool-down, the
@@ -50,6 +52,8 @@ TOLERANCE = timedelta(seconds=30)
 FATIGUE_POSTS = 4
 FATIGUE_WINDOW = timedelta(days=21)
 FATIGUE_FACTOR = 2.0
+# The fatigue detail of a group slowed down because someone there asked the bot to stop.
+COMPLAINT = "complaint"
 
 
 class AudienceKind(StrEnum):
@@ -76,7 +80,10 @@ class Audience:
     # Fatigue learnt as the posts go out (the live sender and the preview): a group whose
     # last FATIGUE_POSTS posts drew no reaction since the first of them slows down.
     learns_fatigue: bool = False
+    # When the group last reacted (addressed the bot, opened a product from a post: the
+    # best reaction) and last complained (someone there asked the bot to stop).
     last_reaction: datetime | None = None
+    last_complaint: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -428,10 +435,20 @@ def fatigue_of(audience: Audience, history: History, at: datetime) -> tuple[floa
         return max(audience.fatigue, 1.0), audience.fatigue_reason
     if audience.kind is not AudienceKind.GROUP:
         return 1.0, ""
+    reacted = audience.last_reaction
+    complained = audience.last_complaint
+    if (
+        complained is not None
+        and complained <= at
+        and at - complained <= FATIGUE_WINDOW
+        and (reacted is None or reacted <= complained)
+    ):
+        # "别发了" in a group is the opposite of a reaction: it slows the group down at
+        # once, until someone there reacts again (buys from a post, asks something).
+        return FATIGUE_FACTOR, COMPLAINT
     recent = history.of_chat_between(audience.chat_key, at - FATIGUE_WINDOW, at)
     if len(recent) < FATIGUE_POSTS:
         return 1.0, ""
-    reacted = audience.last_reaction
     if reacted is not None and reacted >= recent[0].at:
         return 1.0, ""
     return FATIGUE_FACTOR, f"no_reaction:{len(recent)}"

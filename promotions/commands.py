@@ -13,16 +13,24 @@ from zoneinfo import ZoneInfo
 from bot.actions import action_button
 from bot.catalog import Campaign
 from bot.context import Context
-from bot.messages import Button
+from bot.i18n import t
+from bot.messages import Button, Outgoing
+from bot.owners import owner_private_chats
 from bot.routing import Routes, TextStage
-from bot.store import CampaignSource, CampaignStatus, PostState
-from promotions.actions import CampaignControl, FewerLikeThis, StopPromotions, SwitchGroup
+from bot.store import CampaignSource, CampaignStatus, PostKind, PostState
+from promotions.actions import (
+    BuyFromPost,
+    CampaignControl,
+    FewerLikeThis,
+    StopPromotions,
+    SwitchGroup,
+)
 from promotions.audiences import caps_from_catalog
 from promotions.caps import CapsConfig, in_quiet_hours, quiet_end_after
 from promotions.preview import preview_text
 from promotions.schedule import fire_times
 from promotions.spec import Complaint, read_create
-from promotions.texts import reason_text
+from promotions.texts import buy_payload, post_of, reason_text
 
 routes = Routes("promotions")
 
@@ -32,9 +40,24 @@ routes = Routes("promotions")
 OPT_OUT_WORDS = frozenset({"stop", "unsubscribe", "退订", "别发了", "不要再发", "不要再发了"})
 
 
+# Phrases that ask for no more promotions wherever they appear in a message ("please stop
+# posting ads here", "别再发广告了"); none of them occurs in an order or a question.
+OPT_OUT_PHRASES = (
+    "别发了",
+    "别再发",
+    "不要再发",
+    "退订",
+    "stop posting",
+    "stop sending",
+    "stop spamming",
+    "no more ads",
+    "no more promotions",
+)
+
+
 def is_opt_out(text: str) -> bool:
     cleaned = text.strip().strip("!！。.~～ ").lower()
-    return cleaned in OPT_OUT_WORDS or any(w in cleaned for w in ("别发了", "不要再发", "退订"))
+    return cleaned in OPT_OUT_WORDS or any(w in cleaned for w in OPT_OUT_PHRASES)
 
 
 # --- customers ---------------------------------------------------------------------------
@@ -60,8 +83,18 @@ async def stop_button(ctx: Context, _: StopPromotions) -> None:
 
 
 async def opt_out(ctx: Context) -> None:
-    await ctx.store.customers.set_promo_flags(ctx.customer.key, stopped=True)
-    ctx.reply(ctx.t("promo.stopped"))
+    """No more private promotions for this person. Said in a group it is also that group
+    complaining (fatigue's opposite of a reaction), and it says what it does not do: the
+    group's posts are the group's choice. The owner hears of it in the daily summary."""
+    _, stopped = await ctx.store.customers.promo_flags(ctx.customer.key)
+    if not stopped:
+        await ctx.store.customers.set_promo_flags(ctx.customer.key, stopped=True)
+        await ctx.store.chats.note_opt_out(ctx.chat, ctx.customer.key, ctx.incoming.sender.name)
+    if ctx.chat.is_group:
+        await ctx.store.chats.note_complaint(ctx.chat.key)
+        ctx.reply(ctx.t("promo.stopped_in_group", name=ctx.incoming.sender.name))
+    else:
+        ctx.reply(ctx.t("promo.stopped"))
 
 
 @routes.command("subscribe")
@@ -72,8 +105,13 @@ async def subscribe(ctx: Context, _: str) -> None:
 
 @routes.prelude("start")
 async def start_resumes(ctx: Context, payload: str) -> bool:
-    """/start after /stop turns promotions back on; a bare /start then says only that."""
-    return await resume_if_stopped(ctx) and not payload
+    """A bare /start after /stop turns promotions back on and says only that. /start with
+    a payload is a link being followed (a post's Buy, a group's "continue privately"):
+    it resumes nothing, and one from a group's post counts as that group's reaction."""
+    post = post_of(payload)
+    if post is not None:
+        await note_post_reaction(ctx, post)
+    return not payload and await resume_if_stopped(ctx)
 
 
 async def resume_if_stopped(ctx: Context) -> bool:
@@ -84,6 +122,21 @@ async def resume_if_stopped(ctx: Context) -> bool:
     await ctx.store.customers.set_promo_flags(ctx.customer.key, stopped=False)
     ctx.reply(ctx.t("promo.sub_resumed") if subscribed else ctx.t("promo.unstopped"))
     return True
+
+
+@routes.button(BuyFromPost)
+async def buy_from_post(ctx: Context, action: BuyFromPost) -> None:
+    """Buy under a group's post on a platform without links: the product is shown in the
+    buyer's private chat (never the cart in the group) and the group reacted."""
+    await note_post_reaction(ctx, action.post)
+    await ctx.move_to_private(buy_payload(action.sku, action.post))
+
+
+async def note_post_reaction(ctx: Context, post: int) -> None:
+    """Someone opened a product from a post: the best reaction a group can give."""
+    row = await ctx.store.outbox.get(post)
+    if row is not None and row.kind == PostKind.GROUP:
+        await ctx.store.chats.note_reaction(row.chat.key)
 
 
 @routes.button(FewerLikeThis)
@@ -104,6 +157,16 @@ async def group_opt_out(ctx: Context, _: str) -> None:
     await ctx.store.chats.register(ctx.chat, active=True)
     await ctx.store.chats.set_promotions(ctx.chat.key, False)
     ctx.reply(ctx.t("promo.group_off"))
+    language = ctx.catalog.shop.default_language
+    told = t(
+        "promo.owner_nopromo",
+        language,
+        name=ctx.incoming.sender.name,
+        group=ctx.chat.title or ctx.chat.chat_id,
+    )
+    for owner in owner_private_chats(ctx.owners):
+        if owner.channel == ctx.chat.channel:
+            ctx.send(Outgoing(chat=owner, text=told, language=language))
 
 
 # --- the owner ---------------------------------------------------------------------------

@@ -46,6 +46,7 @@ from promotions.audiences import (
     recent_posts,
 )
 from promotions.caps import (
+    COMPLAINT,
     Audience,
     CapsConfig,
     Decision,
@@ -365,6 +366,8 @@ class Promotions:
             language,
             self.deep_link,
             private=row.kind != "group",
+            post=row.id,
+            group_daily=self._group_caps_of(row.chat).group_daily,
         )
         result = await self.delivery.send(message)
         if result.ok:
@@ -378,6 +381,11 @@ class Promotions:
             row.id, PostState.FAILED, error=result.error, maybe_sent=result.outcome_unknown
         )
         return PostState.FAILED
+
+    def _group_caps_of(self, chat: ChatRef) -> CapsConfig:
+        """A group's own caps (by chat key or title), else the shop's."""
+        own = self.group_caps
+        return own.get(chat.key) or own.get(chat.title) or self.caps
 
     async def _language_for(self, row: OutboxRow) -> str:
         if row.kind == "group":
@@ -398,7 +406,7 @@ class Promotions:
             report.counts["delayed" if waiting else row.state.value] += 1
             if row.state is PostState.SUPPRESSED:
                 report.reasons[row.reason] += 1
-            if row.kind == "group" and row.detail.startswith("no_reaction"):
+            if row.kind == "group" and row.detail.startswith(("no_reaction", COMPLAINT)):
                 report.fatigued[row.chat.key] = row.detail
         return report
 

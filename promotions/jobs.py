@@ -5,6 +5,8 @@ campaigns created or paused in chat take effect) the jobs are rebuilt from the c
 in the store. Before that, posts caught mid-send by a crash are settled and slots missed
 while the bot was down are run if they are still within the grace period.
 
+A daily job sends the owner one summary: who opted out, which broadcasts posted nothing.
+
 Every job ends in the engine's ``settle``, which decides one thing at a time in the
 preview's order; so two campaigns firing at the same minute, or a campaign meeting the
 due job, decide exactly as the preview did, whichever job APScheduler runs first.
@@ -16,12 +18,14 @@ import logging
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 
 from bot.catalog import Campaign
 from bot.scheduler import Scheduler
 from bot.store import CampaignStatus
 from promotions.engine import Promotions
 from promotions.schedule import campaign_trigger, fire_times
+from promotions.summary import SUMMARY_AT, send_summary
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +34,7 @@ DUE_EVERY = timedelta(seconds=30)
 JOB_PREFIX = "campaign:"
 SYNC_JOB = "campaigns:sync"
 DUE_JOB = "outbox:due"
+SUMMARY_JOB = "promotions:summary"
 
 
 class PromoScheduler:
@@ -45,6 +50,8 @@ class PromoScheduler:
         self.scheduler = scheduler if isinstance(scheduler, Scheduler) else Scheduler(scheduler)
         # The definition each job was built from, so an unchanged campaign keeps its job.
         self._built: dict[str, str] = {}
+        # The time zone the daily summary's job was built for (None: not built yet).
+        self._summary_zone: str | None = None
 
     async def start(self) -> None:
         """Settle posts caught mid-send, build the campaigns' jobs, run the slots missed
@@ -64,8 +71,17 @@ class PromoScheduler:
         self.scheduler.every(DUE_JOB, self.promotions.deliver_due, DUE_EVERY)
 
     async def sync(self) -> None:
-        """Make the jobs match the active campaigns in the store."""
+        """Make the jobs match the active campaigns in the store (and the summary's job
+        the shop's time zone)."""
         timezone = self.promotions.timezone
+        if self._summary_zone != timezone:
+            self.scheduler.add(
+                SUMMARY_JOB,
+                self.summary,
+                CronTrigger(hour=SUMMARY_AT.hour, minute=SUMMARY_AT.minute, timezone=timezone),
+                misfire_grace_time=int(self.promotions.grace.total_seconds()),
+            )
+            self._summary_zone = timezone
         wanted: dict[str, str] = {}
         for stored in await self.promotions.store.campaigns.all():
             if stored.status is CampaignStatus.ACTIVE:
@@ -84,6 +100,10 @@ class PromoScheduler:
                 misfire_grace_time=int(self.promotions.grace.total_seconds()),
             )
             self._built[stored.id] = wanted[stored.id]
+
+    async def summary(self) -> None:
+        """The owner's daily promotions summary (promotions/summary.py)."""
+        await send_summary(self.promotions)
 
     def job_ids(self) -> list[str]:
         """Every job on the scheduler."""

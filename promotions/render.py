@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import t
 from promotions.caps import (
+    COMPLAINT,
     FATIGUE_FACTOR,
     Audience,
     AudienceKind,
@@ -295,7 +296,7 @@ class _Renderer:
         """The reason in words, with the numbers of the cap that applied to this chat."""
         caps = (audience.caps if audience else None) or self.preview.caps
         fatigue = max(audience.fatigue, 1.0) if audience else 1.0
-        if decision.detail.startswith("no_reaction"):  # fatigue learnt during the preview
+        if decision.detail.startswith(("no_reaction", COMPLAINT)):  # learnt as it goes
             fatigue = max(fatigue, FATIGUE_FACTOR)
         reason = decision.reason
         if reason is Reason.QUIET_HOURS:
@@ -341,6 +342,8 @@ class _Renderer:
         kind, _, count = detail.partition(":")
         if kind == "no_reaction" and count.isdigit():
             return self.t("reason.fatigue", count=count)
+        if kind == COMPLAINT:
+            return self.t("reason.fatigue_complaint")
         return self.t("reason.fatigue_other", detail=detail)
 
 

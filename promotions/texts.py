@@ -13,7 +13,25 @@ from bot.catalog import Campaign, Catalog
 from bot.i18n import MESSAGES, t
 from bot.messages import Button, ChatRef, Outgoing, buttons
 from bot.money import format_money
-from promotions.actions import FewerLikeThis, StopPromotions
+from promotions.actions import BuyFromPost, FewerLikeThis, StopPromotions
+
+# A post's Buy link opens the private chat with "p-<SKU>" (the shop's product payload,
+# handlers/shop.py) followed by "-o-<post>", the outbox row it came from, so the tap counts
+# as that group's reaction. Lowercase, so it never occurs in an (uppercase) sku; at most
+# 2 + 32 + 3 + 19 characters, inside Telegram's 64 for a start payload.
+POST_MARK = "-o-"
+
+
+def buy_payload(sku: str, post: int) -> str:
+    return f"p-{sku}{POST_MARK}{post}"
+
+
+def post_of(payload: str) -> int | None:
+    """The post a /start payload came from (None: not from a post's Buy link)."""
+    if not payload.startswith("p-"):
+        return None
+    _, mark, post = payload.rpartition(POST_MARK)
+    return int(post) if mark and post.isdigit() else None
 
 
 def promo_post(
@@ -24,9 +42,13 @@ def promo_post(
     language: str,
     deep_link: Callable[[str, str], str | None],
     private: bool,
+    post: int,
+    group_daily: int = 0,
 ) -> Outgoing:
     """A product card post: text, products with prices, a Buy button per product that
-    opens a private chat; in private also why they got it and one-tap opt-outs."""
+    opens a private chat (naming ``post``, the outbox row, so buying counts as a reaction);
+    then why they got it: in private with one-tap opt-outs, in a group the admins' choice
+    (``group_daily`` posts a day at most) and how to turn it off."""
     # The campaign's own words speak of all its products; when some are held back (cooling
     # down in this chat, sold out), they would advertise what the post does not show.
     skus = tuple(skus)
@@ -50,11 +72,24 @@ def promo_post(
             )
         )
         label = t("promo.buy", language, name=product.name.get(language)[:24])
-        link = deep_link(chat.channel, f"p-{product.sku}")
-        rows.append(
-            [Button(label, url=link) if link else action_button(label, ShowProduct(product.sku))]
+        link = deep_link(chat.channel, buy_payload(product.sku, post))
+        if link:
+            rows.append([Button(label, url=link)])
+        elif private:
+            rows.append([action_button(label, ShowProduct(product.sku))])
+        else:  # no links: the tap is answered in the buyer's private chat, not the group
+            rows.append([action_button(label, BuyFromPost(product.sku, post))])
+    if not private:
+        lines.append("")
+        lines.append(
+            t(
+                "promo.why_group",
+                language,
+                shop=catalog.shop.name.get(language),
+                count=group_daily,
+            )
         )
-    if private:
+    else:
         lines.append("")
         lines.append(t("promo.why_private", language, shop=catalog.shop.name.get(language)))
         rows.append(

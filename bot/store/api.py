@@ -27,6 +27,7 @@ from bot.store.models import (
     FollowUpOutcome,
     NewPost,
     NewTicket,
+    OptOut,
     Order,
     OrderRequest,
     OrderStatus,
@@ -187,6 +188,20 @@ class ChatRepository(Protocol):
 
     async def last_reaction(self, chat_key: str) -> datetime | None: ...
 
+    async def note_reaction(self, chat_key: str) -> None:
+        """The group reacted to a post (someone opened a product from it)."""
+
+    async def note_complaint(self, chat_key: str) -> None:
+        """Someone in the group asked the bot to stop: the opposite of a reaction."""
+
+    async def note_opt_out(self, chat: ChatRef, customer_key: str, name: str) -> None:
+        """Someone opted out of promotions in ``chat``; kept for the owner's summary."""
+
+    async def unreported_opt_outs(self) -> list[OptOut]:
+        """Opt-outs no summary has told the owner of yet, oldest first."""
+
+    async def mark_opt_outs_reported(self, ids: Sequence[int]) -> None: ...
+
 
 class ButtonRepository(Protocol):
     """Short keys for button actions, and the numbered choices of chats without buttons."""
@@ -245,7 +260,12 @@ class OutboxRepository(Protocol):
         campaign_id: str | None = None,
         slot: datetime | None = None,
         states: Iterable[PostState] | None = None,
-    ) -> list[OutboxRow]: ...
+        slots_after: datetime | None = None,
+    ) -> list[OutboxRow]:
+        """Rows by campaign, slot, state and (``slots_after``) slots after a moment."""
+
+    async def get(self, row_id: int) -> OutboxRow | None:
+        """One post by its id (a Buy link names the post it came from)."""
 
     async def claim(self, row_id: int) -> bool:
         """pending -> sending, only if still pending: one sender per row, ever."""

@@ -272,6 +272,20 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX ticket_messages_by_ticket ON ticket_messages (ticket_id, id);
     """,
+    # 10 -> 11: a group's complaints about promotions (the opposite of a reaction, for
+    # fatigue) and every promotions opt-out, kept until the owner's daily summary told it.
+    """
+    ALTER TABLE chats ADD COLUMN last_complaint_at TEXT;
+    CREATE TABLE promo_opt_outs (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        customer_key  TEXT NOT NULL,
+        name          TEXT NOT NULL,
+        chat_key      TEXT NOT NULL,
+        at            TEXT NOT NULL,
+        reported_at   TEXT
+    );
+    CREATE INDEX promo_opt_outs_unreported ON promo_opt_outs (reported_at, id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -140,8 +140,23 @@ class ChatRecord:
     active: bool
     promotions_enabled: bool
     unreachable_reason: str | None
-    # When someone in the group last addressed the bot (promotions' fatigue reads it).
+    # When someone in the group last addressed the bot or opened a product from one of
+    # its posts, and when someone there last asked the bot to stop (promotions' fatigue
+    # reads both: a complaint is the opposite of a reaction).
     last_reaction: datetime | None = None
+    last_complaint: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OptOut:
+    """Someone asked for no more promotions: who, where they said it (a private chat or a
+    group) and when; the owner hears of it in the daily summary."""
+
+    id: int
+    customer_key: str
+    name: str
+    chat_key: str
+    at: datetime
 
 
 # --- numbered choices --------------------------------------------------------------

@@ -55,9 +55,9 @@ def readme_caps_table() -> dict[str, str]:
 def as_documented(caps: CapsConfig) -> dict[str, str]:
     """The caps written the way the README's table writes them."""
     return {
-        "posts per group per calendar day (the shop's time zone)": str(caps.group_daily),
+        "posts per group per calendar day (the group's time zone)": str(caps.group_daily),
         "time between two posts in a group": f"{caps.group_min_gap / timedelta(hours=1):g} hours",
-        "quiet hours (a post due then waits for the morning)": (
+        "quiet hours (a post due then waits for the morning), in the group's time zone": (
             f"{caps.quiet_start:%H:%M}-{caps.quiet_end:%H:%M}"
         ),
         "the same product again in the same chat": (
@@ -210,4 +210,4 @@ def test_the_readme_table_is_read_whole() -> None:
     """The table parser above would make the first test pass vacuously if it read nothing."""
     table = readme_caps_table()
     assert len(table) >= 6
-    assert re.fullmatch(r"\d+", table["posts per group per calendar day (the shop's time zone)"])
+    assert re.fullmatch(r"\d+", table["posts per group per calendar day (the group's time zone)"])

@@ -237,6 +237,7 @@ async def test_scheduler_builds_jobs_from_the_store(harness: ChatHarness) -> Non
         "campaign:orange-season",
         "campaign:tea-subscribers",
         "campaign:winter-masks",
+        "promotions:summary",
     ]
     await harness.say(OWNER, "/promo pause orange-season")
     await harness.say(OWNER, "/promo create flash ROSE-MASK 11:00")
@@ -245,6 +246,7 @@ async def test_scheduler_builds_jobs_from_the_store(harness: ChatHarness) -> Non
         "campaign:flash",
         "campaign:tea-subscribers",
         "campaign:winter-masks",
+        "promotions:summary",
     ]
     job = scheduler.scheduler.get_job("campaign:flash")
     assert job.args == ("flash",)

@@ -494,6 +494,41 @@ class TestStoreContract:
             other.key: frozenset({"test:ann"}),
         }
 
+    async def test_reactions_complaints_and_a_rejoined_group(
+        self, store: StoreApi, clock: FakeClock
+    ) -> None:
+        await store.chats.register(GROUP)
+        await store.chats.note_reaction(GROUP.key)  # a product opened from a post
+        assert await store.chats.last_reaction(GROUP.key) == clock.now()
+        clock.advance(60)
+        await store.chats.note_complaint(GROUP.key)
+        record = await store.chats.get(GROUP.key)
+        assert record is not None and record.last_complaint == clock.now()
+        assert record.last_reaction == clock.now() - timedelta(seconds=60)
+        # Removed and added back: promotions start off again, whatever they were.
+        assert await store.chats.set_promotions(GROUP.key, True)
+        await store.chats.mark_unreachable(GROUP, "removed")
+        back = await store.chats.register(GROUP)
+        assert back.active and not back.promotions_enabled
+        # Registering a group the bot is still in keeps its setting.
+        assert await store.chats.set_promotions(GROUP.key, True)
+        again = await store.chats.register(GROUP)
+        assert again.promotions_enabled
+
+    async def test_opt_outs_wait_for_the_summary(self, store: StoreApi, clock: FakeClock) -> None:
+        assert await store.chats.unreported_opt_outs() == []
+        await store.chats.note_opt_out(GROUP, "test:ann", "Ann")
+        clock.advance(60)
+        await store.chats.note_opt_out(PRIVATE, "test:bo", "Bo")
+        first, second = await store.chats.unreported_opt_outs()
+        assert (first.customer_key, first.name, first.chat_key) == ("test:ann", "Ann", GROUP.key)
+        assert second.chat_key == PRIVATE.key and second.at == clock.now()
+        await store.chats.mark_opt_outs_reported([first.id])
+        assert [o.customer_key for o in await store.chats.unreported_opt_outs()] == ["test:bo"]
+        await store.chats.mark_opt_outs_reported([])
+        await store.chats.mark_opt_outs_reported([second.id])
+        assert await store.chats.unreported_opt_outs() == []
+
     # --- buttons and numbered choices ---------------------------------------------------
 
     async def test_button_keys_and_choices(self, store: StoreApi) -> None:
@@ -602,6 +637,12 @@ class TestStoreContract:
         assert len(await store.outbox.rows(campaign_id="winter-masks", slot=SLOT)) == 2
         assert await store.outbox.rows(states=[PostState.SENT]) == []
         assert len(await store.outbox.rows(states=[PostState.PENDING, PostState.SENT])) == 4
+        assert await store.outbox.get(first.id) == first
+        assert len(await store.outbox.rows(slots_after=SLOT - timedelta(seconds=1))) == 4
+        [after] = await store.outbox.rows(slots_after=SLOT)
+        assert after.slot == later
+        assert await store.outbox.rows(slots_after=SLOT + timedelta(days=30)) == []
+        assert await store.outbox.get(rows[-1].id + 1000) is None
 
     async def test_outbox_claim_finish_and_history(self, store: StoreApi, clock: FakeClock) -> None:
         await store.outbox.add([post(GROUP), post(PRIVATE)])

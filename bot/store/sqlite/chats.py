@@ -3,10 +3,11 @@ which group and whether a group takes promotions."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.messages import ChatKind, ChatRef
-from bot.store.models import ChatRecord
+from bot.store.models import ChatRecord, OptOut
 from bot.store.sqlite.db import Database, Row, dt
 
 
@@ -20,6 +21,10 @@ class SqliteChats:
             "INSERT INTO chats (key, channel, chat_id, kind, title, active, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (key) DO UPDATE SET title = excluded.title, active = excluded.active,"
+            # A group the bot comes back to after being removed starts with promotions off,
+            # as the owner's "added to a group" notice says; she turns them on again.
+            " promotions_enabled = CASE WHEN chats.active = 0 AND excluded.active = 1 THEN 0"
+            " ELSE chats.promotions_enabled END,"
             " unreachable_reason = CASE WHEN excluded.active = 1 THEN NULL"
             " ELSE chats.unreachable_reason END, updated_at = excluded.updated_at"
             " RETURNING *",
@@ -106,6 +111,46 @@ class SqliteChats:
         row = await self._db.one("SELECT last_reaction_at FROM chats WHERE key = ?", (chat_key,))
         return dt(row["last_reaction_at"]) if row else None
 
+    async def note_reaction(self, chat_key: str) -> None:
+        await self._db.write(
+            "UPDATE chats SET last_reaction_at = ? WHERE key = ?", (self._db.now(), chat_key)
+        )
+
+    async def note_complaint(self, chat_key: str) -> None:
+        await self._db.write(
+            "UPDATE chats SET last_complaint_at = ? WHERE key = ?", (self._db.now(), chat_key)
+        )
+
+    async def note_opt_out(self, chat: ChatRef, customer_key: str, name: str) -> None:
+        await self._db.write(
+            "INSERT INTO promo_opt_outs (customer_key, name, chat_key, at) VALUES (?, ?, ?, ?)",
+            (customer_key, name, chat.key, self._db.now()),
+        )
+
+    async def unreported_opt_outs(self) -> list[OptOut]:
+        rows = await self._db.all(
+            "SELECT * FROM promo_opt_outs WHERE reported_at IS NULL ORDER BY id"
+        )
+        return [
+            OptOut(
+                row["id"],
+                row["customer_key"],
+                row["name"],
+                row["chat_key"],
+                datetime.fromisoformat(row["at"]),
+            )
+            for row in rows
+        ]
+
+    async def mark_opt_outs_reported(self, ids: Sequence[int]) -> None:
+        if not ids:
+            return
+        marks = ", ".join("?" for _ in ids)
+        await self._db.write(
+            f"UPDATE promo_opt_outs SET reported_at = ? WHERE id IN ({marks})",
+            (self._db.now(), *ids),
+        )
+
 
 def _chat_record(row: Row) -> ChatRecord:
     return ChatRecord(
@@ -118,4 +163,5 @@ def _chat_record(row: Row) -> ChatRecord:
         promotions_enabled=bool(row["promotions_enabled"]),
         unreachable_reason=row["unreachable_reason"],
         last_reaction=dt(row["last_reaction_at"]),
+        last_complaint=dt(row["last_complaint_at"]),
     )

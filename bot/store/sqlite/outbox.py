@@ -61,9 +61,13 @@ class SqliteOutbox:
         campaign_id: str | None = None,
         slot: datetime | None = None,
         states: Iterable[PostState] | None = None,
+        slots_after: datetime | None = None,
     ) -> list[OutboxRow]:
         clauses: list[str] = []
         params: list[Any] = []
+        if slots_after is not None:
+            clauses.append("slot > ?")
+            params.append(slots_after.isoformat())
         if campaign_id is not None:
             clauses.append("campaign_id = ?")
             params.append(campaign_id)
@@ -77,6 +81,10 @@ class SqliteOutbox:
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = await self._db.all(f"SELECT * FROM promo_outbox{where} ORDER BY id", params)
         return [_row_from(row) for row in rows]
+
+    async def get(self, row_id: int) -> OutboxRow | None:
+        row = await self._db.one("SELECT * FROM promo_outbox WHERE id = ?", (row_id,))
+        return _row_from(row) if row else None
 
     async def claim(self, row_id: int) -> bool:
         changed = await self._db.write(
