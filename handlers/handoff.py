@@ -40,6 +40,12 @@ RISKY = re.compile(
 )
 # A deal only the owner can make: discounts, bargaining, wholesale.
 DEAL = re.compile(r"discount|cheaper|wholesale|bargain|\bdeal\b|便宜|优惠|打折|折扣|批发|砍价")
+# Details the catalog does not hold (it has a description and an origin): the owner
+# knows a product's shelf life and ingredients; the bot could only guess.
+UNHELD_DETAIL = re.compile(
+    r"shelf life|expir|best before|ingredient|how long (?:does|do|will) (?:it|they) "
+    r"(?:keep|last)|保质期|能放多久|放多久|过期|成分|配料"
+)
 # A message that asks something, in either language ("?", wh-words, 吗, 能不能).
 ASKS = re.compile(
     r"[?？]|\b(?:what|whats|how|why|where|when|who|whos|which|can|could|is|are|do|does|"
@@ -59,6 +65,8 @@ def handoff_reason(reading: Reading, catalog: Catalog) -> TicketReason | None:
     if reading.main is Intent.COMPLAINT:
         return TicketReason.COMPLAINT
     if DEAL.search(text) and asks:
+        return TicketReason.QUESTION
+    if reading.main is Intent.PRODUCT_INFO and UNHELD_DETAIL.search(text):
         return TicketReason.QUESTION
     if reading.main in SOCIAL or not asks:
         return None  # an order, a greeting, or words nobody understood: not a question

@@ -117,8 +117,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:talk|speak|chat) (?:to|with) (?:someone|somebody|a person|the owner|lily|the boss|you directly)",
     ),
     "complaint": (
-        r"\b(?:arrived|came|received|got it|got them|delivered|package|parcel)\b.*\b(?:broken|rotten|damaged|crushed|leaking|leaked|smashed|bad|mouldy|moldy|spoiled|wrong|missing|opened|expired)\b",
-        r"\b(?:broken|rotten|damaged|crushed|leaking|smashed|mouldy|moldy|spoiled|expired)\b.*\b(?:arrived|came|received|delivered|refund)\b",
+        r"\b(?:arrived|came|received|got it|got them|delivered|package|parcel)\b.*\b(?:broken|rotten|damaged|crushed|squashed|squished|bruised|leaking|leaked|smashed|bad|mouldy|moldy|spoiled|wrong|missing|opened|expired)\b",
+        r"\b(?:broken|rotten|damaged|crushed|squashed|squished|bruised|leaking|smashed|mouldy|moldy|spoiled|expired)\b.*\b(?:arrived|came|received|delivered|refund)\b",
         r"\b(?:wrong item|wrong product|sent me the wrong|missing from my order|never arrived|not what i ordered|complain|complaint)\b",
     ),
     "paid": (
