@@ -62,6 +62,7 @@ QUESTIONS = [
     ("I want to return the hand cream", "Unopened skin care"),
     ("收到的面膜破了", "非常抱歉"),
     ("the oranges arrived rotten, I want a refund", "so sorry"),
+    ("my oranges arrived all squashed", "so sorry"),
     ("多少钱", "哪个商品"),
     ("玫瑰面膜多少钱", "¥39.90"),
     ("橙子怎么卖", "¥88.00"),
