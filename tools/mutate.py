@@ -171,8 +171,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "per-group caps ignored",
         "promotions/audiences.py",
-        "caps=group_caps.get(group.key) or group_caps.get(group.title),",
-        "caps=None,",
+        "                caps=own,",
+        "                caps=None,",
         (PROMOTIONS,),
     ),
     Mutation(
