@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import __version__
+from bot import __version__, redaction
 from bot.catalog import Catalog, CatalogError, load_catalog
 from bot.channels.base import ChannelStartError
 from bot.settings import Settings, SettingsError
@@ -132,6 +132,8 @@ def explain_reading(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_shop(settings: Settings) -> int:
+    # Before the first log line: no secret is ever logged or printed, at any level.
+    redaction.install(redaction.secrets_of(settings))
     logging.basicConfig(
         level=getattr(logging, settings.log_level, logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -148,10 +150,19 @@ def run_shop(settings: Settings) -> int:
         print(f"chatshop will not start: the catalog has problems.\n{error}", file=sys.stderr)
         return 1
     except (SettingsError, ChannelStartError) as error:
-        print(f"chatshop will not start: {error}", file=sys.stderr)
+        print(redaction.redact(f"chatshop will not start: {error}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         pass
+    except Exception as error:
+        # Anything else at start (a database that cannot be opened, a token the platform
+        # refuses): one line that says what, never a traceback holding a secret.
+        logging.getLogger(__name__).debug("start failed", exc_info=True)
+        print(
+            redaction.redact(f"chatshop stopped: {type(error).__name__}: {error}"),
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

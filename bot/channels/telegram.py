@@ -46,6 +46,7 @@ from telegram.request import HTTPXRequest
 
 from bot.channels.base import (
     Capabilities,
+    ChannelStartError,
     ChatUnreachable,
     ImageRefused,
     IncomingHandler,
@@ -91,6 +92,10 @@ _CALLBACK_DATA_LIMIT = 64  # bytes
 
 # Group commands only a group's admins may use; the channel asks Telegram who is one.
 ADMIN_COMMANDS = frozenset({"/nopromo"})
+
+# Waits between attempts to reach Telegram at start: doubling, up to a minute.
+START_RETRY_FIRST = 1.0
+START_RETRY_LONGEST = 60.0
 
 
 class MessageRejected(SendError):
@@ -198,7 +203,7 @@ class TelegramChannel:
         self._on_membership = on_membership
         app, requests = self._build_application()
         try:
-            await app.initialize()  # getMe: a wrong token or API URL fails here, loudly
+            await self._connect(app)
         except BaseException:
             # PTB shuts down only what initialized; close the HTTP clients ourselves.
             for request in requests:
@@ -242,6 +247,30 @@ class TelegramChannel:
             self._me.username,
             "webhook" if self.webhook else "long polling",
         )
+
+    async def _connect(self, app: _App) -> None:
+        """getMe, retried with backoff while Telegram cannot be reached (a network down
+        at boot must not end the shop); a token Telegram refuses ends the start at once,
+        with one line that names the setting and not the token."""
+        delay = START_RETRY_FIRST
+        while True:
+            try:
+                await app.initialize()
+                return
+            except tg_error.InvalidToken:
+                raise ChannelStartError(
+                    "Telegram refused the bot token: check TELEGRAM_BOT_TOKEN (from @BotFather)"
+                ) from None
+            except tg_error.BadRequest as error:  # before NetworkError: a subclass
+                raise ChannelStartError(f"Telegram refused to connect: {error.message}") from None
+            except tg_error.NetworkError as error:
+                log.warning(
+                    "telegram: cannot reach Telegram at start (%s); retrying in %.0f s",
+                    error.message,
+                    delay,
+                )
+            await self.clock.sleep(delay)
+            delay = min(delay * 2, START_RETRY_LONGEST)
 
     async def stop(self) -> None:
         """Stop receiving, let updates in progress finish, close the HTTP clients."""
