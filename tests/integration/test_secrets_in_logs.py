@@ -127,3 +127,23 @@ def test_httpx_request_urls_are_not_logged_at_info(
 ) -> None:
     assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
     assert logging.getLogger("telegram.ext").getEffectiveLevel() >= logging.INFO
+
+
+async def test_an_unreachable_telegram_at_start_is_waited_for_with_backoff(
+    fake_api: FakeBotApi, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_api.fail("getMe", 502, "Bad Gateway", times=3)
+    channel = TelegramChannel(fake_api.token, fake_api.url, clock)
+
+    async def nothing(*_: object) -> None:
+        return None
+
+    with caplog.at_level(logging.WARNING):
+        await channel.start(nothing, nothing)
+    try:
+        assert channel.username == fake_api.username
+        assert clock.slept[:3] == [1.0, 2.0, 4.0]
+        retries = [r.getMessage() for r in caplog.records if "retrying in" in r.getMessage()]
+        assert len(retries) == 3 and "cannot reach Telegram" in retries[0]
+    finally:
+        await channel.stop()
