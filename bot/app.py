@@ -18,6 +18,7 @@ from bot.clock import Clock, SystemClock
 from bot.context import CatalogHolder
 from bot.delivery import Delivery, SendResult
 from bot.messages import ChatRef, Incoming
+from bot.notices import NoticeJobs, NoticeSender
 from bot.router import Router
 from bot.routing import Routes, RouteTable
 from bot.scheduler import Scheduler
@@ -56,6 +57,7 @@ class Shop:
         self.catalog_holder: CatalogHolder | None = None
         self.promotions: Promotions | None = None
         self.scheduler: Scheduler | None = None
+        self.notices: NoticeSender | None = None
 
     @property
     def store(self) -> Store:
@@ -88,6 +90,7 @@ class Shop:
             routes=RouteTable.build(list(ROUTES)),
         )
         self._delivery = Delivery(self._store, self.clock)
+        self.notices = NoticeSender(self._store, self._delivery, self.clock)
         self.promotions = Promotions(
             store=self._store,
             catalog_holder=self.catalog_holder,
@@ -108,7 +111,15 @@ class Shop:
         if incoming.chat.is_group:
             await self._know_group(incoming.chat)
         replies = await self.router.handle(incoming)
-        return await self.delivery.send_all(replies, answering=incoming)
+        # What the turn committed and owes others (an order's notices) goes beside the
+        # replies (a busy owner's chat holds up neither); the scheduler's job retries what
+        # could not go. The drain reads the store first, so a chat's replies queue first.
+        assert self.notices is not None
+        results, _ = await asyncio.gather(
+            self.delivery.send_all(replies, answering=incoming),
+            self.notices.drain(answering=incoming),
+        )
+        return results
 
     async def _know_group(self, chat: ChatRef) -> None:
         """A group that speaks to the bot is one it is in: registered (the owner's
@@ -137,7 +148,13 @@ class Shop:
         missed while the bot was down."""
         assert self.promotions is not None, "Shop.open() first"
         self.scheduler = Scheduler()
-        await self.scheduler.start([PromoScheduler(self.promotions, self.scheduler)])
+        assert self.notices is not None
+        await self.scheduler.start(
+            [
+                NoticeJobs(self.notices, self.scheduler),
+                PromoScheduler(self.promotions, self.scheduler),
+            ]
+        )
 
     async def close(self) -> None:
         if self.scheduler is not None:

@@ -389,8 +389,12 @@ async def confirm(ctx: Context, _: CheckoutConfirm) -> None:
         order_receipt(ctx, result),
         [ctx.button("btn.my_orders", OrdersList()), ctx.button("btn.keep_shopping", Browse())],
     )
-    for message in owner.order_notices(ctx, result, "owner.new_order"):
-        ctx.send(message)
+    # The owners' notices are owed whatever happens next (a failed send, a crash): recorded
+    # in the notices outbox, sent after this turn, retried. (The receipt is this turn's
+    # answer, shown with the choice it answers; the order is in /orders whatever befalls it.)
+    await owner.record_notices(
+        ctx, f"order:{result.number}:placed", owner.order_notices(ctx, result, "owner.new_order")
+    )
 
 
 async def _offer_what_is_left(ctx: Context, shortages: list[Shortage]) -> None:

@@ -6,6 +6,8 @@ anyone else before a handler runs, commands and button presses alike.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.actions import action_button
 from bot.catalog import CatalogError, load_catalog
 from bot.context import Context
@@ -15,7 +17,7 @@ from bot.money import format_money
 from bot.owners import owner_private_chats  # also imported from here by other handlers
 from bot.plain_text import one_line
 from bot.routing import Routes
-from bot.store import ORDER_TRANSITIONS, Order, OrderStatus
+from bot.store import ORDER_TRANSITIONS, NewNotice, Order, OrderStatus
 from handlers.actions import OrderSetStatus
 
 routes = Routes("owner", owner=True)
@@ -87,6 +89,15 @@ def order_notices(ctx: Context, order: Order, headline: str) -> list[Outgoing]:
     ]
 
 
+async def record_notices(ctx: Context, event: str, messages: Sequence[Outgoing]) -> None:
+    """Owe ``messages`` for a committed change (``event``: e.g. "order:A1B2:paid"): they go
+    through the notices outbox, sent after this turn, retried until they arrive, never
+    twice (the keys make recording them again a no-op)."""
+    await ctx.store.notices.add(
+        [NewNotice(f"{event}|{i}|{m.chat.key}", m) for i, m in enumerate(messages)]
+    )
+
+
 def customer_status_notice(order: Order) -> Outgoing:
     """Tell the customer their order moved, in the language they ordered in."""
     language = order.language
@@ -126,7 +137,9 @@ async def set_status(ctx: Context, action: OrderSetStatus) -> None:
             buttons=status_buttons(after, ctx.language),  # the next step, one tap away
         )
     )
-    ctx.send(customer_status_notice(after))
+    await record_notices(
+        ctx, f"order:{number}:{after.status.value}", [customer_status_notice(after)]
+    )
 
 
 @routes.command("open")

@@ -21,7 +21,10 @@ from bot.store.models import (
     ChatRecord,
     ChoiceList,
     Customer,
+    NewNotice,
     NewPost,
+    NoticeRow,
+    NoticeState,
     Order,
     OrderRequest,
     OrderStatus,
@@ -267,6 +270,36 @@ class OutboxRepository(Protocol):
         pending their send, or failed with an unknown outcome."""
 
 
+class NoticeRepository(Protocol):
+    """The durable outbox of notices (owner notices, customer confirmations): one row per
+    event and recipient, claimed before it is sent."""
+
+    async def add(self, notices: Sequence[NewNotice]) -> list[int]:
+        """Record notices; a key already recorded keeps its row. The ids of all of them."""
+
+    async def due(self, now: datetime, limit: int = 100) -> list[NoticeRow]:
+        """Pending rows whose time has come, oldest first."""
+
+    async def claim(self, notice_id: int) -> bool:
+        """pending -> sending, only if still pending: one sender per row, ever."""
+
+    async def finish(
+        self,
+        notice_id: int,
+        state: NoticeState,
+        *,
+        error: str | None = None,
+        retry_at: datetime | None = None,
+    ) -> None:
+        """Record the outcome; PENDING with ``retry_at`` tries again then."""
+
+    async def settle_interrupted(self) -> int:
+        """Rows left "sending" by a stopped process: outcome unknown, never re-sent.
+        How many there were."""
+
+    async def rows(self, states: Iterable[NoticeState] | None = None) -> list[NoticeRow]: ...
+
+
 class StoreApi(Protocol):
     """The aggregate every backend provides: the repositories and the lifecycle."""
 
@@ -279,6 +312,7 @@ class StoreApi(Protocol):
     buttons: ButtonRepository
     campaigns: CampaignRepository
     outbox: OutboxRepository
+    notices: NoticeRepository
 
     async def migrate(self, target: int = ...) -> None: ...
 

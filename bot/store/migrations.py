@@ -204,6 +204,23 @@ MIGRATIONS: list[str] = [
     UPDATE promo_outbox SET posted_at = slot WHERE state = 'pending' AND not_before IS NULL;
     CREATE INDEX promo_outbox_by_posted ON promo_outbox (posted_at);
     """,
+    # 8 -> 9: the notices outbox: owner notices and customer confirmations of orders and
+    # status changes, recorded with the change, sent after, retried, never sent twice.
+    """
+    CREATE TABLE notices (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        key         TEXT NOT NULL UNIQUE,
+        chat_key    TEXT NOT NULL,
+        message     TEXT NOT NULL,
+        state       TEXT NOT NULL DEFAULT 'pending',
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        last_error  TEXT,
+        not_before  TEXT,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE INDEX notices_by_state ON notices (state, not_before);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -18,11 +18,13 @@ import pytest
 
 from bot.catalog import Campaign, Catalog, load_catalog
 from bot.clock import FakeClock
-from bot.messages import ChatKind, ChatRef
+from bot.messages import Button, ChatKind, ChatRef, Outgoing
 from bot.store import (
     CampaignSource,
     CampaignStatus,
+    NewNotice,
     NewPost,
+    NoticeState,
     OrderLine,
     OrderRequest,
     OrderStatus,
@@ -660,3 +662,47 @@ class TestStoreContract:
         await store.outbox.release(first.id, ["WALNUTS"], later)
         [gone, _] = await store.outbox.rows()
         assert gone.skus == ("ROSE-MASK", "SILK-MASK") and gone.state is PostState.SUPPRESSED
+
+    # --- the notices outbox (issue 13) ---------------------------------------------
+
+    async def test_notices_add_is_idempotent_and_keeps_the_message(self, store: StoreApi) -> None:
+        message = Outgoing(
+            PRIVATE,
+            "订单 A1 已付款 <b>",
+            buttons=((Button("✅ paid", "order:status:A1:paid"), Button("site", url="https://x")),),
+            language="zh",
+        )
+        first = await store.notices.add([NewNotice("order:A1:paid|0|test:ann", message)])
+        again = await store.notices.add(
+            [
+                NewNotice("order:A1:paid|0|test:ann", replace(message, text="other")),
+                NewNotice("order:A1:placed|0|test:g1", replace(message, chat=GROUP)),
+            ]
+        )
+        assert len(first) == 1 and again[0] == first[0] and len(again) == 2
+        rows = await store.notices.rows()
+        assert [r.message for r in rows] == [message, replace(message, chat=GROUP)]
+        assert {r.state for r in rows} == {NoticeState.PENDING} and rows[0].attempts == 0
+
+    async def test_notices_claim_once_retry_later_and_settle(
+        self, store: StoreApi, clock: FakeClock
+    ) -> None:
+        [a, b] = await store.notices.add(
+            [NewNotice(f"e|{i}", Outgoing(PRIVATE, f"n{i}")) for i in range(2)]
+        )
+        assert [r.id for r in await store.notices.due(clock.now())] == [a, b]
+        assert await store.notices.claim(a)
+        assert not await store.notices.claim(a), "a claimed notice is nobody else's"
+        later = clock.now() + timedelta(minutes=2)
+        await store.notices.finish(a, NoticeState.PENDING, error="down", retry_at=later)
+        assert [r.id for r in await store.notices.due(clock.now())] == [b]
+        [retry] = [r for r in await store.notices.due(later) if r.id == a]
+        assert retry.attempts == 1 and retry.last_error == "down"
+        assert await store.notices.claim(a)
+        await store.notices.finish(a, NoticeState.SENT)
+        assert await store.notices.claim(b)  # ... and the process stops mid-send
+        assert await store.notices.settle_interrupted() == 1
+        states = {r.id: r.state for r in await store.notices.rows()}
+        assert states == {a: NoticeState.SENT, b: NoticeState.UNKNOWN}
+        assert [r.id for r in await store.notices.rows([NoticeState.UNKNOWN])] == [b]
+        assert await store.notices.due(later) == []

@@ -18,6 +18,7 @@ from bot.store.sqlite.chats import SqliteChats
 from bot.store.sqlite.conversations import SqliteConversations
 from bot.store.sqlite.customers import SqliteCustomers
 from bot.store.sqlite.db import Database, Tx
+from bot.store.sqlite.notices import SqliteNotices
 from bot.store.sqlite.orders import SqliteOrders
 from bot.store.sqlite.outbox import SqliteOutbox
 from bot.store.sqlite.stock import SqliteStock
@@ -37,6 +38,7 @@ class Store:
         self.buttons = SqliteButtons(self._database)
         self.campaigns = SqliteCampaigns(self._database)
         self.outbox = SqliteOutbox(self._database)
+        self.notices = SqliteNotices(self._database)
 
     @classmethod
     async def open(cls, path: str | Path, clock: Clock) -> Store:
