@@ -376,6 +376,7 @@ async def confirm(ctx: Context, _: CheckoutConfirm) -> None:
             note=draft.note,
             language=ctx.language,
             shipping_minor=shipping,
+            checkout_id=draft.checkout_id,
         )
     )
     if isinstance(result, list):

@@ -89,6 +89,12 @@ class CartRepository(Protocol):
         """Set a line's quantity; zero or less removes the line. ``seen_price_minor``
         records the unit price the customer was shown (None keeps what was recorded)."""
 
+    async def replace_qty(
+        self, customer_key: str, sku: str, expected: int, qty: int, seen_price_minor: int
+    ) -> bool:
+        """Set a line to ``qty`` (> 0) only if it holds ``expected`` (0: no line yet);
+        False when it changed meanwhile (another worker), and nothing is written."""
+
     async def mark_seen(self, customer_key: str, prices: dict[str, int]) -> None:
         """Record the unit prices (by sku) the customer was just shown for their lines."""
 

@@ -205,7 +205,9 @@ MIGRATIONS: list[str] = [
     CREATE INDEX promo_outbox_by_posted ON promo_outbox (posted_at);
     """,
     # 8 -> 9: the notices outbox: owner notices and customer confirmations of orders and
-    # status changes, recorded with the change, sent after, retried, never sent twice.
+    # status changes, recorded with the change, sent after, retried, never sent twice;
+    # and the checkout an order comes from, unique, so a Confirm tapped twice on two
+    # workers places one order.
     """
     CREATE TABLE notices (
         id          INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -220,6 +222,9 @@ MIGRATIONS: list[str] = [
         updated_at  TEXT NOT NULL
     );
     CREATE INDEX notices_by_state ON notices (state, not_before);
+    ALTER TABLE orders ADD COLUMN checkout_id TEXT;
+    CREATE UNIQUE INDEX orders_by_checkout ON orders (checkout_id)
+        WHERE checkout_id IS NOT NULL;
     """,
 ]
 

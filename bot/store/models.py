@@ -67,6 +67,8 @@ class OrderRequest:
     language: str
     # What the customer was shown for shipping; charged on top of the lines.
     shipping_minor: int = 0
+    # The checkout this order comes from: placing it again returns the order placed.
+    checkout_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -706,3 +706,24 @@ class TestStoreContract:
         assert states == {a: NoticeState.SENT, b: NoticeState.UNKNOWN}
         assert [r.id for r in await store.notices.rows([NoticeState.UNKNOWN])] == [b]
         assert await store.notices.due(later) == []
+
+    async def test_placing_a_checkout_again_returns_its_order_and_takes_no_stock(
+        self, store: StoreApi
+    ) -> None:
+        request = replace(order_request("ann", ("PUER-CAKE", 2)), checkout_id="c0ffee")
+        first = await store.orders.place(request)
+        again = await store.orders.place(request)
+        assert not isinstance(first, list) and again == first
+        assert await store.stock.level("PUER-CAKE") == 13
+        other = await store.orders.place(replace(request, checkout_id="other"))
+        assert not isinstance(other, list) and other.number != first.number
+        unnamed = [await store.orders.place(replace(request, checkout_id=None)) for _ in "ab"]
+        assert len({o.number for o in unnamed if not isinstance(o, list)}) == 2
+
+    async def test_cart_replace_qty_only_over_what_was_read(self, store: StoreApi) -> None:
+        assert await store.carts.replace_qty("test:ann", "WALNUTS", 0, 2, 3200)
+        assert not await store.carts.replace_qty("test:ann", "WALNUTS", 0, 1, 3200)
+        assert not await store.carts.replace_qty("test:ann", "WALNUTS", 1, 3, 3200)
+        assert await store.carts.replace_qty("test:ann", "WALNUTS", 2, 3, 3300)
+        [line] = await store.carts.lines("test:ann")
+        assert (line.qty, line.seen_price_minor) == (3, 3300)
