@@ -36,7 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--webhook-url", help="Telegram: receive updates by webhook at this public URL"
     )
-    run.add_argument("--listen", help="Telegram webhook: address to listen on (default 0.0.0.0)")
+    run.add_argument(
+        "--listen",
+        help="Telegram webhook: address to listen on (default 127.0.0.1, behind a TLS proxy)",
+    )
     run.add_argument("--port", type=int, help="Telegram webhook: port to listen on (default 8443)")
 
     catalog = commands.add_parser("catalog", help="work with the catalog file")

@@ -24,7 +24,7 @@ class Settings:
     telegram_token: str | None = None
     telegram_api_url: str = "https://api.telegram.org"
     telegram_webhook_url: str | None = None
-    telegram_webhook_listen: str = "0.0.0.0"
+    telegram_webhook_listen: str = "127.0.0.1"  # behind a TLS proxy (README)
     telegram_webhook_port: int = 8443
     telegram_webhook_secret: str | None = None
     # WeChat through a wechaty puppet service: both come from the provider (or your own
@@ -61,7 +61,7 @@ class Settings:
                 "/"
             ),
             telegram_webhook_url=env.get("CHATSHOP_WEBHOOK_URL") or None,
-            telegram_webhook_listen=env.get("CHATSHOP_WEBHOOK_LISTEN", "0.0.0.0"),
+            telegram_webhook_listen=env.get("CHATSHOP_WEBHOOK_LISTEN", "127.0.0.1"),
             telegram_webhook_port=int(port),
             telegram_webhook_secret=env.get("CHATSHOP_WEBHOOK_SECRET") or None,
             **wechat_from_env(env),

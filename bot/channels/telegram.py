@@ -44,6 +44,7 @@ from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
+from bot.channels import telegram_webhook
 from bot.channels.base import (
     Capabilities,
     ChannelStartError,
@@ -114,7 +115,9 @@ class WebhookConfig:
     """
 
     url: str
-    listen: str = "0.0.0.0"
+    # Only this machine by default: a TLS proxy in front (nginx, Caddy) takes Telegram's
+    # HTTPS and forwards it here; the server itself speaks plain HTTP.
+    listen: str = "127.0.0.1"
     port: int = 8443  # 0: any free port, chosen at start (``TelegramChannel.webhook_port``)
     secret_token: str | None = None
 
@@ -231,6 +234,8 @@ class TelegramChannel:
                     secret_token=self.webhook.secret_token,
                     allowed_updates=list(ALLOWED_UPDATES),
                 )
+                assert self.webhook.secret_token is not None  # made in __init__ if unset
+                telegram_webhook.harden(app.updater, self.webhook.secret_token)
                 self.webhook_port = bound.getsockname()[1] if bound else self.webhook.port
             else:
                 await app.updater.start_polling(

@@ -21,7 +21,9 @@ async def test_a_new_database_and_its_side_files_are_the_owners_only(tmp_path: P
     old = os.umask(0o022)  # the usual umask, which leaves files readable by everyone
     try:
         store = await Store.open(tmp_path / "shop.db", FakeClock())
-        await store.customers.touch("test:ann", "test", "ann", "Ann")  # a write: WAL and SHM exist now
+        await store.customers.touch(
+            "test:ann", "test", "ann", "Ann"
+        )  # a write: WAL and SHM exist now
         files = [tmp_path / name for name in ("shop.db", "shop.db-wal", "shop.db-shm")]
         assert all(f.exists() for f in files)
         assert {f.name: mode(f) for f in files} == {f.name: 0o600 for f in files}
