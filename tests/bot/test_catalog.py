@@ -125,3 +125,9 @@ def test_cli_version(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert exited.value.code == 0
     assert "chatshop" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("sku", ["CAFÉ-LATTE", "玫瑰面膜", "ROSE MASK", "ROSE①"])
+def test_a_sku_that_cannot_travel_in_a_button_is_refused(tmp_path: Path, sku: str) -> None:
+    found = problems(tmp_path, SAMPLE.replace("sku: KIWI-BOX", f"sku: {sku}", 1))
+    assert any("must be at most 32 of A-Z, 0-9" in p for p in found), found
