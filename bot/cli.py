@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import dataclasses
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -157,6 +158,14 @@ def run_shop(settings: Settings) -> int:
         return 1
     except KeyboardInterrupt:
         pass
+    except (sqlite3.DatabaseError, OSError) as error:
+        # A missing or read-only directory, a file that is not a database: say which file.
+        print(
+            f"chatshop will not start: cannot use the database {settings.db_path} "
+            f"(CHATSHOP_DB or --db): {error}",
+            file=sys.stderr,
+        )
+        return 1
     except Exception as error:
         # Anything else at start (a database that cannot be opened, a token the platform
         # refuses): one line that says what, never a traceback holding a secret.

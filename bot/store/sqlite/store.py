@@ -72,14 +72,16 @@ class Store:
             _private_file(Path(path))
         connection = await aiosqlite.connect(str(path), isolation_level=None)
         connection.row_factory = aiosqlite.Row
-        # Wait (rather than fail) while another process holds the write lock.
-        await connection.execute("PRAGMA busy_timeout=15000")
-        await connection.execute("PRAGMA journal_mode=WAL")
-        await connection.execute("PRAGMA foreign_keys=ON")
         store = cls(connection, clock)
         try:
+            # Wait (rather than fail) while another process holds the write lock.
+            await connection.execute("PRAGMA busy_timeout=15000")
+            # A file that is not a database fails here, before anything is written.
+            await connection.execute("PRAGMA journal_mode=WAL")
+            await connection.execute("PRAGMA foreign_keys=ON")
             await store.migrate()
         except BaseException:
+            # Closed, or its thread would keep the process alive after the error.
             await connection.close()
             raise
         return store
