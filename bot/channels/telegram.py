@@ -58,6 +58,7 @@ from bot.channels.base import (
     TransientSendError,
     UnknownOutcome,
 )
+from bot.channels.telegram_admission import OnePersonAtATime
 from bot.channels.telegram_updates import (
     BotIdentity,
     incoming_from_callback,
@@ -84,8 +85,9 @@ _App = Application[Any, Any, Any, Any, Any, Any]
 MENU_COMMANDS = ("start", "browse", "cart", "checkout", "orders", "ask", "lang", "cancel", "help")
 # Only the updates we act on: fewer round trips, and edits never reach us at all.
 ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
-# Updates handled at once. One person's messages still go one at a time, in order: the
-# router's OneAtATime middleware sees to that for every channel alike.
+# Updates handled at once. One person's messages go one at a time, in order, and wait for
+# their turn before taking one of these (telegram_admission), so a person flooding the
+# bot holds one at most.
 CONCURRENT_UPDATES = 256
 # Telegram's rules for a deep-link payload (t.me/<bot>?start=<payload>).
 _DEEP_LINK_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -146,6 +148,7 @@ class TelegramChannel:
         poll_timeout: int = 10,
         connect_timeout: float = 5.0,
         read_timeout: float = 20.0,
+        concurrent_updates: int = CONCURRENT_UPDATES,
     ) -> None:
         """``api_url`` is the Bot API root: requests go to ``{api_url}/bot{token}/{method}``.
 
@@ -172,6 +175,7 @@ class TelegramChannel:
         self._poll_timeout = poll_timeout
         self._connect_timeout = connect_timeout
         self._read_timeout = read_timeout
+        self._concurrent_updates = concurrent_updates
         self._app: _App | None = None
         self._refused_photos: set[str] = set()
         self._me: BotIdentity | None = None
@@ -304,7 +308,7 @@ class TelegramChannel:
             .base_file_url(f"{self._api_url}/file/bot")
             .request(sending)
             .get_updates_request(polling)
-            .concurrent_updates(CONCURRENT_UPDATES)
+            .concurrent_updates(OnePersonAtATime(self._concurrent_updates))
             # Scheduling is the shop's own (APScheduler in the core), not PTB's job queue.
             .job_queue(None)
             .build()
