@@ -24,7 +24,7 @@ from bot.routing import Routes, RouteTable
 from bot.scheduler import Scheduler
 from bot.settings import Settings, SettingsError
 from bot.store import Store
-from handlers import cart, cart_words, checkout, inquiry, orders, owner, shop, talk
+from handlers import cart, cart_words, checkout, inquiry, orders, owner, privacy, shop, talk
 from handlers.groups import membership_changed
 from promotions import commands as promo
 from promotions.engine import Promotions
@@ -41,6 +41,7 @@ ROUTES: tuple[Routes, ...] = (
     talk.routes,
     owner.routes,
     promo.routes,
+    privacy.routes,
 )
 
 log = logging.getLogger(__name__)

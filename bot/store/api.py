@@ -128,6 +128,11 @@ class CustomerRepository(Protocol):
     async def promo_flags(self, key: str) -> tuple[bool, bool]:
         """(subscribed, stopped); (False, False) for an unknown customer."""
 
+    async def forget(self, key: str) -> int:
+        """Erase what the shop holds about a person (/forgetme): their record, cart,
+        conversation, group sightings and failed-send texts go; their orders stay in the
+        owner's books with name, phone, address and note emptied. How many orders."""
+
     async def mute_campaign(self, key: str, campaign_id: str) -> None:
         """ "Fewer like this": no more of this campaign in the customer's private chat."""
 

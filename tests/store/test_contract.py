@@ -727,3 +727,24 @@ class TestStoreContract:
         assert await store.carts.replace_qty("test:ann", "WALNUTS", 2, 3, 3300)
         [line] = await store.carts.lines("test:ann")
         assert (line.qty, line.seen_price_minor) == (3, 3300)
+
+    async def test_forget_erases_the_person_and_keeps_their_orders_anonymous(
+        self, store: StoreApi
+    ) -> None:
+        await store.customers.touch("test:ann", "test", "ann", "Ann")
+        await store.customers.remember_delivery("test:ann", "Ann Li", "139", "1 Road")
+        placed = await store.orders.place(order_request("ann", ("WALNUTS", 1)))
+        assert not isinstance(placed, list)
+        await store.carts.set_qty("test:ann", "PUER-CAKE", 1)
+        await store.conversations.overwrite("test:ann", {"last_sku": "WALNUTS"})
+        await store.chats.record_send_failure("test:ann", "to Ann Li at 1 Road", "blocked")
+        await store.customers.touch("test:bob", "test", "bob", "Bob")
+        assert await store.customers.forget("test:ann") == 1
+        assert await store.customers.get("test:ann") is None
+        assert await store.carts.lines("test:ann") == []
+        assert await store.conversations.state("test:ann") == {}
+        assert await store.chats.send_failures("test:ann") == []
+        kept = await store.orders.get(placed.number)
+        assert kept is not None and kept.total_minor == placed.total_minor
+        assert (kept.contact_name, kept.phone, kept.address, kept.note) == ("", "", "", "")
+        assert await store.customers.get("test:bob") is not None
