@@ -911,6 +911,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "但不再包含你的姓名、电话和地址。",
     },
     "privacy.kept": {"en": "Nothing was erased.", "zh": "没有删除任何资料。"},
+    "owner.contact_erased": {
+        "en": "Contact details erased at the customer's request (/forgetme).",
+        "zh": "顾客已要求删除个人资料（/forgetme），收件信息已清除。",
+    },
     "privacy.private_only": {
         "en": "Your personal data is only shown or erased in a private chat with me: "
         "write /mydata or /forgetme to me there.",

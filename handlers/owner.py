@@ -50,15 +50,18 @@ def order_card(order: Order, language: str) -> str:
     lines.append("  " + shipping_text(order, language))
     # What the customer typed is shown as one plain line each (an order stored by an
     # earlier version may still hold a newline or a bidi override).
-    lines.append(
-        t(
-            "owner.order_contact",
-            language,
-            name=one_line(order.contact_name),
-            phone=one_line(order.phone),
-            address=one_line(order.address),
+    if not (order.contact_name or order.phone or order.address):
+        lines.append(t("owner.contact_erased", language))  # the customer used /forgetme
+    else:
+        lines.append(
+            t(
+                "owner.order_contact",
+                language,
+                name=one_line(order.contact_name),
+                phone=one_line(order.phone),
+                address=one_line(order.address),
+            )
         )
-    )
     if order.note:
         lines.append(t("checkout.note", language, note=one_line(order.note)))
     return "\n".join(lines)

@@ -42,6 +42,8 @@ async def test_mydata_shows_and_forgetme_erases_keeping_the_order(harness: ChatH
     [kept_order] = await store.orders.of_customer("test:ada")
     assert kept_order.number == number and kept_order.total_minor > 0
     assert (kept_order.contact_name, kept_order.phone, kept_order.address) == ("", "", "")
+    card = texts(await harness.say("owner", "/open"))
+    assert number in card and "顾客已要求删除个人资料" in card and ADDRESS not in card
     again = texts(await harness.say("ada", "/mydata"))
     assert ADDRESS not in again and "13700001111" not in again and number in again
 
