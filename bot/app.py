@@ -120,6 +120,10 @@ class Shop:
             self.delivery.send_all(replies, answering=incoming),
             self.notices.drain(answering=incoming),
         )
+        for reply, result in zip(replies, results, strict=True):
+            # A reply that is also an outbox notice (a receipt): delivered, so never again.
+            if reply.notice_key and (result.ok or result.outcome_unknown):
+                await self.store.notices.mark_delivered(reply.notice_key)
         return results
 
     async def _know_group(self, chat: ChatRef) -> None:

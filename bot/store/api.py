@@ -304,6 +304,10 @@ class NoticeRepository(Protocol):
     ) -> None:
         """Record the outcome; PENDING with ``retry_at`` tries again then."""
 
+    async def mark_delivered(self, key: str) -> bool:
+        """The notice under ``key`` reached its chat another way (as a reply): sent, if
+        it was still pending; False otherwise."""
+
     async def settle_interrupted(self) -> int:
         """Rows left "sending" by a stopped process: outcome unknown, never re-sent.
         How many there were."""

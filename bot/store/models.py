@@ -282,6 +282,9 @@ class NewNotice:
 
     key: str
     message: Outgoing
+    # Not sent before then: a receipt that goes as the turn's reply first (the row is a
+    # fallback for a failed reply or a crash, see Outgoing.notice_key).
+    not_before: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -164,3 +164,74 @@ async def test_the_drain_job_is_registered_and_an_interrupted_send_is_not_repeat
 
 async def _never(*_: object, **__: object) -> int:
     return 0
+
+
+def receipts(harness: ChatHarness, user: str, number: str) -> list[str]:
+    return [m.text for m in harness.messages_to(user) if f"Your order number is {number}" in m.text]
+
+
+async def test_a_receipt_delivered_as_the_answer_is_never_sent_again(tmp_path: Path) -> None:
+    harness = await ChatHarness.open(tmp_path / "shop.db")
+    try:
+        number = await place_order(harness, "eve")
+        assert len(receipts(harness, "eve", number)) == 1
+        harness.clock.advance(3600)
+        assert harness.shop.notices is not None
+        await harness.shop.notices.drain()
+        assert len(receipts(harness, "eve", number)) == 1
+        states = {r.key.split("|")[1]: r.state for r in await harness.shop.store.notices.rows()}
+        assert states["receipt"] is NoticeState.SENT
+    finally:
+        await harness.close()
+
+
+async def test_a_receipt_the_platform_refused_is_sent_by_the_outbox(tmp_path: Path) -> None:
+    channel = FlakyChannel()
+    harness = await ChatHarness.open(tmp_path / "shop.db", channel=channel)
+    try:
+        await place_order_until_confirm(harness, "fay")
+        channel.down.add("fay")
+        await harness.press("fay", "confirm order")
+        [order] = await harness.shop.store.orders.of_customer("test:fay")
+        assert receipts(harness, "fay", order.number) == []
+        channel.down.clear()
+        assert harness.shop.notices is not None
+        harness.clock.advance(150)  # past the receipt's wait for its answer
+        await harness.shop.notices.drain()
+        assert len(receipts(harness, "fay", order.number)) == 1
+        harness.clock.advance(3600)
+        await harness.shop.notices.drain()
+        assert len(receipts(harness, "fay", order.number)) == 1
+    finally:
+        await harness.close()
+
+
+async def test_a_crash_before_the_answer_still_delivers_the_receipt(tmp_path: Path) -> None:
+    db = tmp_path / "shop.db"
+    channel = FlakyChannel()
+    harness = await ChatHarness.open(db, channel=channel)
+    await place_order_until_confirm(harness, "gus")
+    channel.down.update({"gus", OWNER})  # nothing leaves before the process dies
+    assert harness.shop.notices is not None
+    harness.shop.notices.drain = _never  # type: ignore[method-assign]
+    await harness.press("gus", "confirm order")
+    [order] = await harness.shop.store.orders.of_customer("test:gus")
+    await harness.close()
+
+    harness.clock.advance(150)
+    again = await ChatHarness.open(db, clock=harness.clock)
+    try:
+        await again.shop.start_scheduler()
+        assert len(receipts(again, "gus", order.number)) == 1
+        assert len(notices_to_owner(again, order.number)) == 1
+    finally:
+        await again.close()
+
+
+async def place_order_until_confirm(harness: ChatHarness, user: str) -> None:
+    harness.languages[user] = "en"
+    await harness.say(user, "1 walnuts")
+    await harness.press(user, "check out")
+    for answer in (user.title(), "13800138000", "1 Lake Road, Hangzhou"):
+        await harness.say(user, answer)
+    await harness.press(user, "no note")

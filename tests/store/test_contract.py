@@ -748,3 +748,17 @@ class TestStoreContract:
         assert kept is not None and kept.total_minor == placed.total_minor
         assert (kept.contact_name, kept.phone, kept.address, kept.note) == ("", "", "", "")
         assert await store.customers.get("test:bob") is not None
+
+    async def test_notices_wait_for_not_before_and_mark_delivered(
+        self, store: StoreApi, clock: FakeClock
+    ) -> None:
+        later = clock.now() + timedelta(minutes=2)
+        message = Outgoing(PRIVATE, "receipt", notice_key="order:A1:placed|receipt")
+        [row_id] = await store.notices.add([NewNotice("order:A1:placed|receipt", message, later)])
+        assert await store.notices.due(clock.now()) == []
+        [due] = await store.notices.due(later)
+        assert due.id == row_id and due.message == message
+        assert await store.notices.mark_delivered("order:A1:placed|receipt")
+        assert not await store.notices.mark_delivered("order:A1:placed|receipt")
+        assert not await store.notices.mark_delivered("no such key")
+        assert await store.notices.due(later) == []

@@ -27,10 +27,18 @@ class SqliteNotices:
         now = self._db.now()
         async with self._db.transaction() as db:
             await db.executemany(
-                "INSERT OR IGNORE INTO notices (key, chat_key, message, state, created_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO notices (key, chat_key, message, state, not_before,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (n.key, n.message.chat.key, _dump(n.message), NoticeState.PENDING, now, now)
+                    (
+                        n.key,
+                        n.message.chat.key,
+                        _dump(n.message),
+                        NoticeState.PENDING,
+                        n.not_before.isoformat() if n.not_before else None,
+                        now,
+                        now,
+                    )
                     for n in notices
                 ],
             )
@@ -77,6 +85,13 @@ class SqliteNotices:
             ),
         )
 
+    async def mark_delivered(self, key: str) -> bool:
+        changed = await self._db.write(
+            "UPDATE notices SET state = ?, updated_at = ? WHERE key = ? AND state = ?",
+            (NoticeState.SENT.value, self._db.now(), key, NoticeState.PENDING.value),
+        )
+        return changed == 1
+
     async def settle_interrupted(self) -> int:
         return await self._db.write(
             "UPDATE notices SET state = ?, last_error = ?, updated_at = ? WHERE state = ?",
@@ -108,6 +123,7 @@ def _dump(message: Outgoing) -> str:
         "buttons": [[[b.label, b.action, b.url] for b in row] for row in message.buttons],
         "image": message.image,
         "language": message.language,
+        "notice_key": message.notice_key,
     }
     return json.dumps(data, ensure_ascii=False)
 
@@ -124,6 +140,7 @@ def _load(stored: str) -> Outgoing:
         ),
         image=data.get("image"),
         language=data.get("language"),
+        notice_key=data.get("notice_key"),
     )
 
 
