@@ -18,6 +18,7 @@ from bot.clock import Clock, SystemClock
 from bot.context import CatalogHolder
 from bot.delivery import Delivery, SendResult
 from bot.messages import ChatRef, Incoming
+from bot.notices import NoticeJobs, NoticeSender
 from bot.router import Router
 from bot.routing import Routes, RouteTable
 from bot.scheduler import Scheduler
@@ -25,7 +26,18 @@ from bot.settings import Settings, SettingsError
 from bot.store import Store
 from followups import commands as followups
 from followups.digest import FollowUpDigest
-from handlers import cart, cart_words, checkout, inquiry, orders, owner, shop, talk, tickets
+from handlers import (
+    cart,
+    cart_words,
+    checkout,
+    inquiry,
+    orders,
+    owner,
+    privacy,
+    shop,
+    talk,
+    tickets,
+)
 from handlers.groups import membership_changed
 from promotions import commands as promo
 from promotions.engine import Promotions
@@ -44,6 +56,7 @@ ROUTES: tuple[Routes, ...] = (
     owner.routes,
     promo.routes,
     followups.routes,
+    privacy.routes,
 )
 
 log = logging.getLogger(__name__)
@@ -60,6 +73,7 @@ class Shop:
         self.catalog_holder: CatalogHolder | None = None
         self.promotions: Promotions | None = None
         self.scheduler: Scheduler | None = None
+        self.notices: NoticeSender | None = None
 
     @property
     def store(self) -> Store:
@@ -93,6 +107,7 @@ class Shop:
             rate_limits=self._rate_limits,
         )
         self._delivery = Delivery(self._store, self.clock)
+        self.notices = NoticeSender(self._store, self._delivery, self.clock)
         self.promotions = Promotions(
             store=self._store,
             catalog_holder=self.catalog_holder,
@@ -113,7 +128,19 @@ class Shop:
         if incoming.chat.is_group:
             await self._know_group(incoming.chat)
         replies = await self.router.handle(incoming)
-        return await self.delivery.send_all(replies, answering=incoming)
+        # What the turn committed and owes others (an order's notices) goes beside the
+        # replies (a busy owner's chat holds up neither); the scheduler's job retries what
+        # could not go. The drain reads the store first, so a chat's replies queue first.
+        assert self.notices is not None
+        results, _ = await asyncio.gather(
+            self.delivery.send_all(replies, answering=incoming),
+            self.notices.drain(answering=incoming),
+        )
+        for reply, result in zip(replies, results, strict=True):
+            # A reply that is also an outbox notice (a receipt): delivered, so never again.
+            if reply.notice_key and (result.ok or result.outcome_unknown):
+                await self.store.notices.mark_delivered(reply.notice_key)
+        return results
 
     async def _know_group(self, chat: ChatRef) -> None:
         """A group that speaks to the bot is one it is in: registered (the owner's
@@ -155,8 +182,10 @@ class Shop:
             lambda: self.router.owners,
             self.scheduler,
         )
+        assert self.notices is not None
         await self.scheduler.start(
             [
+                NoticeJobs(self.notices, self.scheduler),
                 PromoScheduler(self.promotions, self.scheduler),
                 self.digest_for(self.scheduler),
                 reminders,

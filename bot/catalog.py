@@ -309,9 +309,12 @@ class Product(_Strict):
     @field_validator("sku")
     @classmethod
     def _sku_shape(cls, value: str) -> str:
-        if len(value) > 32 or not all(c.isalnum() or c in "-_" for c in value):
+        # ASCII only: a sku travels in button payloads and Telegram start links, which
+        # take A-Z, 0-9, '-' and '_' (a "CAFÉ" or "玫瑰" sku broke a broadcast, issue 13).
+        if len(value) > 32 or not all(c.isascii() and (c.isalnum() or c in "-_") for c in value):
             raise ValueError(
-                f"sku {value!r} must be at most 32 letters, digits, '-' or '_' (no spaces)"
+                f"sku {value!r} must be at most 32 of A-Z, 0-9, '-' or '_' "
+                "(no spaces, no accents or Chinese characters)"
             )
         return value.upper()
 

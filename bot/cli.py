@@ -6,13 +6,14 @@ import argparse
 import asyncio
 import dataclasses
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot import __version__
+from bot import __version__, redaction
 from bot.catalog import Catalog, CatalogError, load_catalog
 from bot.channels.base import ChannelStartError
 from bot.settings import Settings, SettingsError
@@ -38,7 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--webhook-url", help="Telegram: receive updates by webhook at this public URL"
     )
-    run.add_argument("--listen", help="Telegram webhook: address to listen on (default 0.0.0.0)")
+    run.add_argument(
+        "--listen",
+        help="Telegram webhook: address to listen on (default 127.0.0.1, behind a TLS proxy)",
+    )
     run.add_argument("--port", type=int, help="Telegram webhook: port to listen on (default 8443)")
 
     catalog = commands.add_parser("catalog", help="work with the catalog file")
@@ -137,6 +141,8 @@ def explain_reading(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_shop(settings: Settings) -> int:
+    # Before the first log line: no secret is ever logged or printed, at any level.
+    redaction.install(redaction.secrets_of(settings))
     logging.basicConfig(
         level=getattr(logging, settings.log_level, logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -153,10 +159,27 @@ def run_shop(settings: Settings) -> int:
         print(f"chatshop will not start: the catalog has problems.\n{error}", file=sys.stderr)
         return 1
     except (SettingsError, ChannelStartError) as error:
-        print(f"chatshop will not start: {error}", file=sys.stderr)
+        print(redaction.redact(f"chatshop will not start: {error}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         pass
+    except (sqlite3.DatabaseError, OSError) as error:
+        # A missing or read-only directory, a file that is not a database: say which file.
+        print(
+            f"chatshop will not start: cannot use the database {settings.db_path} "
+            f"(CHATSHOP_DB or --db): {error}",
+            file=sys.stderr,
+        )
+        return 1
+    except Exception as error:
+        # Anything else at start (a database that cannot be opened, a token the platform
+        # refuses): one line that says what, never a traceback holding a secret.
+        logging.getLogger(__name__).debug("start failed", exc_info=True)
+        print(
+            redaction.redact(f"chatshop stopped: {type(error).__name__}: {error}"),
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

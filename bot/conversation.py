@@ -10,6 +10,7 @@ and keeps keys it does not know, so an upgrade or a newer worker loses nothing.
 from __future__ import annotations
 
 import dataclasses
+import secrets
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -27,6 +28,9 @@ class CheckoutStep(StrEnum):
     CONFIRM = "confirm"
 
 
+_DRAFT_TEXTS = ("name", "phone", "address", "note", "shown")
+
+
 @dataclass
 class CheckoutDraft:
     step: CheckoutStep = CheckoutStep.NAME
@@ -37,6 +41,9 @@ class CheckoutDraft:
     # What the summary showed (lines, prices, shipping): Confirm places the order only if
     # it is still exactly that, so nobody is charged a total they were not shown.
     shown: str = ""
+    # Names this checkout: the order placed from it carries it, unique in the store, so a
+    # Confirm tapped twice (two workers at once) places one order (issue 13).
+    checkout_id: str = field(default_factory=lambda: secrets.token_hex(8))
 
     @classmethod
     def from_stored(cls, data: Any) -> CheckoutDraft | None:
@@ -48,7 +55,7 @@ class CheckoutDraft:
             # A step this version does not know: the summary is the safe place to resume,
             # it shows everything and asks before anything is placed.
             step = CheckoutStep.CONFIRM
-        texts = {key: data.get(key) for key in ("name", "phone", "address", "note", "shown")}
+        texts = {key: data.get(key) for key in (*_DRAFT_TEXTS, "checkout_id") if data.get(key)}
         draft = cls(step, **{k: v for k, v in texts.items() if isinstance(v, str)})
         if step is CheckoutStep.CONFIRM and not (draft.name and draft.phone and draft.address):
             draft.step = CheckoutStep.NAME  # nothing to confirm: start the questions again
@@ -56,9 +63,10 @@ class CheckoutDraft:
 
     def to_stored(self) -> dict[str, str]:
         stored = {"step": self.step.value}
-        for key in ("name", "phone", "address", "note", "shown"):
+        for key in _DRAFT_TEXTS:
             if getattr(self, key):
                 stored[key] = getattr(self, key)
+        stored["checkout_id"] = self.checkout_id
         return stored
 
 

@@ -1198,6 +1198,63 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{campaign} at {time} ({reasons})",
         "zh": "{campaign} {time}（{reasons}）",
     },
+    # --- issue 13: personal data (/mydata, /forgetme) -----------------------------------
+    "privacy.title": {
+        "en": "What this shop stores about you:",
+        "zh": "本店保存的你的资料：",
+    },
+    "privacy.none": {"en": "(none)", "zh": "（无）"},
+    "privacy.profile": {
+        "en": "• You: {id}, shown as {name}, language {lang}",
+        "zh": "• 你：{id}，显示名 {name}，语言 {lang}",
+    },
+    "privacy.delivery": {
+        "en": "• Saved delivery details: {name}, {phone}, {address}",
+        "zh": "• 保存的收货信息：{name}，{phone}，{address}",
+    },
+    "privacy.promotions_on": {
+        "en": "• Promotions in private chat: on (/stop turns them off)",
+        "zh": "• 私聊推广：已开启（发送 /stop 关闭）",
+    },
+    "privacy.promotions_off": {
+        "en": "• Promotions in private chat: off",
+        "zh": "• 私聊推广：已关闭",
+    },
+    "privacy.cart": {"en": "• Cart: {count} item(s)", "zh": "• 购物车：{count} 件"},
+    "privacy.orders": {"en": "• Orders: {count}", "zh": "• 订单：{count} 个"},
+    "privacy.order": {
+        "en": "  {number}: {status}, {total}, to {name}, {phone}, {address}",
+        "zh": "  {number}：{status}，{total}，寄给 {name}，{phone}，{address}",
+    },
+    "privacy.how_to_forget": {
+        "en": "To erase it, send /forgetme.",
+        "zh": "如需删除，请发送 /forgetme。",
+    },
+    "privacy.forget_ask": {
+        "en": "Erase what the shop stores about you? Your saved details, cart and chat "
+        "state are deleted; your orders stay in the shop's books without your name, "
+        "phone or address. This cannot be undone.",
+        "zh": "要删除本店保存的你的资料吗？保存的收货信息、购物车和对话状态将被删除；"
+        "订单仍保留在店主的账目中，但不再包含你的姓名、电话和地址。删除后无法恢复。",
+    },
+    "btn.forget_yes": {"en": "Yes, erase my data", "zh": "确定删除我的资料"},
+    "btn.forget_no": {"en": "No, keep it", "zh": "不，保留"},
+    "privacy.forgotten": {
+        "en": "Done: your data is erased. {count} order(s) stay in the shop's books without "
+        "your name, phone or address.",
+        "zh": "已删除你的资料。{count} 个订单仍保留在店主的账目中，"
+        "但不再包含你的姓名、电话和地址。",
+    },
+    "privacy.kept": {"en": "Nothing was erased.", "zh": "没有删除任何资料。"},
+    "owner.contact_erased": {
+        "en": "Contact details erased at the customer's request (/forgetme).",
+        "zh": "顾客已要求删除个人资料（/forgetme），收件信息已清除。",
+    },
+    "privacy.private_only": {
+        "en": "Your personal data is only shown or erased in a private chat with me: "
+        "write /mydata or /forgetme to me there.",
+        "zh": "个人资料只在与我的私聊中查看或删除：请在私聊里发送 /mydata 或 /forgetme。",
+    },
 }
 
 

@@ -108,6 +108,9 @@ class Outgoing:
     edit_message_id: str | None = None
     # The language the text is in, for anything presentation adds (a choices hint).
     language: str | None = None
+    # A reply that is also owed through the notices outbox (an order's receipt): once
+    # delivered as the reply, the outbox row under this key is marked sent (bot/app.py).
+    notice_key: str | None = None
 
 
 def buttons(*rows: list[Button]) -> tuple[tuple[Button, ...], ...]:

@@ -174,11 +174,14 @@ class InternalErrors:
         try:
             await call_next()
         except Exception:
+            # Ids only: the customer's words may hold a phone or an address (issue 13).
+            incoming = turn.incoming
             log.exception(
-                "handler failed for %s: %r (button %r)",
-                turn.incoming.sender.key,
-                turn.text[:200],
-                turn.incoming.button,
+                "handler failed for %s, message %s in %s (%s)",
+                incoming.sender.key,
+                incoming.message_id,
+                incoming.chat.key,
+                "a button" if incoming.button else f"{len(turn.text)} characters of text",
             )
             ctx.outbox.clear()
             ctx.reply(ctx.t("error.internal"))

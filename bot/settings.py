@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 
 N = TypeVar("N", int, float)
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
 
 class SettingsError(ValueError):
     """A setting that cannot be used; the message names the variable."""
@@ -24,7 +26,7 @@ class Settings:
     telegram_token: str | None = None
     telegram_api_url: str = "https://api.telegram.org"
     telegram_webhook_url: str | None = None
-    telegram_webhook_listen: str = "0.0.0.0"
+    telegram_webhook_listen: str = "127.0.0.1"  # behind a TLS proxy (README)
     telegram_webhook_port: int = 8443
     telegram_webhook_secret: str | None = None
     # WeChat through a wechaty puppet service: both come from the provider (or your own
@@ -49,9 +51,22 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
-        port = env.get("CHATSHOP_WEBHOOK_PORT", "8443")
-        if not port.isdigit():
-            raise SettingsError(f"CHATSHOP_WEBHOOK_PORT must be a port number, got {port!r}")
+        port = env.get("CHATSHOP_WEBHOOK_PORT", "8443").strip()
+        if not port.isdigit() or int(port) > 65535:
+            raise SettingsError(
+                f"CHATSHOP_WEBHOOK_PORT must be a port number (0-65535), got {port!r}"
+            )
+        log_level = env.get("CHATSHOP_LOG_LEVEL", "INFO").strip().upper()
+        if log_level not in LOG_LEVELS:
+            raise SettingsError(
+                f"CHATSHOP_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}"
+            )
+        webhook_url = env.get("CHATSHOP_WEBHOOK_URL") or None
+        if webhook_url and not webhook_url.startswith("https://"):
+            raise SettingsError(
+                f"CHATSHOP_WEBHOOK_URL must be an https:// URL (Telegram posts only to HTTPS), "
+                f"got {webhook_url!r}"
+            )
         return cls(
             catalog_path=Path(env.get("CHATSHOP_CATALOG", "catalog.yaml")),
             db_path=Path(env.get("CHATSHOP_DB", "chatshop.db")),
@@ -60,12 +75,12 @@ class Settings:
             telegram_api_url=(env.get("TELEGRAM_API_URL") or "https://api.telegram.org").rstrip(
                 "/"
             ),
-            telegram_webhook_url=env.get("CHATSHOP_WEBHOOK_URL") or None,
-            telegram_webhook_listen=env.get("CHATSHOP_WEBHOOK_LISTEN", "0.0.0.0"),
+            telegram_webhook_url=webhook_url,
+            telegram_webhook_listen=env.get("CHATSHOP_WEBHOOK_LISTEN", "127.0.0.1"),
             telegram_webhook_port=int(port),
             telegram_webhook_secret=env.get("CHATSHOP_WEBHOOK_SECRET") or None,
             **wechat_from_env(env),
-            log_level=env.get("CHATSHOP_LOG_LEVEL", "INFO").upper(),
+            log_level=log_level,
         )
 
 

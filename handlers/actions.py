@@ -159,3 +159,18 @@ class AskStart(Action):
 @dataclass(frozen=True)
 class AskCancel(Action):
     verb = "ask:cancel"
+
+
+# --- personal data: /mydata, /forgetme (issue 13) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class ForgetMe(Action):
+    """Erase what the shop holds about the person who presses (never anyone else)."""
+
+    verb = "privacy:forget"
+
+
+@dataclass(frozen=True)
+class ForgetMeNot(Action):
+    verb = "privacy:keep"

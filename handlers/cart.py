@@ -65,7 +65,9 @@ async def add_to_cart(ctx: Context, sku: str, quantity: int) -> None:
     await _confirm_added(ctx, [line])
 
 
-async def _add_line(ctx: Context, product: Product, quantity: int) -> tuple[Product, int] | None:
+async def _add_line(
+    ctx: Context, product: Product, quantity: int, attempts_left: int = 5
+) -> tuple[Product, int] | None:
     """Put one product in the cart; tell the customer when stock or the cap trims it."""
     key = ctx.customer.key
     in_cart = {line.sku: line.qty for line in await ctx.store.carts.lines(key)}.get(product.sku, 0)
@@ -85,14 +87,19 @@ async def _add_line(ctx: Context, product: Product, quantity: int) -> tuple[Prod
             text = ctx.t("cart.qty_too_large", limit=limit)
         ctx.reply(text, [ctx.button("btn.cart", CartShow()), ctx.button("btn.browse", Browse())])
         return None
+    price = ctx.catalog.price_minor(product)
+    # Only if the line still holds what was read: another worker handling this person's
+    # other message may have added to it meanwhile; then read again, so neither is lost.
+    if not await ctx.store.carts.replace_qty(key, product.sku, in_cart, allowed, price):
+        if attempts_left <= 0:
+            raise RuntimeError(f"cart line {product.sku} of {key} kept changing")
+        return await _add_line(ctx, product, quantity, attempts_left - 1)
     if allowed < wanted:
         ctx.reply(
             ctx.t("cart.only_left", name=name, count=stock)
             if allowed == stock
             else ctx.t("cart.qty_too_large", limit=limit)
         )
-    price = ctx.catalog.price_minor(product)
-    await ctx.store.carts.set_qty(key, product.sku, allowed, seen_price_minor=price)
     ctx.conversation.last_sku = product.sku
     return product, allowed - in_cart
 

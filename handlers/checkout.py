@@ -6,7 +6,9 @@ middle of checkout picks up at the same question.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from datetime import timedelta
 
 from bot.context import Context
 from bot.conversation import CheckoutDraft, CheckoutStep
@@ -15,7 +17,7 @@ from bot.money import format_money
 from bot.nlu.intents import CART_CHANGES, PUBLIC, Intent
 from bot.plain_text import one_line
 from bot.routing import Routes, TextStage
-from bot.store import Order, OrderLine, OrderRequest, Shortage
+from bot.store import NewNotice, Order, OrderLine, OrderRequest, Shortage
 from handlers import owner
 from handlers.actions import (
     Browse,
@@ -40,6 +42,9 @@ _ADDRESS = re.compile(
 
 # Checkout asks for a delivery address: it happens in private, never in a group.
 routes = Routes("checkout")
+# How long an order's receipt waits for this turn's answer to deliver it before the
+# notices outbox sends it instead (after a failed answer or a crash).
+RECEIPT_FALLBACK = timedelta(minutes=2)
 # The start payload that opens checkout in a private chat (from a group's Check out).
 CHECKOUT_PAYLOAD = "checkout"
 
@@ -389,6 +394,7 @@ async def confirm(ctx: Context, _: CheckoutConfirm) -> None:
             note=draft.note,
             language=ctx.language,
             shipping_minor=shipping,
+            checkout_id=draft.checkout_id,
         )
     )
     if isinstance(result, list):
@@ -398,12 +404,21 @@ async def confirm(ctx: Context, _: CheckoutConfirm) -> None:
     await ctx.store.customers.remember_delivery(
         ctx.customer.key, draft.name, draft.phone, draft.address
     )
+    event = f"order:{result.number}:placed"
     ctx.reply(
         order_receipt(ctx, result),
         [ctx.button("btn.my_orders", OrdersList()), ctx.button("btn.keep_shopping", Browse())],
     )
-    for message in owner.order_notices(ctx, result, "owner.new_order"):
-        ctx.send(message)
+    # The receipt and the owners' notices are owed whatever happens next (a failed send,
+    # a crash): recorded in the notices outbox. The receipt goes first as this turn's
+    # answer (shown with the choice it answers) and its row is then marked sent; only if
+    # that answer fails, or the process stops first, does the outbox send it later.
+    receipt = dataclasses.replace(ctx.outbox[-1], notice_key=f"{event}|receipt|{ctx.chat.key}")
+    ctx.outbox[-1] = receipt
+    await ctx.store.notices.add(
+        [NewNotice(receipt.notice_key or "", receipt, ctx.clock.now() + RECEIPT_FALLBACK)]
+    )
+    await owner.record_notices(ctx, event, owner.order_notices(ctx, result, "owner.new_order"))
 
 
 async def _offer_what_is_left(ctx: Context, shortages: list[Shortage]) -> None:

@@ -85,8 +85,11 @@ async def cancel_order(ctx: Context, action: OrderCancel) -> None:
         ctx.reply(ctx.t("orders.cannot_cancel", number=number, status=ctx.t("status.changed")))
         return
     ctx.reply(ctx.t("orders.cancelled", number=number), [ctx.button("btn.browse", Browse())])
-    for message in owner.order_notices(ctx, cancelled, "owner.customer_cancelled"):
-        ctx.send(message)
+    await owner.record_notices(
+        ctx,
+        f"order:{number}:cancelled",
+        owner.order_notices(ctx, cancelled, "owner.customer_cancelled"),
+    )
 
 
 # --- orders in words: where is it, I have paid, cancel it, same as last time, it arrived bad

@@ -6,6 +6,8 @@ anyone else before a handler runs, commands and button presses alike.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.actions import action_button
 from bot.catalog import CatalogError, load_catalog
 from bot.context import Context
@@ -15,7 +17,7 @@ from bot.money import format_money
 from bot.owners import owner_private_chats  # also imported from here by other handlers
 from bot.plain_text import one_line
 from bot.routing import Routes
-from bot.store import ORDER_TRANSITIONS, Order, OrderStatus
+from bot.store import ORDER_TRANSITIONS, NewNotice, Order, OrderStatus
 from handlers.actions import OrderSetStatus
 
 routes = Routes("owner", owner=True)
@@ -48,15 +50,18 @@ def order_card(order: Order, language: str) -> str:
     lines.append("  " + shipping_text(order, language))
     # What the customer typed is shown as one plain line each (an order stored by an
     # earlier version may still hold a newline or a bidi override).
-    lines.append(
-        t(
-            "owner.order_contact",
-            language,
-            name=one_line(order.contact_name),
-            phone=one_line(order.phone),
-            address=one_line(order.address),
+    if not (order.contact_name or order.phone or order.address):
+        lines.append(t("owner.contact_erased", language))  # the customer used /forgetme
+    else:
+        lines.append(
+            t(
+                "owner.order_contact",
+                language,
+                name=one_line(order.contact_name),
+                phone=one_line(order.phone),
+                address=one_line(order.address),
+            )
         )
-    )
     if order.note:
         lines.append(t("checkout.note", language, note=one_line(order.note)))
     return "\n".join(lines)
@@ -85,6 +90,15 @@ def order_notices(ctx: Context, order: Order, headline: str) -> list[Outgoing]:
         Outgoing(chat=chat, text=text, buttons=status_buttons(order, language))
         for chat in owner_private_chats(ctx.owners)
     ]
+
+
+async def record_notices(ctx: Context, event: str, messages: Sequence[Outgoing]) -> None:
+    """Owe ``messages`` for a committed change (``event``: e.g. "order:A1B2:paid"): they go
+    through the notices outbox, sent after this turn, retried until they arrive, never
+    twice (the keys make recording them again a no-op)."""
+    await ctx.store.notices.add(
+        [NewNotice(f"{event}|{i}|{m.chat.key}", m) for i, m in enumerate(messages)]
+    )
 
 
 def customer_status_notice(order: Order) -> Outgoing:
@@ -126,7 +140,9 @@ async def set_status(ctx: Context, action: OrderSetStatus) -> None:
             buttons=status_buttons(after, ctx.language),  # the next step, one tap away
         )
     )
-    ctx.send(customer_status_notice(after))
+    await record_notices(
+        ctx, f"order:{number}:{after.status.value}", [customer_status_notice(after)]
+    )
 
 
 @routes.command("open")

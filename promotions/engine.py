@@ -357,19 +357,28 @@ class Promotions:
     async def _send(self, campaign: Campaign, row: OutboxRow) -> PostState:
         if not await self.store.outbox.claim(row.id):
             return PostState.SENDING  # another sender has it
-        language = await self._language_for(row)
-        message = promo_post(
-            self.catalog_holder.catalog,
-            campaign,
-            row.chat,
-            row.skus,
-            language,
-            self.deep_link,
-            private=row.kind != "group",
-            post=row.id,
-            group_daily=self._group_caps_of(row.chat).group_daily,
-        )
-        result = await self.delivery.send(message)
+        try:
+            language = await self._language_for(row)
+            message = promo_post(
+                self.catalog_holder.catalog,
+                campaign,
+                row.chat,
+                row.skus,
+                language,
+                self.deep_link,
+                private=row.kind != "group",
+                post=row.id,
+                group_daily=self._group_caps_of(row.chat).group_daily,
+            )
+            result = await self.delivery.send(message)
+        except Exception as error:
+            # A local error on one post (a payload a button cannot carry, a bug) is that
+            # post's failure, recorded; the broadcast goes on (issue 13).
+            log.exception("promotional post %s to %s failed", row.id, row.chat.key)
+            await self.store.outbox.finish(
+                row.id, PostState.FAILED, error=f"{type(error).__name__}: {error}"
+            )
+            return PostState.FAILED
         if result.ok:
             await self.store.outbox.finish(
                 row.id,

@@ -44,8 +44,10 @@ from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
+from bot.channels import telegram_webhook
 from bot.channels.base import (
     Capabilities,
+    ChannelStartError,
     ChatUnreachable,
     ImageRefused,
     IncomingHandler,
@@ -56,6 +58,7 @@ from bot.channels.base import (
     TransientSendError,
     UnknownOutcome,
 )
+from bot.channels.telegram_admission import OnePersonAtATime
 from bot.channels.telegram_updates import (
     BotIdentity,
     incoming_from_callback,
@@ -82,8 +85,9 @@ _App = Application[Any, Any, Any, Any, Any, Any]
 MENU_COMMANDS = ("start", "browse", "cart", "checkout", "orders", "ask", "lang", "cancel", "help")
 # Only the updates we act on: fewer round trips, and edits never reach us at all.
 ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
-# Updates handled at once. One person's messages still go one at a time, in order: the
-# router's OneAtATime middleware sees to that for every channel alike.
+# Updates handled at once. One person's messages go one at a time, in order, and wait for
+# their turn before taking one of these (telegram_admission), so a person flooding the
+# bot holds one at most.
 CONCURRENT_UPDATES = 256
 # Telegram's rules for a deep-link payload (t.me/<bot>?start=<payload>).
 _DEEP_LINK_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -91,6 +95,10 @@ _CALLBACK_DATA_LIMIT = 64  # bytes
 
 # Group commands only a group's admins may use; the channel asks Telegram who is one.
 ADMIN_COMMANDS = frozenset({"/nopromo"})
+
+# Waits between attempts to reach Telegram at start: doubling, up to a minute.
+START_RETRY_FIRST = 1.0
+START_RETRY_LONGEST = 60.0
 
 
 class MessageRejected(SendError):
@@ -109,7 +117,9 @@ class WebhookConfig:
     """
 
     url: str
-    listen: str = "0.0.0.0"
+    # Only this machine by default: a TLS proxy in front (nginx, Caddy) takes Telegram's
+    # HTTPS and forwards it here; the server itself speaks plain HTTP.
+    listen: str = "127.0.0.1"
     port: int = 8443  # 0: any free port, chosen at start (``TelegramChannel.webhook_port``)
     secret_token: str | None = None
 
@@ -138,6 +148,7 @@ class TelegramChannel:
         poll_timeout: int = 10,
         connect_timeout: float = 5.0,
         read_timeout: float = 20.0,
+        concurrent_updates: int = CONCURRENT_UPDATES,
     ) -> None:
         """``api_url`` is the Bot API root: requests go to ``{api_url}/bot{token}/{method}``.
 
@@ -164,6 +175,7 @@ class TelegramChannel:
         self._poll_timeout = poll_timeout
         self._connect_timeout = connect_timeout
         self._read_timeout = read_timeout
+        self._concurrent_updates = concurrent_updates
         self._app: _App | None = None
         self._refused_photos: set[str] = set()
         self._me: BotIdentity | None = None
@@ -198,7 +210,7 @@ class TelegramChannel:
         self._on_membership = on_membership
         app, requests = self._build_application()
         try:
-            await app.initialize()  # getMe: a wrong token or API URL fails here, loudly
+            await self._connect(app)
         except BaseException:
             # PTB shuts down only what initialized; close the HTTP clients ourselves.
             for request in requests:
@@ -226,6 +238,8 @@ class TelegramChannel:
                     secret_token=self.webhook.secret_token,
                     allowed_updates=list(ALLOWED_UPDATES),
                 )
+                assert self.webhook.secret_token is not None  # made in __init__ if unset
+                telegram_webhook.harden(app.updater, self.webhook.secret_token)
                 self.webhook_port = bound.getsockname()[1] if bound else self.webhook.port
             else:
                 await app.updater.start_polling(
@@ -242,6 +256,30 @@ class TelegramChannel:
             self._me.username,
             "webhook" if self.webhook else "long polling",
         )
+
+    async def _connect(self, app: _App) -> None:
+        """getMe, retried with backoff while Telegram cannot be reached (a network down
+        at boot must not end the shop); a token Telegram refuses ends the start at once,
+        with one line that names the setting and not the token."""
+        delay = START_RETRY_FIRST
+        while True:
+            try:
+                await app.initialize()
+                return
+            except tg_error.InvalidToken:
+                raise ChannelStartError(
+                    "Telegram refused the bot token: check TELEGRAM_BOT_TOKEN (from @BotFather)"
+                ) from None
+            except tg_error.BadRequest as error:  # before NetworkError: a subclass
+                raise ChannelStartError(f"Telegram refused to connect: {error.message}") from None
+            except tg_error.NetworkError as error:
+                log.warning(
+                    "telegram: cannot reach Telegram at start (%s); retrying in %.0f s",
+                    error.message,
+                    delay,
+                )
+            await self.clock.sleep(delay)
+            delay = min(delay * 2, START_RETRY_LONGEST)
 
     async def stop(self) -> None:
         """Stop receiving, let updates in progress finish, close the HTTP clients."""
@@ -270,7 +308,7 @@ class TelegramChannel:
             .base_file_url(f"{self._api_url}/file/bot")
             .request(sending)
             .get_updates_request(polling)
-            .concurrent_updates(CONCURRENT_UPDATES)
+            .concurrent_updates(OnePersonAtATime(self._concurrent_updates))
             # Scheduling is the shop's own (APScheduler in the core), not PTB's job queue.
             .job_queue(None)
             .build()

@@ -518,7 +518,8 @@ class WechatChannel:
         incoming = incoming_from_message(read, me)
         if incoming is None or self._on_incoming is None:
             return
-        log.debug("wechat: message %s from %s (%s)", message_id, read.talker.name, read.talker.id)
+        # Ids only, never names or texts (issue 13); a person finds their own id with /mydata.
+        log.debug("wechat: message %s from %s", message_id, incoming.sender.key)
         self._handlers.run(incoming.sender.key, self._on_incoming(incoming))
 
     async def _bot_aliases(self, room: Any) -> tuple[str, ...]:

@@ -25,8 +25,11 @@ from bot.store.models import (
     FollowUp,
     FollowUpHold,
     FollowUpOutcome,
+    NewNotice,
     NewPost,
     NewTicket,
+    NoticeRow,
+    NoticeState,
     OptOut,
     Order,
     OrderRequest,
@@ -94,6 +97,12 @@ class CartRepository(Protocol):
         """Set a line's quantity; zero or less removes the line. ``seen_price_minor``
         records the unit price the customer was shown (None keeps what was recorded)."""
 
+    async def replace_qty(
+        self, customer_key: str, sku: str, expected: int, qty: int, seen_price_minor: int
+    ) -> bool:
+        """Set a line to ``qty`` (> 0) only if it holds ``expected`` (0: no line yet);
+        False when it changed meanwhile (another worker), and nothing is written."""
+
     async def mark_seen(self, customer_key: str, prices: dict[str, int]) -> None:
         """Record the unit prices (by sku) the customer was just shown for their lines."""
 
@@ -126,6 +135,11 @@ class CustomerRepository(Protocol):
 
     async def promo_flags(self, key: str) -> tuple[bool, bool]:
         """(subscribed, stopped); (False, False) for an unknown customer."""
+
+    async def forget(self, key: str) -> int:
+        """Erase what the shop holds about a person (/forgetme): their record, cart,
+        conversation, group sightings and failed-send texts go; their orders stay in the
+        owner's books with name, phone, address and note emptied. How many orders."""
 
     async def mute_campaign(self, key: str, campaign_id: str) -> None:
         """ "Fewer like this": no more of this campaign in the customer's private chat."""
@@ -368,6 +382,40 @@ class TicketRepository(Protocol):
         """Note the owner was reminded; False if already reminded or not open."""
 
 
+class NoticeRepository(Protocol):
+    """The durable outbox of notices (owner notices, customer confirmations): one row per
+    event and recipient, claimed before it is sent."""
+
+    async def add(self, notices: Sequence[NewNotice]) -> list[int]:
+        """Record notices; a key already recorded keeps its row. The ids of all of them."""
+
+    async def due(self, now: datetime, limit: int = 100) -> list[NoticeRow]:
+        """Pending rows whose time has come, oldest first."""
+
+    async def claim(self, notice_id: int) -> bool:
+        """pending -> sending, only if still pending: one sender per row, ever."""
+
+    async def finish(
+        self,
+        notice_id: int,
+        state: NoticeState,
+        *,
+        error: str | None = None,
+        retry_at: datetime | None = None,
+    ) -> None:
+        """Record the outcome; PENDING with ``retry_at`` tries again then."""
+
+    async def mark_delivered(self, key: str) -> bool:
+        """The notice under ``key`` reached its chat another way (as a reply): sent, if
+        it was still pending; False otherwise."""
+
+    async def settle_interrupted(self) -> int:
+        """Rows left "sending" by a stopped process: outcome unknown, never re-sent.
+        How many there were."""
+
+    async def rows(self, states: Iterable[NoticeState] | None = None) -> list[NoticeRow]: ...
+
+
 class StoreApi(Protocol):
     """The aggregate every backend provides: the repositories and the lifecycle."""
 
@@ -382,6 +430,7 @@ class StoreApi(Protocol):
     outbox: OutboxRepository
     records: CustomerRecordRepository
     tickets: TicketRepository
+    notices: NoticeRepository
 
     async def migrate(self, target: int = ...) -> None: ...
 

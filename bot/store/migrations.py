@@ -286,6 +286,28 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX promo_opt_outs_unreported ON promo_opt_outs (reported_at, id);
     """,
+    # 11 -> 12: the notices outbox: owner notices and customer confirmations of orders and
+    # status changes, recorded with the change, sent after, retried, never sent twice;
+    # and the checkout an order comes from, unique, so a Confirm tapped twice on two
+    # workers places one order.
+    """
+    CREATE TABLE notices (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        key         TEXT NOT NULL UNIQUE,
+        chat_key    TEXT NOT NULL,
+        message     TEXT NOT NULL,
+        state       TEXT NOT NULL DEFAULT 'pending',
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        last_error  TEXT,
+        not_before  TEXT,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE INDEX notices_by_state ON notices (state, not_before);
+    ALTER TABLE orders ADD COLUMN checkout_id TEXT;
+    CREATE UNIQUE INDEX orders_by_checkout ON orders (checkout_id)
+        WHERE checkout_id IS NOT NULL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

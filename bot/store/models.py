@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.catalog import Campaign
-from bot.messages import ChatKind, ChatRef
+from bot.messages import ChatKind, ChatRef, Outgoing
 
 # --- orders -------------------------------------------------------------------------
 
@@ -67,6 +67,8 @@ class OrderRequest:
     language: str
     # What the customer was shown for shipping; charged on top of the lines.
     shipping_minor: int = 0
+    # The checkout this order comes from: placing it again returns the order placed.
+    checkout_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,3 +394,41 @@ class NewTicket:
     reason: TicketReason
     text: str
     context: str = ""
+
+
+# --- notices: owner notices and customer confirmations, durable (issue 13) ----------
+
+
+class NoticeState(StrEnum):
+    PENDING = "pending"  # to send (again) from not_before on
+    SENDING = "sending"  # claimed by one sender
+    SENT = "sent"
+    # The send may have reached the platform (no answer, or a crash while sending):
+    # never sent again, since a second copy in a person's chat cannot be taken back.
+    UNKNOWN = "unknown"
+    FAILED = "failed"  # gave up after every attempt; kept, with the error, for the owner
+
+
+@dataclass(frozen=True, slots=True)
+class NewNotice:
+    """A message that must reach someone because something was committed (an order, a
+    status change). ``key`` names the event and recipient, so recording it twice (a
+    retried handler, a second worker) keeps one row."""
+
+    key: str
+    message: Outgoing
+    # Not sent before then: a receipt that goes as the turn's reply first (the row is a
+    # fallback for a failed reply or a crash, see Outgoing.notice_key).
+    not_before: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeRow:
+    id: int
+    key: str
+    message: Outgoing
+    state: NoticeState
+    attempts: int
+    last_error: str | None
+    not_before: datetime | None
+    created_at: datetime

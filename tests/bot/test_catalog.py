@@ -141,3 +141,9 @@ def test_bad_business_hours_and_flood_limit_are_named(
     old = 'business_hours: "09:00-21:00"' if "business" in new else "flood_per_minute: 20"
     found = problems(tmp_path, SAMPLE.replace(old, new, 1))
     assert any(expected in p and "shop" in p for p in found), found
+
+
+@pytest.mark.parametrize("sku", ["CAFÉ-LATTE", "玫瑰面膜", "ROSE MASK", "ROSE①"])
+def test_a_sku_that_cannot_travel_in_a_button_is_refused(tmp_path: Path, sku: str) -> None:
+    found = problems(tmp_path, SAMPLE.replace("sku: KIWI-BOX", f"sku: {sku}", 1))
+    assert any("must be at most 32 of A-Z, 0-9" in p for p in found), found

@@ -18,14 +18,16 @@ import pytest
 
 from bot.catalog import Campaign, Catalog, load_catalog
 from bot.clock import FakeClock
-from bot.messages import ChatKind, ChatRef
+from bot.messages import Button, ChatKind, ChatRef, Outgoing
 from bot.store import (
     CampaignSource,
     CampaignStatus,
     FollowUpHold,
     FollowUpOutcome,
+    NewNotice,
     NewPost,
     NewTicket,
+    NoticeState,
     OrderLine,
     OrderRequest,
     OrderStatus,
@@ -842,3 +844,103 @@ class TestStoreContract:
         assert not await store.tickets.mark_reminded(ticket.number)
         again = await store.tickets.get(ticket.number)
         assert again is not None and again.reminded_at is not None
+
+    # --- the notices outbox (issue 13) ---------------------------------------------
+
+    async def test_notices_add_is_idempotent_and_keeps_the_message(self, store: StoreApi) -> None:
+        message = Outgoing(
+            PRIVATE,
+            "订单 A1 已付款 <b>",
+            buttons=((Button("✅ paid", "order:status:A1:paid"), Button("site", url="https://x")),),
+            language="zh",
+        )
+        first = await store.notices.add([NewNotice("order:A1:paid|0|test:ann", message)])
+        again = await store.notices.add(
+            [
+                NewNotice("order:A1:paid|0|test:ann", replace(message, text="other")),
+                NewNotice("order:A1:placed|0|test:g1", replace(message, chat=GROUP)),
+            ]
+        )
+        assert len(first) == 1 and again[0] == first[0] and len(again) == 2
+        rows = await store.notices.rows()
+        assert [r.message for r in rows] == [message, replace(message, chat=GROUP)]
+        assert {r.state for r in rows} == {NoticeState.PENDING} and rows[0].attempts == 0
+
+    async def test_notices_claim_once_retry_later_and_settle(
+        self, store: StoreApi, clock: FakeClock
+    ) -> None:
+        [a, b] = await store.notices.add(
+            [NewNotice(f"e|{i}", Outgoing(PRIVATE, f"n{i}")) for i in range(2)]
+        )
+        assert [r.id for r in await store.notices.due(clock.now())] == [a, b]
+        assert await store.notices.claim(a)
+        assert not await store.notices.claim(a), "a claimed notice is nobody else's"
+        later = clock.now() + timedelta(minutes=2)
+        await store.notices.finish(a, NoticeState.PENDING, error="down", retry_at=later)
+        assert [r.id for r in await store.notices.due(clock.now())] == [b]
+        [retry] = [r for r in await store.notices.due(later) if r.id == a]
+        assert retry.attempts == 1 and retry.last_error == "down"
+        assert await store.notices.claim(a)
+        await store.notices.finish(a, NoticeState.SENT)
+        assert await store.notices.claim(b)  # ... and the process stops mid-send
+        assert await store.notices.settle_interrupted() == 1
+        states = {r.id: r.state for r in await store.notices.rows()}
+        assert states == {a: NoticeState.SENT, b: NoticeState.UNKNOWN}
+        assert [r.id for r in await store.notices.rows([NoticeState.UNKNOWN])] == [b]
+        assert await store.notices.due(later) == []
+
+    async def test_placing_a_checkout_again_returns_its_order_and_takes_no_stock(
+        self, store: StoreApi
+    ) -> None:
+        request = replace(order_request("ann", ("PUER-CAKE", 2)), checkout_id="c0ffee")
+        first = await store.orders.place(request)
+        again = await store.orders.place(request)
+        assert not isinstance(first, list) and again == first
+        assert await store.stock.level("PUER-CAKE") == 13
+        other = await store.orders.place(replace(request, checkout_id="other"))
+        assert not isinstance(other, list) and other.number != first.number
+        unnamed = [await store.orders.place(replace(request, checkout_id=None)) for _ in "ab"]
+        assert len({o.number for o in unnamed if not isinstance(o, list)}) == 2
+
+    async def test_cart_replace_qty_only_over_what_was_read(self, store: StoreApi) -> None:
+        assert await store.carts.replace_qty("test:ann", "WALNUTS", 0, 2, 3200)
+        assert not await store.carts.replace_qty("test:ann", "WALNUTS", 0, 1, 3200)
+        assert not await store.carts.replace_qty("test:ann", "WALNUTS", 1, 3, 3200)
+        assert await store.carts.replace_qty("test:ann", "WALNUTS", 2, 3, 3300)
+        [line] = await store.carts.lines("test:ann")
+        assert (line.qty, line.seen_price_minor) == (3, 3300)
+
+    async def test_forget_erases_the_person_and_keeps_their_orders_anonymous(
+        self, store: StoreApi
+    ) -> None:
+        await store.customers.touch("test:ann", "test", "ann", "Ann")
+        await store.customers.remember_delivery("test:ann", "Ann Li", "139", "1 Road")
+        placed = await store.orders.place(order_request("ann", ("WALNUTS", 1)))
+        assert not isinstance(placed, list)
+        await store.carts.set_qty("test:ann", "PUER-CAKE", 1)
+        await store.conversations.overwrite("test:ann", {"last_sku": "WALNUTS"})
+        await store.chats.record_send_failure("test:ann", "to Ann Li at 1 Road", "blocked")
+        await store.customers.touch("test:bob", "test", "bob", "Bob")
+        assert await store.customers.forget("test:ann") == 1
+        assert await store.customers.get("test:ann") is None
+        assert await store.carts.lines("test:ann") == []
+        assert await store.conversations.state("test:ann") == {}
+        assert await store.chats.send_failures("test:ann") == []
+        kept = await store.orders.get(placed.number)
+        assert kept is not None and kept.total_minor == placed.total_minor
+        assert (kept.contact_name, kept.phone, kept.address, kept.note) == ("", "", "", "")
+        assert await store.customers.get("test:bob") is not None
+
+    async def test_notices_wait_for_not_before_and_mark_delivered(
+        self, store: StoreApi, clock: FakeClock
+    ) -> None:
+        later = clock.now() + timedelta(minutes=2)
+        message = Outgoing(PRIVATE, "receipt", notice_key="order:A1:placed|receipt")
+        [row_id] = await store.notices.add([NewNotice("order:A1:placed|receipt", message, later)])
+        assert await store.notices.due(clock.now()) == []
+        [due] = await store.notices.due(later)
+        assert due.id == row_id and due.message == message
+        assert await store.notices.mark_delivered("order:A1:placed|receipt")
+        assert not await store.notices.mark_delivered("order:A1:placed|receipt")
+        assert not await store.notices.mark_delivered("no such key")
+        assert await store.notices.due(later) == []

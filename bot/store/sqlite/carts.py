@@ -44,6 +44,23 @@ class SqliteCarts:
             (customer_key, sku, qty, self._db.now(), seen_price_minor),
         )
 
+    async def replace_qty(
+        self, customer_key: str, sku: str, expected: int, qty: int, seen_price_minor: int
+    ) -> bool:
+        if expected <= 0:
+            changed = await self._db.write(
+                "INSERT OR IGNORE INTO cart_items (customer_key, sku, qty, added_at,"
+                " seen_price_minor) VALUES (?, ?, ?, ?, ?)",
+                (customer_key, sku, qty, self._db.now(), seen_price_minor),
+            )
+        else:
+            changed = await self._db.write(
+                "UPDATE cart_items SET qty = ?, seen_price_minor = ?"
+                " WHERE customer_key = ? AND sku = ? AND qty = ?",
+                (qty, seen_price_minor, customer_key, sku, expected),
+            )
+        return changed == 1
+
     async def mark_seen(self, customer_key: str, prices: dict[str, int]) -> None:
         """Record the unit prices the customer was just shown for their lines."""
         async with self._db.transaction() as db:

@@ -101,6 +101,31 @@ class SqliteCustomers:
             ChatRef(r["channel"], r["user_id"], ChatKind.PRIVATE, r["display_name"]) for r in rows
         ]
 
+    async def forget(self, key: str) -> int:
+        async with self._db.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE orders SET contact_name = '', phone = '', address = '', note = ''"
+                " WHERE customer_key = ?",
+                (key,),
+            )
+            orders = cursor.rowcount
+            # Notices already sent about their orders held the same details.
+            await db.execute(
+                "DELETE FROM notices WHERE state != 'pending' AND (chat_key = ? OR EXISTS"
+                " (SELECT 1 FROM orders WHERE customer_key = ?"
+                " AND notices.key LIKE 'order:' || orders.number || ':%'))",
+                (key, key),
+            )
+            for sql in (
+                "DELETE FROM cart_items WHERE customer_key = ?",
+                "DELETE FROM conversations WHERE customer_key = ?",
+                "DELETE FROM chat_members WHERE member_key = ?",
+                "DELETE FROM send_failures WHERE chat_key = ?",
+                "DELETE FROM customers WHERE key = ?",
+            ):
+                await db.execute(sql, (key,))
+        return orders
+
 
 def _customer_from(row: Row) -> Customer:
     return Customer(

@@ -27,73 +27,92 @@ class SqliteOrders:
 
     async def place(self, request: OrderRequest) -> Order | list[Shortage]:
         now = self._db.now()
-        skus = sorted({line.sku for line in request.lines})
+        existing: str | None = None
+        placed_order: Order | list[Shortage] = []
         async with self._db.transaction() as db:
-            rows = await db.all(
-                f"SELECT sku, stock FROM products WHERE active = 1"
-                f" AND sku IN ({placeholders(len(skus))})",
-                skus,
-            )
-            stock = {row["sku"]: int(row["stock"]) for row in rows}
-            shortages = [
-                Shortage(line.sku, line.qty, stock.get(line.sku, 0))
-                for line in request.lines
-                if stock.get(line.sku, 0) < line.qty
-            ]
-            if shortages:
-                return shortages
-            await db.executemany(
-                "UPDATE products SET stock = stock - ? WHERE sku = ?",
-                [(line.qty, line.sku) for line in request.lines],
-            )
-            number = await _fresh_order_number(db)
-            total = sum(line.total_minor for line in request.lines) + request.shipping_minor
-            cursor = await db.execute(
-                "INSERT INTO orders (number, customer_key, channel, chat_id, status, total_minor,"
-                " currency, contact_name, phone, address, note, language, created_at, updated_at,"
-                " shipping_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            if request.checkout_id is not None:
+                placed = await db.one(
+                    "SELECT number FROM orders WHERE checkout_id = ?", (request.checkout_id,)
+                )
+                if placed is not None:
+                    existing = placed["number"]
+            if existing is None:
+                placed_order = await self._place_in(db, request, now)
+        if existing is not None:
+            # This checkout was placed already (Confirm tapped twice, two workers): the
+            # order it made, and no stock taken again.
+            order = await self.get(existing)
+            assert order is not None
+            return order
+        return placed_order
+
+    async def _place_in(self, db: Tx, request: OrderRequest, now: str) -> Order | list[Shortage]:
+        skus = sorted({line.sku for line in request.lines})
+        rows = await db.all(
+            f"SELECT sku, stock FROM products WHERE active = 1"
+            f" AND sku IN ({placeholders(len(skus))})",
+            skus,
+        )
+        stock = {row["sku"]: int(row["stock"]) for row in rows}
+        shortages = [
+            Shortage(line.sku, line.qty, stock.get(line.sku, 0))
+            for line in request.lines
+            if stock.get(line.sku, 0) < line.qty
+        ]
+        if shortages:
+            return shortages
+        await db.executemany(
+            "UPDATE products SET stock = stock - ? WHERE sku = ?",
+            [(line.qty, line.sku) for line in request.lines],
+        )
+        number = await _fresh_order_number(db)
+        total = sum(line.total_minor for line in request.lines) + request.shipping_minor
+        cursor = await db.execute(
+            "INSERT INTO orders (number, customer_key, channel, chat_id, status, total_minor,"
+            " currency, contact_name, phone, address, note, language, created_at, updated_at,"
+            " shipping_minor, checkout_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                number,
+                request.customer_key,
+                request.chat.channel,
+                request.chat.chat_id,
+                OrderStatus.PENDING_PAYMENT.value,
+                total,
+                request.currency,
+                request.contact_name,
+                request.phone,
+                request.address,
+                request.note,
+                request.language,
+                now,
+                now,
+                request.shipping_minor,
+                request.checkout_id,
+            ),
+        )
+        order_id = cursor.lastrowid
+        await db.executemany(
+            "INSERT INTO order_items (order_id, line, sku, name_en, name_zh,"
+            " unit_price_minor, qty) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
                 (
-                    number,
-                    request.customer_key,
-                    request.chat.channel,
-                    request.chat.chat_id,
-                    OrderStatus.PENDING_PAYMENT.value,
-                    total,
-                    request.currency,
-                    request.contact_name,
-                    request.phone,
-                    request.address,
-                    request.note,
-                    request.language,
-                    now,
-                    now,
-                    request.shipping_minor,
-                ),
-            )
-            order_id = cursor.lastrowid
-            await db.executemany(
-                "INSERT INTO order_items (order_id, line, sku, name_en, name_zh,"
-                " unit_price_minor, qty) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        order_id,
-                        index,
-                        line.sku,
-                        line.name_en,
-                        line.name_zh,
-                        line.unit_price_minor,
-                        line.qty,
-                    )
-                    for index, line in enumerate(request.lines, start=1)
-                ],
-            )
-            await db.execute(
-                "INSERT INTO order_events (order_id, status, actor, at) VALUES (?, ?, ?, ?)",
-                (order_id, OrderStatus.PENDING_PAYMENT.value, request.customer_key, now),
-            )
-            await db.execute(
-                "DELETE FROM cart_items WHERE customer_key = ?", (request.customer_key,)
-            )
+                    order_id,
+                    index,
+                    line.sku,
+                    line.name_en,
+                    line.name_zh,
+                    line.unit_price_minor,
+                    line.qty,
+                )
+                for index, line in enumerate(request.lines, start=1)
+            ],
+        )
+        await db.execute(
+            "INSERT INTO order_events (order_id, status, actor, at) VALUES (?, ?, ?, ?)",
+            (order_id, OrderStatus.PENDING_PAYMENT.value, request.customer_key, now),
+        )
+        await db.execute("DELETE FROM cart_items WHERE customer_key = ?", (request.customer_key,))
         # Everything the order holds was just written: no need to read it back.
         return Order(
             number=number,

@@ -3,6 +3,9 @@ shared by every repository."""
 
 from __future__ import annotations
 
+import logging
+import os
+import stat
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,11 +21,33 @@ from bot.store.sqlite.chats import SqliteChats
 from bot.store.sqlite.conversations import SqliteConversations
 from bot.store.sqlite.customers import SqliteCustomers
 from bot.store.sqlite.db import Database, Tx
+from bot.store.sqlite.notices import SqliteNotices
 from bot.store.sqlite.orders import SqliteOrders
 from bot.store.sqlite.outbox import SqliteOutbox
 from bot.store.sqlite.records import SqliteRecords
 from bot.store.sqlite.stock import SqliteStock
 from bot.store.sqlite.tickets import SqliteTickets
+
+log = logging.getLogger(__name__)
+
+
+def _private_file(path: Path) -> None:
+    """The file holds customers' names, phones and addresses: created readable by the
+    owner only (SQLite gives its -wal and -shm files the same mode), and an existing
+    file anyone else may read is reported at start, not changed behind the owner's back."""
+    try:
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        for each in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            if each.exists() and each.stat().st_mode & 0o077:
+                log.warning(
+                    "%s can be read by other users of this machine (mode %o); it holds "
+                    "customers' personal data: chmod 600 it",
+                    each,
+                    stat.S_IMODE(each.stat().st_mode),
+                )
+        return
+    os.close(descriptor)
 
 
 class Store:
@@ -41,22 +66,26 @@ class Store:
         self.outbox = SqliteOutbox(self._database)
         self.records = SqliteRecords(self._database)
         self.tickets = SqliteTickets(self._database)
+        self.notices = SqliteNotices(self._database)
 
     @classmethod
     async def open(cls, path: str | Path, clock: Clock) -> Store:
         """Open (creating if needed) and migrate the store file to the current schema."""
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(path))
         connection = await aiosqlite.connect(str(path), isolation_level=None)
         connection.row_factory = aiosqlite.Row
-        # Wait (rather than fail) while another process holds the write lock.
-        await connection.execute("PRAGMA busy_timeout=15000")
-        await connection.execute("PRAGMA journal_mode=WAL")
-        await connection.execute("PRAGMA foreign_keys=ON")
         store = cls(connection, clock)
         try:
+            # Wait (rather than fail) while another process holds the write lock.
+            await connection.execute("PRAGMA busy_timeout=15000")
+            # A file that is not a database fails here, before anything is written.
+            await connection.execute("PRAGMA journal_mode=WAL")
+            await connection.execute("PRAGMA foreign_keys=ON")
             await store.migrate()
         except BaseException:
+            # Closed, or its thread would keep the process alive after the error.
             await connection.close()
             raise
         return store

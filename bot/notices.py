@@ -1,0 +1,112 @@
+"""Sending the notices outbox: what must reach someone because a change was committed.
+
+A handler that commits an order or a status change records the notices it owes (the
+owner's "new order", the customer's receipt and status news) in the store right after
+the change, under keys naming the event and recipient; they are sent after the turn
+(``drain``), and a job drains again every minute for those that failed for a while
+(the platform down, a chat unreachable until the person writes back). A row is claimed
+before it is sent, so two workers never both send it; a send whose outcome is unknown
+is never repeated (a second copy in someone's chat cannot be taken back).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from bot.clock import Clock
+from bot.delivery import Delivery
+from bot.messages import Incoming
+from bot.presentation import Audience
+from bot.scheduler import Scheduler
+from bot.store import NoticeRow, NoticeState, Store
+
+log = logging.getLogger(__name__)
+
+# Waits before the next try of a notice that could not be sent, by attempts so far;
+# the last one repeats until MAX_ATTEMPTS, then the notice is recorded as failed.
+RETRY_WAITS = (
+    timedelta(seconds=30),
+    timedelta(minutes=2),
+    timedelta(minutes=10),
+    timedelta(minutes=30),
+    timedelta(hours=1),
+)
+MAX_ATTEMPTS = 12  # about 8 hours of trying
+DRAIN_JOB = "notices:drain"
+DRAIN_EVERY = timedelta(minutes=1)
+
+
+class NoticeSender:
+    def __init__(self, store: Store, delivery: Delivery, clock: Clock) -> None:
+        self.store = store
+        self.delivery = delivery
+        self.clock = clock
+
+    async def drain(self, answering: Incoming | None = None) -> int:
+        """Send every due notice once (chats side by side, in order within a chat);
+        how many were sent. Those to the chat of ``answering`` are presented as the
+        answer to it (a numbered choice echoed), as the turn's replies are."""
+        rows = await self.store.notices.due(self.clock.now())
+        by_chat: dict[str, list[NoticeRow]] = {}
+        for row in rows:
+            by_chat.setdefault(row.message.chat.key, []).append(row)
+        sent = await asyncio.gather(
+            *(self._send_in_order(chat, answering) for chat in by_chat.values())
+        )
+        return sum(sent)
+
+    async def _send_in_order(self, rows: list[NoticeRow], answering: Incoming | None) -> int:
+        sent = 0
+        for row in rows:
+            audience = None
+            if answering is not None and answering.chat == row.message.chat:
+                audience = Audience(answering)
+            sent += await self._send(row, audience)
+        return sent
+
+    async def _send(self, row: NoticeRow, audience: Audience | None) -> int:
+        if not await self.store.notices.claim(row.id):
+            return 0  # another drain (or worker) has it
+        result = await self.delivery.send(row.message, audience)
+        if result.ok:
+            await self.store.notices.finish(row.id, NoticeState.SENT)
+            return 1
+        attempts = row.attempts + 1
+        if result.outcome_unknown:
+            await self.store.notices.finish(row.id, NoticeState.UNKNOWN, error=result.error)
+        elif attempts >= MAX_ATTEMPTS:
+            log.error(
+                "notice %s to %s failed for good: %s", row.id, row.message.chat.key, result.error
+            )
+            await self.store.notices.finish(row.id, NoticeState.FAILED, error=result.error)
+        else:
+            wait = RETRY_WAITS[min(attempts, len(RETRY_WAITS)) - 1]
+            log.warning(
+                "notice %s to %s not sent (%s); trying again in %s",
+                row.id,
+                row.message.chat.key,
+                result.error,
+                wait,
+            )
+            await self.store.notices.finish(
+                row.id, NoticeState.PENDING, error=result.error, retry_at=self.clock.now() + wait
+            )
+        return 0
+
+
+class NoticeJobs:
+    """The scheduler's part: settle sends a stop interrupted, send what is due, and
+    drain every minute."""
+
+    def __init__(self, sender: NoticeSender, scheduler: Scheduler) -> None:
+        self.sender = sender
+        self.scheduler = scheduler
+
+    async def start(self) -> None:
+        interrupted = await self.sender.store.notices.settle_interrupted()
+        if interrupted:
+            log.warning("%d notice(s) were mid-send at the last stop; not resent", interrupted)
+        await self.sender.drain()
+        self.scheduler.every(DRAIN_JOB, self.sender.drain, DRAIN_EVERY)
