@@ -3,8 +3,8 @@
 ``refusal`` is the policy (pure): the customer's opt-out, at most one follow-up per
 customer in ``recontact_days``, the shop's quiet hours, a chat that cannot be reached.
 The platform's pacing is delivery's: the message goes out through the same sender as
-everything else. Promotions' quiet-hours check is not imported (features never import
-each other): the tiny function is repeated here over the same catalog setting.
+everything else. Quiet hours are read as promotions read them, through the core's
+``bot.hours`` (features never import each other), over the same catalog setting.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.actions import action_button
 from bot.catalog import Catalog
+from bot.hours import parse_window, within
 from bot.i18n import t
 from bot.messages import Outgoing, buttons
 from bot.store import Customer, FollowUpHold, FollowUpOutcome, Store
@@ -80,13 +81,7 @@ async def suggest(
 
 def in_quiet_hours(moment: time, quiet_hours: str) -> bool:
     """``quiet_hours`` as the catalog writes it ("21:00-09:00", may span midnight)."""
-    start_text, _, end_text = quiet_hours.partition("-")
-    start, end = time.fromisoformat(start_text.strip()), time.fromisoformat(end_text.strip())
-    if start == end:
-        return False
-    if start > end:
-        return moment >= start or moment < end
-    return start <= moment < end
+    return within(moment, *parse_window(quiet_hours))
 
 
 def refusal(

@@ -16,10 +16,11 @@ The rule, firmest first:
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.catalog import Catalog
+from bot.hours import parse_window, within
 from bot.nlu import match_faq
 from bot.nlu.intents import CART_CHANGES, SOCIAL, Intent
 from bot.nlu.reading import CLEAR, Reading, fold
@@ -109,23 +110,14 @@ def _one_thing(words: str | None) -> bool:
 # --- business hours -------------------------------------------------------------------
 
 
-def _hours(spec: str) -> tuple[time, time]:
-    start, _, end = spec.partition("-")
-    return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
-
-
 def is_open(now: datetime, spec: str, timezone: str) -> bool:
     """Whether ``now`` (UTC) falls within the business hours (shop time zone)."""
-    start, end = _hours(spec)
-    local = now.astimezone(ZoneInfo(timezone)).time()
-    if start < end:
-        return start <= local < end
-    return local >= start or local < end  # hours past midnight ("18:00-02:00")
+    return within(now.astimezone(ZoneInfo(timezone)).time(), *parse_window(spec))
 
 
 def next_opening(now: datetime, spec: str, timezone: str) -> datetime:
     """The next moment the business hours begin after ``now`` (in the shop's zone)."""
-    start, _ = _hours(spec)
+    start, _ = parse_window(spec)
     zone = ZoneInfo(timezone)
     local = now.astimezone(zone)
     opening = datetime.combine(local.date(), start, tzinfo=zone)

@@ -19,6 +19,8 @@ from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from bot.hours import within
+
 
 @dataclass(frozen=True, slots=True)
 class CapsConfig:
@@ -455,12 +457,7 @@ def fatigue_of(audience: Audience, history: History, at: datetime) -> tuple[floa
 
 
 def in_quiet_hours(moment: time, caps: CapsConfig) -> bool:
-    start, end = caps.quiet_start, caps.quiet_end
-    if start == end:
-        return False
-    if start > end:  # spans midnight, e.g. 21:00-09:00
-        return moment >= start or moment < end
-    return start <= moment < end
+    return within(moment, caps.quiet_start, caps.quiet_end)
 
 
 def quiet_end_after(local: datetime, caps: CapsConfig) -> datetime:
