@@ -89,6 +89,7 @@ class Run:
     statements: int = 0
     per_step_trips: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     per_step_statements: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    per_step_seconds: dict[int, list[float]] = field(default_factory=lambda: defaultdict(list))
 
 
 async def visit(
@@ -104,7 +105,9 @@ async def visit(
         trips, statements = counter.trips, counter.statements
         started = time.perf_counter()
         await shop.on_incoming(incoming)
-        run.latencies.append(time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        run.latencies.append(elapsed)
+        run.per_step_seconds[step].append(elapsed)
         run.per_step_trips[step].append(counter.trips - trips)
         run.per_step_statements[step].append(counter.statements - statements)
         run.messages += 1
@@ -156,13 +159,20 @@ def figures(kind: str, runs: list[Run], customers: int) -> list[Figure]:
 
 
 def per_step(runs: list[Run]) -> str:
-    lines = ["| step | message | round trips | SQL statements |", "| --- | --- | --- | --- |"]
+    lines = [
+        "| step | message | round trips | SQL statements | p50 ms | p99 ms |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     run = runs[0]
     for step, (kind, text) in enumerate(SESSION):
         trips = statistics.median(run.per_step_trips[step])
         statements = statistics.median(run.per_step_statements[step])
         shown = text if kind == "say" else f"[{text}]"
-        lines.append(f"| {step + 1} | {shown} | {trips:g} | {statements:g} |")
+        seconds = run.per_step_seconds[step]
+        lines.append(
+            f"| {step + 1} | {shown} | {trips:g} | {statements:g} |"
+            f" {percentile(seconds, 0.5) * 1e3:.2f} | {percentile(seconds, 0.99) * 1e3:.2f} |"
+        )
     return "\n".join(lines)
 
 
