@@ -113,7 +113,7 @@ BENCHES = [
           figures_line),
     Bench("nlu", ["nlu_bench.py", "--repeat", "5"], ["nlu_bench.py"], nlu),
     Bench("preview",
-          ["preview_bench.py", "--single", "plain", "--groups", "1000", "--days", "7"],
+          ["preview_bench.py", "--single", "plain", "--groups", "1000"],
           ["preview_bench.py", "--single", "plain", "--groups", "10000"], preview),
     Bench("delivery", ["delivery_bench.py", "--groups", "300"],
           ["delivery_bench.py", "--groups", "2000"], delivery),
