@@ -32,15 +32,17 @@ BENCH = REPO / "bench"
 RESULTS = BENCH / "RESULTS.md"
 
 Parsed = list[tuple[str, str, float, str]]  # (bench, figure, value, unit) of one run
+# What each benchmark's figures were measured on, as the scripts print it.
+NOTES: dict[str, str] = {}
 
 
 def figures_line(out: str) -> Parsed:
     """The FIGURES line a script written for this runner prints last."""
     for line in reversed(out.splitlines()):
         if line.startswith("FIGURES "):
-            return [
-                (f["bench"], f["name"], f["samples"][0], f["unit"]) for f in json.loads(line[8:])
-            ]
+            found = json.loads(line.removeprefix("FIGURES "))
+            NOTES.update({f["bench"]: f["note"] for f in found if f["note"]})
+            return [(f["bench"], f["name"], f["samples"][0], f["unit"]) for f in found]
     raise ValueError("no FIGURES line")
 
 
@@ -133,9 +135,8 @@ def run(bench: Bench, full: bool, runs: int) -> tuple[list[Figure], float]:
             print(done.stdout[-2000:], done.stderr[-4000:], file=sys.stderr)
             raise SystemExit(f"{bench.key} failed (run {number + 1}): {' '.join(argv)}")
         for name, figure, value, unit in bench.parse(done.stdout):
-            merged.setdefault((name, figure), Figure(name, figure, unit, [])).samples.append(
-                float(value)
-            )
+            found = Figure(name, figure, unit, [], NOTES.pop(name, ""))
+            merged.setdefault((name, figure), found).samples.append(float(value))
         print(f"  {bench.key}: run {number + 1} of {runs} done", file=sys.stderr)
     return list(merged.values()), time.monotonic() - began
 
