@@ -111,6 +111,8 @@ async def visit(
         run.per_step_trips[step].append(counter.trips - trips)
         run.per_step_statements[step].append(counter.statements - statements)
         run.messages += 1
+    # What the channel kept to find buttons is the bench's, not the shop's memory.
+    channel.recent.pop(chat.key, None)
 
 
 async def one_run(customers: int, at_once: int, tag: str) -> Run:
