@@ -2,6 +2,7 @@
 #   make run    create .venv, install chatshop, start the shop (console sandbox by default)
 #   make test   create .venv, install chatshop with its test tools, lint and run every test
 #   make mutate which test catches each deliberate breakage of a promise (tools/mutate.py)
+#   make bench  every benchmark on this machine: one table, appended to bench/RESULTS.md
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -14,8 +15,12 @@ WECHAT_STAMP := $(VENV)/.installed-wechat
 # node_modules, so deleting that folder reinstalls it.
 STAND_IN   := tests/integration/wechat_stand_in
 NODE_STAMP := $(STAND_IN)/node_modules/.installed
+# The benchmarks' extra tools (the "bench" extra: the profiler).
+BENCH_STAMP := $(VENV)/.installed-bench
+# Passed to bench/run_all.py, e.g. `make bench BENCH_ARGS="--full"` or "--only core --runs 1".
+BENCH_ARGS ?=
 
-.PHONY: run test lint install clean mutate
+.PHONY: run test lint install clean mutate bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +44,10 @@ $(NODE_STAMP): $(STAND_IN)/package.json $(STAND_IN)/package-lock.json
 		echo "npm not found: the WeChat tests need Node 18+ and npm, and will be skipped"; \
 	fi
 
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	touch $(BENCH_STAMP)
+
 install: $(STAMP)
 
 run: $(STAMP) $(if $(WECHATY_PUPPET_SERVICE_ENDPOINT),$(WECHAT_STAMP))
@@ -57,6 +66,12 @@ test: lint $(WECHAT_STAMP) $(NODE_STAMP)
 # catches it (tools/mutate.py); the working tree is never modified.
 mutate: $(WECHAT_STAMP) $(NODE_STAMP)
 	$(BIN)/python tools/mutate.py
+
+# Every benchmark (bench/run_all.py): median, min and max of 3 runs each, printed as one
+# table and appended to bench/RESULTS.md with the machine's cores and memory. Figures only:
+# nothing passes or fails on a time. Under 10 minutes at the default sizes.
+bench: $(BENCH_STAMP)
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache .hypothesis $(STAND_IN)/node_modules

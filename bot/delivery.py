@@ -233,7 +233,9 @@ class Delivery:
                 "no channel %r running; not sent to %s", message.chat.channel, message.chat.key
             )
             return SendResult(ok=False, error=f"channel {message.chat.channel} is not running")
-        if await self._store.chats.is_unreachable(message.chat.key):
+        if not _just_wrote(message, audience) and await self._store.chats.is_unreachable(
+            message.chat.key
+        ):
             return SendResult(ok=False, error="chat unreachable")
         ids: list[str] = []
         presented = await present(message, channel.capabilities, self._store, audience)
@@ -291,6 +293,16 @@ class Delivery:
         log.error("sending to %s failed: %s", message.chat.key, reason)
         await self._store.chats.record_send_failure(message.chat.key, message.text, reason)
         return SendResult(ok=False, error=reason)
+
+
+def _just_wrote(message: Outgoing, audience: Audience | None) -> bool:
+    """Whether ``message`` answers the private chat the person is writing from: the turn
+    has just marked that chat reachable again (bot/middleware.py), so asking the store
+    once more is a round trip for nothing."""
+    incoming = audience.answering if audience is not None else None
+    return (
+        incoming is not None and not message.chat.is_group and message.chat.key == incoming.chat.key
+    )
 
 
 __all__ = ["Delivery", "RateLimiter", "SendResult", "SlidingWindow"]

@@ -29,6 +29,12 @@ class Settings:
     telegram_webhook_listen: str = "127.0.0.1"  # behind a TLS proxy (README)
     telegram_webhook_port: int = 8443
     telegram_webhook_secret: str | None = None
+    # Telegram's published limits (https://core.telegram.org/bots/faq): about 30 messages
+    # a second overall (paid broadcasts allow up to 1,000), one a second in a chat, 20 a
+    # minute in a group. Delivery never exceeds them.
+    telegram_max_per_second: int = 30
+    telegram_chat_interval: float = 1.0
+    telegram_group_per_minute: int = 20
     # WeChat through a wechaty puppet service: both come from the provider (or your own
     # service). The channel runs only when the endpoint is set, and never looks one up.
     wechat_endpoint: str | None = None
@@ -79,6 +85,9 @@ class Settings:
             telegram_webhook_listen=env.get("CHATSHOP_WEBHOOK_LISTEN", "127.0.0.1"),
             telegram_webhook_port=int(port),
             telegram_webhook_secret=env.get("CHATSHOP_WEBHOOK_SECRET") or None,
+            telegram_max_per_second=_number(env, "TELEGRAM_MAX_PER_SECOND", 30, int, 1),
+            telegram_chat_interval=_number(env, "TELEGRAM_CHAT_INTERVAL", 1.0, float, 0),
+            telegram_group_per_minute=_number(env, "TELEGRAM_GROUP_PER_MINUTE", 20, int, 1),
             **wechat_from_env(env),
             log_level=log_level,
         )

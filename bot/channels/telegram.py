@@ -135,7 +135,9 @@ class TelegramChannel:
         buttons=True, images=True, edits=True, max_text=4096, max_caption=1024
     )
     # Telegram's published limits: about 1 message a second per chat (a short burst is
-    # tolerated), 20 a minute per group, 30 a second overall: RateLimits' defaults.
+    # tolerated), 20 a minute per group, 30 a second overall: RateLimits' defaults, and
+    # the defaults of TELEGRAM_CHAT_INTERVAL, TELEGRAM_GROUP_PER_MINUTE and
+    # TELEGRAM_MAX_PER_SECOND (``from_settings``).
     rate_limits = RateLimits()
 
     def __init__(
@@ -149,6 +151,7 @@ class TelegramChannel:
         connect_timeout: float = 5.0,
         read_timeout: float = 20.0,
         concurrent_updates: int = CONCURRENT_UPDATES,
+        rate_limits: RateLimits | None = None,
     ) -> None:
         """``api_url`` is the Bot API root: requests go to ``{api_url}/bot{token}/{method}``.
 
@@ -160,6 +163,8 @@ class TelegramChannel:
         if not token:
             raise ValueError("a Telegram bot token is required (TELEGRAM_BOT_TOKEN)")
         self._token = token
+        if rate_limits is not None:
+            self.rate_limits = rate_limits
         self._api_url = api_url.rstrip("/")
         # The channel makes no timing decision of its own (delivery paces and waits out
         # retry_after); the clock is kept so the wiring is the same for every channel.
@@ -195,7 +200,18 @@ class TelegramChannel:
                 port=settings.telegram_webhook_port,
                 secret_token=settings.telegram_webhook_secret,
             )
-        return cls(settings.telegram_token, settings.telegram_api_url, clock, webhook)
+        limits = RateLimits(
+            per_chat_interval=settings.telegram_chat_interval,
+            per_group_per_minute=settings.telegram_group_per_minute,
+            overall_per_second=settings.telegram_max_per_second,
+        )
+        return cls(
+            settings.telegram_token,
+            settings.telegram_api_url,
+            clock,
+            webhook,
+            rate_limits=limits,
+        )
 
     @property
     def username(self) -> str | None:

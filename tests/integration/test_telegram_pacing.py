@@ -11,10 +11,17 @@ arrival stamps would no longer be the send times.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
-from conftest import FRIENDS, TelegramShop
+import pytest
+from conftest import FRIENDS, SAMPLE_CATALOG, TelegramShop
+from fake_bot_api import FakeBotApi
 
+from bot.app import Shop
+from bot.channels.telegram import TelegramChannel
+from bot.clock import FakeClock
 from bot.messages import ChatKind, ChatRef, Outgoing
+from bot.settings import Settings, SettingsError
 
 
 def most_in_any_window(times: Sequence[float], width: float) -> int:
@@ -55,3 +62,49 @@ async def test_a_burst_to_40_private_chats_keeps_30_a_second(telegram_shop: Tele
     times = [call.at for call in sent]
     assert most_in_any_window(times, 1.0) == 30
     assert times[30] - times[0] >= 1.0  # the 31st waited for the first second to pass
+
+
+async def test_the_limits_are_settings_with_telegrams_published_defaults(
+    tmp_path: Path, fake_api: FakeBotApi, clock: FakeClock
+) -> None:
+    defaults = Settings.from_env({})
+    assert (
+        defaults.telegram_max_per_second,
+        defaults.telegram_chat_interval,
+        defaults.telegram_group_per_minute,
+    ) == (30, 1.0, 20)
+    for env, complaint in (
+        ({"TELEGRAM_MAX_PER_SECOND": "0"}, "TELEGRAM_MAX_PER_SECOND must be at least 1"),
+        ({"TELEGRAM_CHAT_INTERVAL": "soon"}, "TELEGRAM_CHAT_INTERVAL must be a number"),
+        ({"TELEGRAM_GROUP_PER_MINUTE": "1.5"}, "TELEGRAM_GROUP_PER_MINUTE must be a whole"),
+    ):
+        with pytest.raises(SettingsError, match=complaint):
+            Settings.from_env(env)
+
+    # A seller on paid broadcasts raises the overall limit; here it is lowered to 10, and
+    # a burst to 25 customers reaches Telegram at 10 a second, no faster.
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": fake_api.token,
+            "TELEGRAM_API_URL": fake_api.url,
+            "CHATSHOP_CATALOG": str(SAMPLE_CATALOG),
+            "CHATSHOP_DB": str(tmp_path / "shop.db"),
+            "TELEGRAM_MAX_PER_SECOND": "10",
+            "TELEGRAM_GROUP_PER_MINUTE": "5",
+        }
+    )
+    shop = Shop(settings, clock)
+    await shop.open()
+    channel = TelegramChannel.from_settings(settings, clock)
+    assert channel.rate_limits.per_group_per_minute == 5
+    try:
+        await shop.start_channels([channel])
+        chats = [ChatRef("telegram", str(6000 + n)) for n in range(25)]
+        results = [await shop.delivery.send(Outgoing(chat, "Restocked")) for chat in chats]
+    finally:
+        await shop.close()
+    assert all(result.ok for result in results)
+    times = [call.at for call in fake_api.sent()]
+    assert len(times) == 25
+    assert most_in_any_window(times, 1.0) == 10
+    assert times[-1] - times[0] >= 2.0

@@ -22,6 +22,16 @@ class SqliteCustomers:
         platform_language: str | None = None,
     ) -> Customer:
         """Record a customer on first contact (and their latest name and app language)."""
+        # Nearly every message comes from someone known whose name and app language are
+        # unchanged: a read answers, and no write (a commit, under the write lock that
+        # every other customer's writes queue on) is made for nothing.
+        row = await self._db.one("SELECT * FROM customers WHERE key = ?", (key,))
+        if (
+            row is not None
+            and row["display_name"] == display_name
+            and platform_language in (None, row["platform_language"])
+        ):
+            return _customer_from(row)
         now = self._db.now()
         # One round trip: the upsert hands the row back. The update is unconditional so
         # RETURNING always yields the row (an unchanged name rewrites the same values).
