@@ -125,7 +125,8 @@ class CustomerAndLanguage:
     store: Store
     catalog_holder: CatalogHolder
     clock: Clock
-    owners: frozenset[str]
+    # Read per message: the catalog in force names owners too, so a /reload revokes one.
+    owners: Callable[[], frozenset[str]]
     deep_link: Callable[[str, str], str | None]
     rate_limits: Callable[[str], RateLimits | None] = lambda _channel: None
 
@@ -157,7 +158,7 @@ class CustomerAndLanguage:
             store=self.store,
             catalog_holder=self.catalog_holder,
             clock=self.clock,
-            owners=self.owners,
+            owners=self.owners(),
             deep_link=self.deep_link,
             rate_limits=self.rate_limits,
             conversation=Conversation(),

@@ -17,7 +17,7 @@ decode is the only way to "this button has expired".
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from bot import choices
@@ -38,7 +38,7 @@ from bot.middleware import (
     Turn,
 )
 from bot.nlu.reading import ReadingContext, read
-from bot.routing import RouteTable, TextStage
+from bot.routing import ButtonRoute, RouteTable, TextStage
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -67,20 +67,16 @@ class Router:
 
     def __post_init__(self) -> None:
         self.flood_guard = FloodGuard(self.clock, self.catalog_holder)
-
-    @property
-    def owners(self) -> frozenset[str]:
-        return self.settings_owners | frozenset(self.catalog_holder.catalog.shop.owners)
-
-    def middleware(self) -> Sequence[Middleware]:
-        return (
+        # Built once: the chain holds no per-message state (OneAtATime and the flood guard
+        # count across messages; everything else reads what it needs per message).
+        self._middleware: tuple[Middleware, ...] = (
             self.one_at_a_time,
             GroupEtiquette(self.store),
             CustomerAndLanguage(
                 self.store,
                 self.catalog_holder,
                 self.clock,
-                self.owners,
+                lambda: self.owners,
                 self.deep_link,
                 self.rate_limits,
             ),
@@ -88,6 +84,13 @@ class Router:
             InternalErrors(),
             ConversationState(self.store),
         )
+
+    @property
+    def owners(self) -> frozenset[str]:
+        return self.settings_owners | frozenset(self.catalog_holder.catalog.shop.owners)
+
+    def middleware(self) -> Sequence[Middleware]:
+        return self._middleware
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
         """Everything the shop says in answer to one incoming message (maybe nothing)."""
@@ -153,17 +156,20 @@ class Router:
         if payload is None or route is None or action is None:
             ctx.reply(ctx.t("button.expired"), [ctx.button("btn.browse", Browse())])
             return
-        if route.owner and not ctx.is_owner:
-            log.warning("refused owner action %r from %s", payload, ctx.incoming.sender.key)
-            ctx.reply(ctx.t("owner.only"))
-            return
-        if route.owner and ctx.chat.is_group:
-            ctx.reply(ctx.t("owner.in_private"))
-            await route.handler(ctx.as_private(), action)
-            return
-        if route.private is not None and ctx.chat.is_group:
-            await self._move_to_private(ctx, route.private, False)
-            return
+        found, pressed, wire = route, action, payload  # bound for the closure below
+        await self._guarded(
+            ctx,
+            route.owner,
+            route.private,
+            payload,
+            lambda c: self._run_button(c, found, pressed, wire, confirmed),
+        )
+
+    async def _run_button(
+        self, ctx: Context, route: ButtonRoute, action: Action, payload: str, confirmed: bool
+    ) -> None:
+        """A pressed button that passed the guards: asked about first when it cannot be
+        undone, else run."""
         asked = action.confirmation()
         if asked is not None and not confirmed:
             # Cancelling an order cannot be undone: one tap or "1" never does it alone,
@@ -177,6 +183,29 @@ class Router:
             return
         await route.handler(ctx, action)
 
+    async def _guarded(
+        self,
+        ctx: Context,
+        owner: bool,
+        private: str | None,
+        what: str,
+        run: Callable[[Context], Awaitable[None]],
+    ) -> None:
+        """The guards every route passes, whatever module declares it: an owner-only
+        route is refused to anyone else; used in a group, it is answered in the owner's
+        private chat (orders, phones and the shop's groups never reach a group); a
+        private-only route used in a group continues in the person's private chat."""
+        if owner and not ctx.is_owner:
+            log.warning("refused owner-only %r from %s", what[:80], ctx.incoming.sender.key)
+            ctx.reply(ctx.t("owner.only"))
+        elif owner and ctx.chat.is_group:
+            ctx.reply(ctx.t("owner.in_private"))
+            await run(ctx.as_private())
+        elif private is not None and ctx.chat.is_group:
+            await self._move_to_private(ctx, private, False)
+        else:
+            await run(ctx)
+
     async def _confirmed(self, ctx: Context, action: Confirmed | KeepAsIs) -> None:
         if isinstance(action, KeepAsIs):
             ctx.reply(ctx.t("confirm.kept", subject=action.subject))
@@ -188,32 +217,26 @@ class Router:
         name = head.split("@", 1)[0].lower()
         argument = rest.strip()
         route = self.routes.commands.get(name)
-        if route is not None and route.owner and not ctx.is_owner:
-            ctx.reply(ctx.t("owner.only"))
-            return
-        for prelude in self.routes.preludes.get(name, ()):
-            if await prelude.handler(ctx, argument):
-                return
+        # A prelude belongs to a command anyone may use (/start): an owner-only one is left
+        # to the guards, which refuse it before anything runs.
+        if route is None or not route.owner:
+            for prelude in self.routes.preludes.get(name, ()):
+                if await prelude.handler(ctx, argument):
+                    return
         if route is None:
             ctx.reply(ctx.t("command.unknown", command=head[:32]), [ctx.button("btn.help", Help())])
             return
-        if route.owner and ctx.chat.is_group:
-            ctx.reply(ctx.t("owner.in_private"))
-            await route.handler(ctx.as_private(), argument)
-            return
-        if route.private is not None and ctx.chat.is_group:
-            await self._move_to_private(ctx, route.private, False)
-            return
-        await route.handler(ctx, argument)
+        await self._guarded(
+            ctx, route.owner, route.private, f"/{name}", lambda c: route.handler(c, argument)
+        )
 
     async def _text(self, ctx: Context, text: str) -> None:
         # One reading of the message, before any route: what it wants and what about.
         cart = await ctx.store.carts.lines(ctx.customer.key)
         context = ReadingContext(ctx.conversation.last_sku, tuple(line.sku for line in cart))
         ctx.reading = read(text, ctx.catalog, context)
-        resume = [r for r in self.routes.texts if r.stage >= TextStage.RESUME]
         for route in self.routes.texts:
-            if route.stage >= TextStage.RESUME or (route.owner and not ctx.is_owner):
+            if route.owner and not ctx.is_owner:
                 continue
             found = route.read(ctx, text)
             if found is not None:
@@ -221,7 +244,7 @@ class Router:
                 if route.stage is TextStage.STEP:
                     return  # it answered the pending question: nothing to ask again
                 break
-        for route in resume:
+        for route in self.routes.resumes:
             found = route.read(ctx, text)
             if found is not None:
                 await route.handler(ctx, found)

@@ -173,7 +173,8 @@ class RouteTable:
     buttons: dict[type[Action], ButtonRoute]
     commands: dict[str, CommandRoute]
     preludes: dict[str, tuple[PreludeRoute, ...]]
-    texts: tuple[TextRoute, ...]
+    texts: tuple[TextRoute, ...]  # first wins, stage by stage
+    resumes: tuple[TextRoute, ...]  # every one that reads the text, after the first
 
     @classmethod
     def build(cls, modules: list[Routes]) -> RouteTable:
@@ -198,4 +199,10 @@ class RouteTable:
                 preludes.setdefault(prelude.name, []).append(prelude)
             texts.extend(routes.texts)
         texts.sort(key=lambda route: route.stage)  # stable: module order within a stage
-        return cls(buttons, commands, {k: tuple(v) for k, v in preludes.items()}, tuple(texts))
+        return cls(
+            buttons,
+            commands,
+            {k: tuple(v) for k, v in preludes.items()},
+            tuple(r for r in texts if r.stage < TextStage.RESUME),
+            tuple(r for r in texts if r.stage >= TextStage.RESUME),
+        )

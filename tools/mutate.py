@@ -53,18 +53,11 @@ TELEGRAM = "tests/integration"
 MUTATIONS: tuple[Mutation, ...] = (
     # --- the ten the first mutation check found caught, and the router's catch-all ---
     Mutation(
-        "owner check removed from buttons",
+        # One guard serves every route, buttons and commands alike (issue 8).
+        "owner check removed from the route guard",
         "bot/router.py",
-        "        if route.owner and not ctx.is_owner:\n"
-        '            log.warning("refused owner action',
-        '        if False:\n            log.warning("refused owner action',
-        (ROUTER, "tests/handlers"),
-    ),
-    Mutation(
-        "owner check removed from commands",
-        "bot/router.py",
-        "        if route is not None and route.owner and not ctx.is_owner:",
-        "        if False:",
+        '        if owner and not ctx.is_owner:\n            log.warning("refused owner-only',
+        '        if False:\n            log.warning("refused owner-only',
         (ROUTER, "tests/handlers"),
     ),
     Mutation(
@@ -185,23 +178,13 @@ MUTATIONS: tuple[Mutation, ...] = (
         ("tests/handlers",),
     ),
     Mutation(
-        "private button pressed in a group answered there",
+        # One guard serves buttons and commands alike (issue 8).
+        "private route used in a group answered there",
         "bot/router.py",
-        "        if route.private is not None and ctx.chat.is_group:\n"
-        "            await self._move_to_private(ctx, route.private, False)\n"
-        "            return\n"
-        "        asked = action.confirmation()",
-        "        asked = action.confirmation()",
-        ("tests/handlers",),
-    ),
-    Mutation(
-        "private command typed in a group answered there",
-        "bot/router.py",
-        "        if route.private is not None and ctx.chat.is_group:\n"
-        "            await self._move_to_private(ctx, route.private, False)\n"
-        "            return\n"
-        "        await route.handler(ctx, argument)",
-        "        await route.handler(ctx, argument)",
+        "        elif private is not None and ctx.chat.is_group:\n"
+        "            await self._move_to_private(ctx, private, False)\n"
+        "        else:",
+        "        else:",
         ("tests/handlers",),
     ),
     Mutation(
