@@ -536,15 +536,31 @@ class CatalogError(Exception):
         super().__init__("\n".join(lines))
 
 
+# A catalog of a few thousand products is well under this; a bigger file is the wrong
+# file, and parsing it would stall the start (30 MB of YAML takes seconds).
+MAX_CATALOG_BYTES = 2_000_000
+
+
 def load_catalog(path: str | Path) -> Catalog:
     """Read and validate a catalog file; raise CatalogError naming every problem."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            raw = file.read(MAX_CATALOG_BYTES + 1)  # never more: a wrong file can be huge
     except FileNotFoundError:
         raise CatalogError(path, [CatalogIssue(str(path), "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         raise CatalogError(path, [CatalogIssue(str(path), f"cannot read: {error}")]) from None
+    if len(raw) > MAX_CATALOG_BYTES:
+        limit = MAX_CATALOG_BYTES // 1_000_000
+        problem = f"the file is larger than {limit} MB; is this the catalog?"
+        raise CatalogError(path, [CatalogIssue(str(path), problem)])
+    try:
+        text = raw.decode("utf-8-sig")  # a BOM (as Notepad writes) is fine
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problem = f"line {line} is not UTF-8 text; save the file as UTF-8"
+        raise CatalogError(path, [CatalogIssue(str(path), problem)]) from None
     return parse_catalog(text, path)
 
 
@@ -560,6 +576,10 @@ def parse_catalog(text: str, path: Path) -> Catalog:
         raise CatalogError(path, [CatalogIssue(where, f"YAML syntax error: {problem}")]) from None
     except yaml.YAMLError as error:
         raise CatalogError(path, [CatalogIssue(str(path), f"YAML error: {error}")]) from None
+    except RecursionError:
+        # Thousands of nested brackets: no catalog is shaped like that.
+        problem = "the file is nested too deeply to be a catalog"
+        raise CatalogError(path, [CatalogIssue(str(path), problem)]) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
