@@ -6,13 +6,12 @@ middle of checkout picks up at the same question.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from datetime import timedelta
 
 from bot.context import Context
 from bot.conversation import CheckoutDraft, CheckoutStep
-from bot.messages import Button
+from bot.messages import Button, Outgoing, buttons
 from bot.money import format_money
 from bot.nlu.intents import CART_CHANGES, PUBLIC, Intent
 from bot.plain_text import one_line
@@ -382,6 +381,12 @@ async def confirm(ctx: Context, _: CheckoutConfirm) -> None:
         ctx.reply(ctx.t("checkout.changed"))
         await show_summary(ctx)
         return
+    owed: list[NewNotice] = []
+
+    def notices_for(order: Order) -> list[NewNotice]:
+        owed[:] = _owed_for(ctx, order)
+        return owed
+
     result = await ctx.store.orders.place(
         OrderRequest(
             customer_key=ctx.customer.key,
@@ -395,7 +400,8 @@ async def confirm(ctx: Context, _: CheckoutConfirm) -> None:
             language=ctx.language,
             shipping_minor=shipping,
             checkout_id=draft.checkout_id,
-        )
+        ),
+        notices_for,
     )
     if isinstance(result, list):
         await _offer_what_is_left(ctx, result)
@@ -404,21 +410,30 @@ async def confirm(ctx: Context, _: CheckoutConfirm) -> None:
     await ctx.store.customers.remember_delivery(
         ctx.customer.key, draft.name, draft.phone, draft.address
     )
-    event = f"order:{result.number}:placed"
-    ctx.reply(
-        order_receipt(ctx, result),
-        [ctx.button("btn.my_orders", OrdersList()), ctx.button("btn.keep_shopping", Browse())],
+    if not owed:  # placed already (Confirm tapped twice): its notices were recorded then
+        owed = _owed_for(ctx, result)
+    # The receipt goes first as this turn's answer (shown with the choice it answers) and
+    # its outbox row is then marked sent; only if that answer fails, or the process stops
+    # first, does the outbox send it later.
+    ctx.send(owed[0].message)
+
+
+def _owed_for(ctx: Context, order: Order) -> list[NewNotice]:
+    """What a placed order owes whatever happens next (a failed send, a crash): the
+    customer's receipt and the owners' notices, recorded with the order itself."""
+    event = f"order:{order.number}:placed"
+    receipt = Outgoing(
+        chat=ctx.chat,
+        text=order_receipt(ctx, order),
+        buttons=buttons(
+            [ctx.button("btn.my_orders", OrdersList()), ctx.button("btn.keep_shopping", Browse())]
+        ),
+        language=ctx.language,
+        notice_key=f"{event}|receipt|{ctx.chat.key}",
     )
-    # The receipt and the owners' notices are owed whatever happens next (a failed send,
-    # a crash): recorded in the notices outbox. The receipt goes first as this turn's
-    # answer (shown with the choice it answers) and its row is then marked sent; only if
-    # that answer fails, or the process stops first, does the outbox send it later.
-    receipt = dataclasses.replace(ctx.outbox[-1], notice_key=f"{event}|receipt|{ctx.chat.key}")
-    ctx.outbox[-1] = receipt
-    await ctx.store.notices.add(
-        [NewNotice(receipt.notice_key or "", receipt, ctx.clock.now() + RECEIPT_FALLBACK)]
-    )
-    await owner.record_notices(ctx, event, owner.order_notices(ctx, result, "owner.new_order"))
+    fallback = ctx.clock.now() + RECEIPT_FALLBACK
+    notices = owner.owed_notices(event, owner.order_notices(ctx, order, "owner.new_order"))
+    return [NewNotice(receipt.notice_key or "", receipt, fallback), *notices]
 
 
 async def _offer_what_is_left(ctx: Context, shortages: list[Shortage]) -> None:

@@ -92,13 +92,16 @@ def order_notices(ctx: Context, order: Order, headline: str) -> list[Outgoing]:
     ]
 
 
+def owed_notices(event: str, messages: Sequence[Outgoing]) -> list[NewNotice]:
+    """``messages`` owed for a committed change (``event``: e.g. "order:A1B2:paid"), keyed
+    so that recording them again is a no-op."""
+    return [NewNotice(f"{event}|{i}|{m.chat.key}", m) for i, m in enumerate(messages)]
+
+
 async def record_notices(ctx: Context, event: str, messages: Sequence[Outgoing]) -> None:
-    """Owe ``messages`` for a committed change (``event``: e.g. "order:A1B2:paid"): they go
-    through the notices outbox, sent after this turn, retried until they arrive, never
-    twice (the keys make recording them again a no-op)."""
-    await ctx.store.notices.add(
-        [NewNotice(f"{event}|{i}|{m.chat.key}", m) for i, m in enumerate(messages)]
-    )
+    """Owe ``messages`` for a committed change: they go through the notices outbox, sent
+    after this turn, retried until they arrive, never twice."""
+    await ctx.store.notices.add(owed_notices(event, messages))
 
 
 def customer_status_notice(order: Order) -> Outgoing:

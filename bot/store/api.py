@@ -8,7 +8,7 @@ these names (``bot.store.Store`` is the SQLite aggregate and satisfies ``StoreAp
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -59,10 +59,14 @@ class StockRepository(Protocol):
 
 
 class OrderRepository(Protocol):
-    async def place(self, request: OrderRequest) -> Order | list[Shortage]:
-        """Take stock, record the order (pending payment) and empty the customer's cart, in
-        one transaction; or, when any line cannot be supplied in full, change nothing and
-        return the shortages."""
+    async def place(
+        self,
+        request: OrderRequest,
+        owed: Callable[[Order], Sequence[NewNotice]] | None = None,
+    ) -> Order | list[Shortage]:
+        """Take stock, record the order (pending payment), empty the customer's cart and
+        record the notices ``owed(order)`` returns, in one transaction; or, when any line
+        cannot be supplied in full, change nothing and return the shortages."""
 
     async def get(self, number: str) -> Order | None:
         """An order by number (case-insensitive)."""

@@ -28,6 +28,7 @@ from bot.store import (
     NewPost,
     NewTicket,
     NoticeState,
+    Order,
     OrderLine,
     OrderRequest,
     OrderStatus,
@@ -865,6 +866,20 @@ class TestStoreContract:
         rows = await store.notices.rows()
         assert [r.message for r in rows] == [message, replace(message, chat=GROUP)]
         assert {r.state for r in rows} == {NoticeState.PENDING} and rows[0].attempts == 0
+
+    async def test_an_order_and_what_it_owes_commit_together(self, store: StoreApi) -> None:
+        def owed(order: Order) -> list[NewNotice]:
+            message = Outgoing(PRIVATE, f"🆕 {order.number}")
+            return [NewNotice(f"order:{order.number}:placed|0|test:ann", message)]
+
+        order = await store.orders.place(order_request("ann", ("WALNUTS", 1)), owed)
+        assert isinstance(order, Order)
+        [row] = await store.notices.rows()
+        assert row.key == f"order:{order.number}:placed|0|test:ann"
+        assert row.message.text == f"🆕 {order.number}"
+        # A shortage places nothing and owes nothing.
+        short = await store.orders.place(order_request("bo", ("PUER-CAKE", 99)), owed)
+        assert isinstance(short, list) and len(await store.notices.rows()) == 1
 
     async def test_notices_claim_once_retry_later_and_settle(
         self, store: StoreApi, clock: FakeClock

@@ -14,7 +14,28 @@ from typing import Any
 
 from bot.messages import Button, ChatKind, ChatRef, Outgoing
 from bot.store.models import NewNotice, NoticeRow, NoticeState
-from bot.store.sqlite.db import Database, Row, dt, placeholders
+from bot.store.sqlite.db import Database, Row, Tx, dt, placeholders
+
+
+async def insert_notices(db: Tx, notices: Sequence[NewNotice], now: str) -> None:
+    """Record notices inside the caller's transaction (an order and the notices it owes
+    commit together); a key already recorded is kept as it is."""
+    await db.executemany(
+        "INSERT OR IGNORE INTO notices (key, chat_key, message, state, not_before,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                n.key,
+                n.message.chat.key,
+                _dump(n.message),
+                NoticeState.PENDING,
+                n.not_before.isoformat() if n.not_before else None,
+                now,
+                now,
+            )
+            for n in notices
+        ],
+    )
 
 
 class SqliteNotices:
@@ -26,22 +47,7 @@ class SqliteNotices:
             return []
         now = self._db.now()
         async with self._db.transaction() as db:
-            await db.executemany(
-                "INSERT OR IGNORE INTO notices (key, chat_key, message, state, not_before,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        n.key,
-                        n.message.chat.key,
-                        _dump(n.message),
-                        NoticeState.PENDING,
-                        n.not_before.isoformat() if n.not_before else None,
-                        now,
-                        now,
-                    )
-                    for n in notices
-                ],
-            )
+            await insert_notices(db, notices, now)
             keys = [n.key for n in notices]
             rows = await db.all(
                 f"SELECT id FROM notices WHERE key IN ({placeholders(len(keys))}) ORDER BY id",

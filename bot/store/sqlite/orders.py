@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.store.models import (
     OPEN_ORDER_STATUSES,
     ORDER_TRANSITIONS,
+    NewNotice,
     Order,
     OrderLine,
     OrderRequest,
@@ -15,6 +16,7 @@ from bot.store.models import (
     Shortage,
 )
 from bot.store.sqlite.db import Database, Row, Tx, placeholders
+from bot.store.sqlite.notices import insert_notices
 
 # Order numbers: short, easy to read aloud and type on a phone (no 0/O, 1/I/L).
 _ORDER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -25,7 +27,11 @@ class SqliteOrders:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def place(self, request: OrderRequest) -> Order | list[Shortage]:
+    async def place(
+        self,
+        request: OrderRequest,
+        owed: Callable[[Order], Sequence[NewNotice]] | None = None,
+    ) -> Order | list[Shortage]:
         now = self._db.now()
         existing: str | None = None
         placed_order: Order | list[Shortage] = []
@@ -38,6 +44,10 @@ class SqliteOrders:
                     existing = placed["number"]
             if existing is None:
                 placed_order = await self._place_in(db, request, now)
+                if owed is not None and isinstance(placed_order, Order):
+                    # What the order owes (receipt, owners' notices) commits with it: a
+                    # crash can never leave an order that nobody is told of.
+                    await insert_notices(db, owed(placed_order), now)
         if existing is not None:
             # This checkout was placed already (Confirm tapped twice, two workers): the
             # order it made, and no stock taken again.
