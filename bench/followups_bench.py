@@ -19,13 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import SAMPLE_CATALOG, Figure, emit, json_flag, machine  # noqa: E402
-from bot.catalog import load_catalog  # noqa: E402
-from bot.clock import FakeClock  # noqa: E402
-from bot.store import ImportedOrder, Store  # noqa: E402
-from followups.cli import import_report  # noqa: E402
-from followups.history import due_customers  # noqa: E402
-from followups.report import load_stats  # noqa: E402
+from bench.common import SAMPLE_CATALOG, Figure, emit, json_flag, machine
+from bot.catalog import load_catalog
+from bot.clock import FakeClock
+from bot.store import ImportedOrder, Store
+from followups.cli import import_report
+from followups.history import due_customers
+from followups.report import load_stats
 
 SEED = 12
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
