@@ -92,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return preview_promotions(args, settings)
     if args.command == "nlu":
         return explain_reading(args, settings)
-    if args.command in ("followups", "stats"):
+    if args.command in ("followups", "stats", "orders"):
         return followups_command(args, settings)
     if args.command in (None, "run"):
         if args.command == "run":
@@ -228,7 +228,18 @@ def _add_followups_commands(commands: Any) -> None:
     )
     stats.add_argument("--months", type=int, default=6, help="how many months back (1-36)")
     stats.add_argument("--png", type=Path, help="also draw the chart into this PNG file")
-    for parser in (due, stats):
+    orders = commands.add_parser("orders", help="the shop's orders")
+    orders_commands = orders.add_subparsers(dest="orders_command", required=True)
+    history = orders_commands.add_parser(
+        "import",
+        help="import order history from a CSV file (columns: date, customer, contact,"
+        " product, quantity, optional unit_price)",
+    )
+    history.add_argument("file", type=Path, help="CSV, UTF-8 or GB18030, header row first")
+    history.add_argument(
+        "--skip-bad", action="store_true", help="import the good rows, report the bad ones"
+    )
+    for parser in (due, stats, history):
         parser.add_argument(
             "--catalog", type=Path, help="default: $CHATSHOP_CATALOG or ./catalog.yaml"
         )
@@ -245,7 +256,7 @@ def _day(text: str) -> date:
 
 def followups_command(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import SystemClock
-    from followups.cli import due_report, stats_report
+    from followups.cli import due_report, import_report, stats_report
 
     try:
         catalog = load_catalog(args.catalog or settings.catalog_path)
@@ -254,6 +265,12 @@ def followups_command(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     db = args.db or settings.db_path
     language = args.lang or catalog.shop.default_language
+    if args.command == "orders":
+        text, status = asyncio.run(
+            import_report(catalog, db, SystemClock(), args.file, args.skip_bad)
+        )
+        print(text, file=sys.stderr if status else sys.stdout)
+        return status
     if args.command == "followups":
         report = due_report(catalog, db, SystemClock(), args.as_of, args.json, language)
     else:

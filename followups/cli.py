@@ -3,6 +3,7 @@ terminal and for scripts (bot/cli.py parses the arguments and calls these)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import date
 from pathlib import Path
@@ -12,6 +13,7 @@ from bot.clock import Clock
 from bot.store import Store
 from followups.chart import render_chart
 from followups.history import due_customers, local_day
+from followups.importing import read_history
 from followups.report import load_stats, stats_text
 from followups.texts import customer_name, reason
 
@@ -77,3 +79,34 @@ async def stats_report(
         render_chart(stats, catalog, language, png)
         text += f"\n{png}"
     return text
+
+
+async def import_report(
+    catalog: Catalog, db: Path, clock: Clock, path: Path, skip_bad: bool
+) -> tuple[str, int]:
+    """Import ``path``; the report and the exit status (1 when bad rows stopped it)."""
+    try:
+        data = await asyncio.to_thread(path.read_bytes)
+    except OSError as error:
+        return f"chatshop: cannot read {path}: {error.strerror or error}", 1
+    history = read_history(data, catalog, local_day(clock.now(), catalog.shop.timezone))
+    lines = [f"line {bad.line}: {bad.reason}" for bad in history.bad]
+    if history.bad and not skip_bad:
+        lines.append(
+            f"Nothing imported: {len(history.bad)} bad row(s) above. Fix them and import"
+            " again, or add --skip-bad to import the good rows only."
+        )
+        return "\n".join(lines), 1
+    store = await Store.open(db, clock)
+    try:
+        added = await store.records.import_orders(history.orders)
+    finally:
+        await store.close()
+    known = len(history.orders) - added
+    summary = f"Imported {added} order(s) from {path.name}"
+    if known:
+        summary += f"; {known} were imported before and were left alone"
+    if history.bad:
+        summary += f"; {len(history.bad)} bad row(s) skipped"
+    lines.append(summary + ".")
+    return "\n".join(lines), 0

@@ -9,6 +9,7 @@ enums, ``sqlite`` the default backend. ``Store`` is the SQLite aggregate:
 
 from bot.store.api import StoreApi
 from bot.store.models import (
+    IMPORT_CHANNEL,
     ORDER_TRANSITIONS,
     CampaignSource,
     CampaignStatus,
@@ -20,6 +21,7 @@ from bot.store.models import (
     FollowUp,
     FollowUpHold,
     FollowUpOutcome,
+    ImportedOrder,
     NewNotice,
     NewPost,
     NewTicket,
@@ -45,6 +47,7 @@ from bot.store.models import (
 from bot.store.sqlite import Store
 
 __all__ = [
+    "IMPORT_CHANNEL",
     "ORDER_TRANSITIONS",
     "CampaignSource",
     "CampaignStatus",
@@ -56,6 +59,7 @@ __all__ = [
     "FollowUp",
     "FollowUpHold",
     "FollowUpOutcome",
+    "ImportedOrder",
     "NewNotice",
     "NewPost",
     "NewTicket",

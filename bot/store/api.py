@@ -25,6 +25,7 @@ from bot.store.models import (
     FollowUp,
     FollowUpHold,
     FollowUpOutcome,
+    ImportedOrder,
     NewNotice,
     NewPost,
     NewTicket,
@@ -354,6 +355,11 @@ class CustomerRecordRepository(Protocol):
         self, since: datetime | None = None, key: str | None = None
     ) -> list[Purchase]:
         """Lines of orders not cancelled, placed at or after ``since``, oldest first."""
+
+    async def import_orders(self, orders: Sequence[ImportedOrder]) -> int:
+        """Store imported history in one transaction: each as a shipped order of the
+        ``import`` channel (no stock taken), its customer recorded when new. A row whose
+        ``import_key`` is stored already is skipped. How many orders were added."""
 
     async def claim_digest(self, day: str) -> bool:
         """Record that the digest of ``day`` (YYYY-MM-DD, shop time) went out; False when

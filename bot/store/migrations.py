@@ -308,6 +308,14 @@ MIGRATIONS: list[str] = [
     CREATE UNIQUE INDEX orders_by_checkout ON orders (checkout_id)
         WHERE checkout_id IS NOT NULL;
     """,
+    # 12 -> 13: orders imported from the owner's spreadsheet history (issue 12): each
+    # carries the key of the row it came from, unique, so importing a file twice adds
+    # nothing the second time.
+    """
+    ALTER TABLE orders ADD COLUMN import_key TEXT;
+    CREATE UNIQUE INDEX orders_by_import ON orders (import_key)
+        WHERE import_key IS NOT NULL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -326,6 +326,30 @@ class FollowUpHold:
     snoozed_until: datetime | None
 
 
+# Imported orders travel as orders of this channel: nobody is reachable through it.
+IMPORT_CHANNEL = "import"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedOrder:
+    """One row of the owner's order history (``chatshop orders import``): stored as a
+    shipped order of the ``import`` channel, so follow-ups and statistics read it like
+    any other order."""
+
+    import_key: str  # the row's stable key: the same row imported again adds nothing
+    customer_key: str  # "import:<phone digits>", or "telegram:<id>" / "wechat:<id>"
+    customer_name: str
+    phone: str
+    at: datetime  # UTC
+    sku: str
+    name_en: str
+    name_zh: str
+    qty: int
+    unit_price_minor: int
+    currency: str
+    language: str
+
+
 # --- tickets: what the bot hands to the owner, and the owner's answer ----------------
 
 

@@ -20,10 +20,12 @@ from bot.catalog import Campaign, Catalog, load_catalog
 from bot.clock import FakeClock
 from bot.messages import Button, ChatKind, ChatRef, Outgoing
 from bot.store import (
+    IMPORT_CHANNEL,
     CampaignSource,
     CampaignStatus,
     FollowUpHold,
     FollowUpOutcome,
+    ImportedOrder,
     NewNotice,
     NewPost,
     NewTicket,
@@ -786,6 +788,50 @@ class TestStoreContract:
         assert [p.customer_key for p in await store.records.purchases(since=clock.now())] == [
             "test:bo"
         ]
+
+    async def test_records_import_orders_once_as_shipped_history(
+        self, store: StoreApi, clock: FakeClock
+    ) -> None:
+        await store.customers.touch("telegram:42", "telegram", "42", "Ann")
+        stock_before = await store.stock.level("ROSE-MASK")
+        day = clock.now() - timedelta(days=30)
+
+        def row(key: str, who: str, qty: int) -> ImportedOrder:
+            return ImportedOrder(
+                key,
+                who,
+                '=HYPERLINK("x")',
+                "13800138000" if "import" in who else "",
+                day,
+                "ROSE-MASK",
+                "Rose mask",
+                "玫瑰面膜",
+                qty,
+                1000,
+                "CNY",
+                "zh",
+            )
+
+        rows = [row("k1", "telegram:42", 2), row("k2", "import:13800138000", 1)]
+        assert await store.records.import_orders(rows) == 2
+        assert await store.records.import_orders([*rows, row("k3", "telegram:42", 5)]) == 1
+        assert await store.records.import_orders([]) == 0
+        bought = await store.records.purchases()
+        assert [(p.customer_key, p.qty, p.amount_minor, p.at) for p in bought] == [
+            ("telegram:42", 2, 2000, day),
+            ("import:13800138000", 1, 1000, day),
+            ("telegram:42", 5, 5000, day),
+        ]
+        order = await store.orders.get(bought[0].order_number)
+        assert order is not None and order.status is OrderStatus.SHIPPED
+        assert order.channel == IMPORT_CHANNEL
+        # A known customer keeps their name; a new one is recorded as written, as text.
+        ann = await store.customers.get("telegram:42")
+        assert ann is not None and ann.display_name == "Ann"
+        new = await store.customers.get("import:13800138000")
+        assert new is not None and new.display_name == '=HYPERLINK("x")'
+        assert new.phone == "13800138000" and new.channel == IMPORT_CHANNEL
+        assert await store.stock.level("ROSE-MASK") == stock_before  # history takes none
 
     async def test_records_one_digest_a_day(self, store: StoreApi) -> None:
         assert await store.records.claim_digest("2026-11-23")

@@ -8,11 +8,13 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.store.models import (
+    IMPORT_CHANNEL,
     Customer,
     CustomerNote,
     FollowUp,
     FollowUpHold,
     FollowUpOutcome,
+    ImportedOrder,
     OrderStatus,
     Purchase,
 )
@@ -144,12 +146,87 @@ class SqliteRecords:
             for r in rows
         ]
 
+    async def import_orders(self, orders: Sequence[ImportedOrder]) -> int:
+        if not orders:
+            return 0
+        now = self._db.now()
+        async with self._db.transaction() as db:
+            # A customer already known (a chat identity, or an earlier import) keeps the
+            # name and details they have.
+            await db.executemany(
+                "INSERT INTO customers (key, channel, user_id, display_name, phone,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (key) DO NOTHING",
+                [
+                    (
+                        o.customer_key,
+                        o.customer_key.partition(":")[0],
+                        o.customer_key.partition(":")[2],
+                        o.customer_name,
+                        o.phone or None,
+                        now,
+                        now,
+                    )
+                    for o in orders
+                ],
+            )
+            before = await db.one("SELECT COALESCE(max(id), 0) AS id FROM orders")
+            assert before is not None
+            await db.executemany(
+                "INSERT INTO orders (number, customer_key, channel, chat_id, status,"
+                " total_minor, currency, contact_name, phone, address, note, language,"
+                " created_at, updated_at, import_key)"
+                " VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, '', '', ?, ?, ?, ?)"
+                " ON CONFLICT (import_key) WHERE import_key IS NOT NULL DO NOTHING",
+                [
+                    (
+                        _import_number(o.import_key),
+                        o.customer_key,
+                        IMPORT_CHANNEL,
+                        OrderStatus.SHIPPED.value,
+                        o.qty * o.unit_price_minor,
+                        o.currency,
+                        o.customer_name,
+                        o.phone,
+                        o.language,
+                        o.at.isoformat(),
+                        o.at.isoformat(),
+                        o.import_key,
+                    )
+                    for o in orders
+                ],
+            )
+            # Under the write lock every order after ``before`` is one of these.
+            added = await db.all("SELECT id, import_key FROM orders WHERE id > ?", (before["id"],))
+            by_key = {o.import_key: o for o in orders}
+            await db.executemany(
+                "INSERT INTO order_items (order_id, line, sku, name_en, name_zh,"
+                " unit_price_minor, qty) VALUES (?, 1, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        row["id"],
+                        by_key[row["import_key"]].sku,
+                        by_key[row["import_key"]].name_en,
+                        by_key[row["import_key"]].name_zh,
+                        by_key[row["import_key"]].unit_price_minor,
+                        by_key[row["import_key"]].qty,
+                    )
+                    for row in added
+                ],
+            )
+        return len(added)
+
     async def claim_digest(self, day: str) -> bool:
         changed = await self._db.write(
             "INSERT OR IGNORE INTO followup_digests (day, sent_at) VALUES (?, ?)",
             (day, self._db.now()),
         )
         return changed > 0
+
+
+def _import_number(import_key: str) -> str:
+    # Live numbers are 6 characters without 0/1/I/L/O; "H" + hex cannot collide with them.
+    return "H" + import_key[:16].upper()
 
 
 def _iso(moment: datetime | None) -> str | None:
