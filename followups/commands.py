@@ -28,8 +28,8 @@ from followups.chart import render_chart
 from followups.digest import digest_page
 from followups.history import local_day
 from followups.report import load_stats, stats_text
-from followups.sending import check, record_sent, suggest
-from followups.texts import customer_language, customer_name, private_chat, product_name
+from followups.sending import check, reachable_nowhere, record_sent, suggest
+from followups.texts import customer_language, customer_name, product_name
 
 routes = Routes("followups")
 
@@ -137,7 +137,7 @@ async def _show_card(ctx: Context, customer: Customer) -> None:
     else:
         lines.append(ctx.t("fu.card_no_orders"))
     hold = (await store.records.holds()).get(customer.key)
-    unreachable = await store.chats.is_unreachable(private_chat(customer).key)
+    unreachable = await reachable_nowhere(store, customer)
     lines.append(
         ctx.t(
             "fu.card_state",

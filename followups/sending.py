@@ -18,7 +18,7 @@ from bot.catalog import Catalog
 from bot.hours import parse_window, within
 from bot.i18n import t
 from bot.messages import Outgoing, buttons
-from bot.store import Customer, FollowUpHold, FollowUpOutcome, Store
+from bot.store import IMPORT_CHANNEL, Customer, FollowUpHold, FollowUpOutcome, Store
 from followups.actions import Reorder
 from followups.history import due_customers, local_day, policy_of
 from followups.texts import (
@@ -105,13 +105,21 @@ def refusal(
     return None
 
 
+async def reachable_nowhere(store: Store, customer: Customer) -> bool:
+    """No chat reaches them: a customer known only from an imported spreadsheet (no chat
+    yet), or one whose private chat refused the bot."""
+    if customer.channel == IMPORT_CHANNEL:
+        return True
+    return await store.chats.is_unreachable(private_chat(customer).key)
+
+
 async def check(
     store: Store, catalog: Catalog, customer: Customer, now: datetime
 ) -> tuple[str, dict[str, object]] | None:
     """Why a follow-up may not go to ``customer`` now (an i18n key and its values, the
     customer's name among them), or None when it may."""
     hold = (await store.records.holds()).get(customer.key)
-    unreachable = await store.chats.is_unreachable(private_chat(customer).key)
+    unreachable = await reachable_nowhere(store, customer)
     refused = refusal(hold, now, catalog, unreachable)
     if refused is None:
         return None

@@ -15,6 +15,7 @@ from bot.clock import FakeClock
 from bot.store import Store
 from followups.cli import import_report
 from followups.history import due_customers
+from followups.sending import check
 
 from support import SAMPLE_CATALOG, texts
 
@@ -57,6 +58,10 @@ async def test_a_good_file_counts_in_the_due_list_and_the_card(tmp_path: Path) -
     assert [c.display_name for c in found] == ['=HYPERLINK("http://evil","x")']
     replies = await shop.say("owner", "/customer 0013 8000")
     assert '=HYPERLINK("http://evil","x")' in texts(replies)
+    # Known only from the spreadsheet: no chat reaches them, and the card says so.
+    assert "能联系上：否" in texts(replies)
+    [imported] = found
+    assert await check(store, CATALOG, imported, NOW) is not None
     await shop.close()
 
 
