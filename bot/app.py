@@ -96,7 +96,6 @@ class Shop:
         self.catalog_holder = CatalogHolder(catalog, str(self.settings.catalog_path))
         self._store = await Store.open(self.settings.db_path, self.clock)
         await self._store.stock.apply_catalog(catalog)
-        owners = self.settings.owners | frozenset(catalog.shop.owners)
         self._router = Router(
             store=self._store,
             catalog_holder=self.catalog_holder,
@@ -113,7 +112,7 @@ class Shop:
             catalog_holder=self.catalog_holder,
             delivery=self._delivery,
             clock=self.clock,
-            owners=owners,
+            owners=self._owners,
             deep_link=self._deep_link,
         )
 
@@ -159,6 +158,10 @@ class Shop:
         )
         await self.delivery.send_all(notices)
 
+    def _owners(self) -> frozenset[str]:
+        """The owners in force (settings and the catalog now loaded), for every feature."""
+        return self.router.owners
+
     def _rate_limits(self, channel_name: str) -> RateLimits | None:
         channel = self.channels.get(channel_name)
         return channel.rate_limits if channel else None
@@ -179,7 +182,7 @@ class Shop:
             self.catalog_holder,
             self.delivery,
             self.clock,
-            lambda: self.router.owners,
+            self._owners,
             self.scheduler,
         )
         assert self.notices is not None
@@ -200,7 +203,7 @@ class Shop:
             self.catalog_holder,
             self.delivery,
             self.clock,
-            self.router.owners,
+            self._owners,
             scheduler,
         )
 

@@ -10,6 +10,7 @@ restart or a second worker never sends it twice. No digest on a day with nobody 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -125,14 +126,14 @@ class FollowUpDigest:
         catalog_holder: CatalogHolder,
         delivery: Delivery,
         clock: Clock,
-        owners: frozenset[str],
+        owners: Callable[[], frozenset[str]],
         scheduler: Scheduler,
     ) -> None:
         self.store = store
         self.catalog_holder = catalog_holder
         self.delivery = delivery
         self.clock = clock
-        self.owners = owners
+        self.owners = owners  # read per digest: a /reload may have changed them
         self.scheduler = scheduler
 
     async def start(self) -> None:
@@ -154,7 +155,7 @@ class FollowUpDigest:
         True when it was sent."""
         catalog = self.catalog_holder.catalog
         now = self.clock.now()
-        chats = owner_private_chats(self.owners)
+        chats = owner_private_chats(self.owners())
         languages = {chat.key: await self._language_of(chat.key, catalog) for chat in chats}
         pages = {
             language: await digest_page(self.store, catalog, now, language)

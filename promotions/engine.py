@@ -94,7 +94,7 @@ class Promotions:
         catalog_holder: CatalogHolder,
         delivery: Delivery,
         clock: Clock,
-        owners: frozenset[str],
+        owners: Callable[[], frozenset[str]],
         deep_link: Callable[[str, str], str | None],
         caps: CapsConfig | None = None,
         group_caps: dict[str, CapsConfig] | None = None,
@@ -104,7 +104,7 @@ class Promotions:
         self.catalog_holder = catalog_holder
         self.delivery = delivery
         self.clock = clock
-        self.owners = owners
+        self._owners = owners
         self.deep_link = deep_link
         # Explicit caps (tests, benches) win; otherwise they follow the catalog in force,
         # so an owner's /reload of edited caps takes effect at the next slot.
@@ -120,6 +120,12 @@ class Promotions:
         # Rows a settle is sending, so a settle running meanwhile leaves them (and their
         # report) to it.
         self._in_delivery: set[int] = set()
+
+    @property
+    def owners(self) -> frozenset[str]:
+        """The owners in force: read each time, so one removed from the catalog and
+        reloaded is no longer told of broadcasts or counted as staff."""
+        return self._owners()
 
     @property
     def caps(self) -> CapsConfig:
