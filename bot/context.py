@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.conversation import Conversation
 from bot.i18n import t
 from bot.messages import Button, ChatKind, ChatRef, Incoming, Outgoing, buttons
+from bot.nlu.intents import Intent
 from bot.nlu.reading import Reading
 from bot.store import Customer, Store
 
@@ -65,6 +66,12 @@ class Context:
         """The sender's private chat on the same platform (user id = private chat id)."""
         sender = self.incoming.sender
         return ChatRef(sender.channel, sender.user_id, ChatKind.PRIVATE, sender.name)
+
+    def reading_of(self, *intents: Intent) -> Reading | None:
+        """The message's reading when its main intent is one of ``intents``: what a text
+        route's reader returns to take the message."""
+        reading = self.reading
+        return reading if reading is not None and reading.main in intents else None
 
     def as_private(self) -> Context:
         """The same turn as seen from the sender's private chat: whatever a handler says

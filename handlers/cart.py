@@ -130,8 +130,7 @@ async def cart_totals(ctx: Context) -> tuple[int, int]:
 
 def read_order(ctx: Context, _: str) -> Reading | None:
     """A message whose reading adds to the cart ("2 rose masks", "这个来两个")."""
-    reading = ctx.reading
-    return reading if reading is not None and reading.main is Intent.ADD else None
+    return ctx.reading_of(Intent.ADD)
 
 
 @routes.text(TextStage.ORDER, read=read_order)

@@ -18,13 +18,8 @@ from handlers.shop import show_product
 routes = Routes("cart_words")
 
 
-def _reading_of(ctx: Context, *intents: Intent) -> Reading | None:
-    reading = ctx.reading
-    return reading if reading is not None and reading.main in intents else None
-
-
 def read_edit(ctx: Context, _: str) -> Reading | None:
-    return _reading_of(ctx, Intent.REMOVE, Intent.SET_QUANTITY, Intent.REPLACE, Intent.EMPTY_CART)
+    return ctx.reading_of(Intent.REMOVE, Intent.SET_QUANTITY, Intent.REPLACE, Intent.EMPTY_CART)
 
 
 @routes.text(TextStage.ORDER, read=read_edit)
@@ -123,7 +118,7 @@ async def _replace(ctx: Context, reading: Reading) -> None:
 
 
 def read_show_cart(ctx: Context, _: str) -> Reading | None:
-    return _reading_of(ctx, Intent.SHOW_CART)
+    return ctx.reading_of(Intent.SHOW_CART)
 
 
 @routes.text(TextStage.ANSWER, read=read_show_cart)

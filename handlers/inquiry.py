@@ -159,8 +159,7 @@ async def answer_about_products(ctx: Context, reading: Reading) -> None:
 
 
 def read_human(ctx: Context, _: str) -> Reading | None:
-    reading = ctx.reading
-    return reading if reading is not None and reading.main is Intent.HUMAN else None
+    return ctx.reading_of(Intent.HUMAN)
 
 
 @routes.text(TextStage.ANSWER, read=read_human)

@@ -95,13 +95,8 @@ async def cancel_order(ctx: Context, action: OrderCancel) -> None:
 # --- orders in words: where is it, I have paid, cancel it, same as last time, it arrived bad
 
 
-def _reading_of(ctx: Context, *intents: Intent) -> Reading | None:
-    reading = ctx.reading
-    return reading if reading is not None and reading.main in intents else None
-
-
 def read_order_words(ctx: Context, _: str) -> Reading | None:
-    return _reading_of(ctx, Intent.MY_ORDERS, Intent.PAID, Intent.CANCEL_ORDER, Intent.COMPLAINT)
+    return ctx.reading_of(Intent.MY_ORDERS, Intent.PAID, Intent.CANCEL_ORDER, Intent.COMPLAINT)
 
 
 @routes.text(TextStage.ANSWER, read=read_order_words)
@@ -183,7 +178,7 @@ def _complaint(ctx: Context, order: Order | None, text: str) -> None:
 
 
 def read_reorder(ctx: Context, _: str) -> Reading | None:
-    return _reading_of(ctx, Intent.REORDER)
+    return ctx.reading_of(Intent.REORDER)
 
 
 @routes.text(TextStage.ORDER, read=read_reorder)

@@ -17,9 +17,7 @@ routes = Routes("talk")
 
 
 def read_talk(ctx: Context, _: str) -> Reading | None:
-    reading = ctx.reading
-    social = (Intent.GREETING, Intent.THANKS, Intent.SMALL_TALK)
-    return reading if reading is not None and reading.main in social else None
+    return ctx.reading_of(Intent.GREETING, Intent.THANKS, Intent.SMALL_TALK)
 
 
 @routes.text(TextStage.TALK, read=read_talk)
