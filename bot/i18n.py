@@ -184,7 +184,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "再加哪个呢？告诉我商品名，比如“再加一盒玫瑰面膜”。",
     },
     "cart.unit_note": {
-        "en": "Note: {name} is sold per {unit}; I counted your quantity in {unit}s.",
+        "en": "Note: {name} is sold per {unit}; I counted your quantity that way.",
         "zh": "提示：{name}按{unit}卖，数量已按{unit}计算。",
     },
     "order.which_one": {"en": 'Which one did you mean by "{text}"?', "zh": "“{text}”是指哪一个？"},
@@ -1254,6 +1254,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Your personal data is only shown or erased in a private chat with me: "
         "write /mydata or /forgetme to me there.",
         "zh": "个人资料只在与我的私聊中查看或删除：请在私聊里发送 /mydata 或 /forgetme。",
+    },  # --- a question about several products: one list, not a message each ---
+    "words.products_list": {"en": "Here is what we have:", "zh": "店里有这些："},
+    "words.products_line": {
+        "en": "• {name} — {price} per {unit}, {stock}",
+        "zh": "• {name} —— {price}/{unit}，{stock}",
+    },
+    "words.stock_left": {"en": "{count} {unit} left", "zh": "还有{count}{unit}"},
+    "words.tap_for_details": {
+        "en": 'Tap one to add it, or write how many you\'d like ("2 walnuts").',
+        "zh": "点一下加入购物车，或者直接说要几件（比如“两袋核桃”）。",
+    },
+    "btn.add_named": {"en": "➕ {name}", "zh": "➕ {name}"},
+    # --- an owner's /orders, and "I paid" before the order is placed ---
+    "orders.owner_hint": {
+        "en": "These are your own orders as a customer. The shop's open orders: /open",
+        "zh": "这里是你自己作为顾客的订单。店里的未完成订单请发 /open",
+    },
+    "orders.not_confirmed_yet": {
+        "en": "Your order is not placed yet: check the summary and tap Confirm.",
+        "zh": "订单还没提交：请核对下面的订单，点“确认下单”。",
+    },
+    "ticket.complaint_sorry": {
+        "en": "I'm so sorry about that.\nOur returns policy: {policy}",
+        "zh": "非常抱歉！\n售后说明：{policy}",
     },
 }
 
@@ -1263,6 +1287,22 @@ def t(key: str, language: str, **values: Any) -> str:
     entry = MESSAGES[key]
     template = entry.get(language) or entry["en"]
     return template.format(**values) if values else template
+
+
+# English units that do not take an "s" (Chinese units sold by name, weights).
+_INVARIABLE_UNITS = frozenset({"jin", "liang", "kg", "g", "ml", "l", "lb", "oz"})
+
+
+def counted_unit(unit: str, count: int, language: str) -> str:
+    """The unit as it reads after ``count`` in ``language``: "25 tins", "1 box", "3 boxes",
+    "5 jin"; Chinese units never change."""
+    if language != "en" or count == 1 or not unit or unit.lower() in _INVARIABLE_UNITS:
+        return unit
+    if unit.endswith(("s", "x", "z", "ch", "sh")):
+        return unit + "es"
+    if len(unit) > 1 and unit.endswith("y") and unit[-2] not in "aeiou":
+        return unit[:-1] + "ies"
+    return unit + "s"
 
 
 def normalise_language(code: str | None) -> str | None:

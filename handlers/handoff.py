@@ -63,7 +63,7 @@ def handoff_reason(reading: Reading, catalog: Catalog) -> TicketReason | None:
         return TicketReason.RISKY
     if reading.main is Intent.HUMAN:
         return TicketReason.HUMAN
-    if reading.main is Intent.COMPLAINT:
+    if reading.has(Intent.COMPLAINT):  # "I want to return it, it tastes stale" too
         return TicketReason.COMPLAINT
     if DEAL.search(text) and asks:
         return TicketReason.QUESTION

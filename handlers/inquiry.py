@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.catalog import FaqEntry
 from bot.context import Context
-from bot.i18n import t
-from bot.messages import Outgoing
+from bot.i18n import counted_unit, t
+from bot.messages import Button, Outgoing
 from bot.money import format_money
 from bot.nlu import match_faq
 from bot.nlu.intents import Intent
@@ -82,6 +82,8 @@ PRODUCT_QUESTIONS = (Intent.PRICE, Intent.STOCK, Intent.PRODUCT_INFO)
 POLICY_QUESTIONS = (Intent.SHIPPING, Intent.PAYMENT, Intent.RETURNS)
 # How many products one answer describes ("how much is the tea": the three teas).
 MAX_ANSWERED = 3
+# A list answer names at most this many products (a category rarely holds more).
+MAX_LISTED = 8
 
 
 def read_question_words(ctx: Context, _: str) -> Reading | None:
@@ -134,7 +136,12 @@ def answer_policy(ctx: Context, reading: Reading) -> None:
 
 async def answer_about_products(ctx: Context, reading: Reading) -> None:
     """Price, stock and (for a details question) description and origin, with a button
-    to add: when unsure between buying and asking, answer and let one tap buy."""
+    to add: when unsure between buying and asking, answer and let one tap buy. A question
+    about several ("any snacks?", "有什么茶叶") is one list with a button each, not a
+    message per product."""
+    if len(reading.products) > 1:
+        await _list_products(ctx, reading.products)
+        return
     for sku in reading.products[:MAX_ANSWERED]:
         product = ctx.catalog.product(sku)
         if product is None:
@@ -147,7 +154,11 @@ async def answer_about_products(ctx: Context, reading: Reading) -> None:
             ctx.t("product.price", price=price, unit=product.unit.get(lang)),
             ctx.t("stock.sold_out")
             if stock <= 0
-            else ctx.t("words.in_stock", count=stock, unit=product.unit.get(lang)),
+            else ctx.t(
+                "words.in_stock",
+                count=stock,
+                unit=counted_unit(product.unit.get(lang), stock, lang),
+            ),
         ]
         if reading.main is Intent.PRODUCT_INFO:
             lines.append(product.description.get(lang))
@@ -156,6 +167,39 @@ async def answer_about_products(ctx: Context, reading: Reading) -> None:
         rows = [[ctx.button("btn.add_n", CartAdd(sku, 1), n=1)]] if stock > 0 else []
         ctx.reply("\n".join(lines), *rows)
     ctx.conversation.last_sku = reading.products[0]
+
+
+async def _list_products(ctx: Context, skus: tuple[str, ...]) -> None:
+    lang = ctx.language
+    stocks = await ctx.store.stock.levels()
+    lines = [ctx.t("words.products_list")]
+    rows: list[list[Button]] = []
+    for sku in skus[:MAX_LISTED]:
+        product = ctx.catalog.product(sku)
+        if product is None:
+            continue
+        stock = stocks.get(sku, 0)
+        price = format_money(ctx.catalog.price_minor(product), ctx.catalog.currency_of(product))
+        unit = product.unit.get(lang)
+        left = (
+            ctx.t("words.stock_left", count=stock, unit=counted_unit(unit, stock, lang))
+            if stock > 0
+            else ctx.t("stock.sold_out")
+        )
+        lines.append(
+            ctx.t(
+                "words.products_line",
+                name=product.name.get(lang),
+                price=price,
+                unit=unit,
+                stock=left,
+            )
+        )
+        if stock > 0:  # one tap buys, as on a single product's answer
+            rows.append([ctx.button("btn.add_named", CartAdd(sku, 1), name=product.name.get(lang))])
+    lines.append(ctx.t("words.tap_for_details"))
+    ctx.reply("\n".join(lines), *rows)
+    ctx.conversation.last_sku = skus[0]
 
 
 def read_human(ctx: Context, _: str) -> Reading | None:

@@ -33,7 +33,7 @@ async def orders_button(ctx: Context, _: OrdersList) -> None:
 async def list_orders(ctx: Context) -> None:
     orders = await ctx.store.orders.of_customer(ctx.customer.key)
     if not orders:
-        ctx.reply(ctx.t("orders.none"), [ctx.button("btn.browse", Browse())])
+        _no_orders(ctx)
         return
     text = [ctx.t("orders.title")]
     rows: list[list[Button]] = []
@@ -54,6 +54,8 @@ async def list_orders(ctx: Context) -> None:
             rows.append(
                 [ctx.button("btn.cancel_order", OrderCancel(order.number), number=order.number)]
             )
+    if ctx.is_owner:
+        text.append(ctx.t("orders.owner_hint"))
     ctx.reply("\n".join(text), *rows)
 
 
@@ -130,10 +132,21 @@ async def _order_meant(ctx: Context, reading: Reading) -> Order | None:
     return orders[0] if orders else None
 
 
+def _no_orders(ctx: Context) -> None:
+    """No orders yet; but a checkout at its last step is an order not yet placed ("I have
+    paid" before tapping Confirm), and an owner asking /orders wants the shop's."""
+    if ctx.conversation.checkout is not None:
+        ctx.reply(ctx.t("orders.not_confirmed_yet"))  # the checkout asks again after this
+    elif ctx.is_owner:
+        ctx.reply(ctx.t("orders.owner_hint"))
+    else:
+        ctx.reply(ctx.t("orders.none"), [ctx.button("btn.browse", Browse())])
+
+
 async def _paid(ctx: Context, order: Order | None) -> None:
     """Acknowledge, and tell the owner with the order so they can check the payment."""
     if order is None:
-        ctx.reply(ctx.t("orders.none"), [ctx.button("btn.browse", Browse())])
+        _no_orders(ctx)
         return
     ctx.reply(ctx.t("words.paid_thanks", number=order.number))
     for message in owner.order_notices(ctx, order, "owner.customer_paid"):

@@ -164,7 +164,9 @@ async def open_ticket(ctx: Context, text: str, reason: TicketReason) -> Ticket:
     message = ctx.t(told, when=answer_when(ctx.catalog, ctx.clock.now(), ctx.language))
     if reason is TicketReason.COMPLAINT:
         policy = ctx.catalog.shop.return_policy.get(ctx.language)
-        message = ctx.t("words.complaint", policy=policy) + "\n\n" + message
+        # Sorry and the policy first; who answers and when once (the order goes with the
+        # ticket's context, so nothing here claims an order the customer may not have).
+        message = ctx.t("ticket.complaint_sorry", policy=policy) + "\n\n" + message
     ctx.reply(message)
     return ticket
 

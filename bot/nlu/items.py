@@ -337,4 +337,16 @@ def items_of(text: Text, analysis: Analysis, index: Index) -> list[ParsedItem]:
         if item is not None:
             found.append((segment[0], item))
     found.sort(key=lambda pair: pair[0])
-    return [item for _, item in found][:MAX_ITEMS]
+    return without_echoes([item for _, item in found])[:MAX_ITEMS]
+
+
+def without_echoes(items: list[ParsedItem]) -> list[ParsedItem]:
+    """Drop a vague mention that only echoes a product the message already names: in
+    "some wipes for my baby", "baby" could be the wipes or the baby cream, but the wipes
+    are named, so nobody is asked which "baby" they meant."""
+    settled = {item.candidates[0] for item in items if len(item.candidates) == 1}
+    return [
+        item
+        for item in items
+        if len(item.candidates) < 2 or item.unit is not None or not settled & set(item.candidates)
+    ]

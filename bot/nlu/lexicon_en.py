@@ -120,6 +120,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:arrived|came|received|got it|got them|delivered|package|parcel)\b.*\b(?:broken|rotten|damaged|crushed|squashed|squished|bruised|leaking|leaked|smashed|bad|mouldy|moldy|spoiled|wrong|missing|opened|expired)\b",
         r"\b(?:broken|rotten|damaged|crushed|squashed|squished|bruised|leaking|smashed|mouldy|moldy|spoiled|expired)\b.*\b(?:arrived|came|received|delivered|refund)\b",
         r"\b(?:wrong item|wrong product|sent me the wrong|missing from my order|never arrived|not what i ordered|complain|complaint)\b",
+
+        # The product itself is bad, said of it rather than asked ("it tastes stale"; but
+        # "is the tea fresh?" is a question about it).
+        r"\b(?:tastes?|tasted|smells?|smelled|smelt|was|were|is|are|went|gone|has gone|have gone)\s+(?:\w+\s+)?(?:stale|mouldy|moldy|rotten|spoiled|spoilt|off|sour|disgusting|awful|terrible|horrible|expired)\b",
+        r"\b(?:stale|mouldy|moldy|rotten|spoiled|spoilt|disgusting)\b(?!\s*\?)",
     ),
     "paid": (
         r"\b(?:i|we)(?: have| ve|ve)?(?: already| just)? (?:paid|transferred|sent the money|sent payment|made the payment)\b",
@@ -137,6 +142,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:tracking|track) (?:number|my|the|order)\b", r"\border status\b", r"^my orders?$",
         r"\b(?:show|see|check|view) (?:my )?orders?\b", r"\bwhen will (?:it|my order|they) (?:arrive|ship|come)\b",
         r"\bshipped yet\b",
+        r"\b(?:news|update|updates|progress)\b.*\bmy (?:order|parcel|package|delivery)\b",
     ),
     "reorder": (
         r"\bsame (?:as|like) (?:last time|before|usual|last)\b", r"\bmy usual\b", r"\bthe usual\b",
@@ -192,6 +198,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bdo (?:you|u) (?:have|sell|carry|stock)\b", r"\b(?:have you|you) got\b",
         r"\b(?:any|still) (?:left|available)\b", r"^any\b.*\bleft\b", r"\bhave any\b", r"\bgot any\b",
         r"\bback in stock\b", r"\bhow many (?:are|do you have) left\b", r"\bin store\b",
+
+        # Asking what there is ("any snacks?", "what do you recommend?"): the shop's list.
+        r"^any\s+\w+(?:\s+\w+)?\s*\??$", r"\brecommend", r"\bsuggest", r"\bwhat (?:kinds?|sorts?|types?) of\b",
     ),
     "product_info": (
         r"\btell me (?:more )?about\b", r"\bwhat(?: is|s| s| are)\b", r"\bingredient",

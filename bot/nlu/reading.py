@@ -225,7 +225,8 @@ def _read_part(raw: str, catalog: Catalog, context: ReadingContext) -> _PartRead
 _THIS_ONE_EN = r"\b(?:this one|that one|this|that|it|these|those|them)\b"
 _THIS_ONE = f"(?:{_THIS_ONE_EN})|这个|那个|这款|那款|这种|那种"
 _ORDER_CUE = re.compile(
-    r"\b(?:want|wanna|like|take|need|get|add|give|order|buy|have)\b|我要|要|来|买|给我|拿|订|拍|留|加"
+    r"\b(?:want|wanna|like|take|need|get|add|give|order|buy|have|throw in|chuck in|grab|include"
+    r"|put in|send me)\b|我要|要|来|买|给我|拿|订|拍|留|加"
 )
 
 

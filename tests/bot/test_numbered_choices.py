@@ -206,12 +206,13 @@ async def test_in_a_group_each_person_has_their_own_list_and_is_named(tmp_path: 
     )
     chat.languages.update(amy="en", bo="en")
     try:
-        # Price questions are public: answered in the room, each with its add buttons.
+        # Price questions are public: answered in the room, with add buttons (the masks as
+        # one list of three).
         replies = await chat.say("amy", "how much are the masks?", group="friends", mention=True)
         assert texts([m for m in replies if m.chat.is_group]).startswith("@Amy ")
         await chat.say("bo", "how much is the walnuts?", group="friends", mention=True)
-        # Three cards, three lists: tagged A, B, C. Bo's newer list does not touch hers.
-        await chat.say("amy", "C1", group="friends", mention=True)
+        # Bo's newer list does not touch hers: her 3 is still her third mask.
+        await chat.say("amy", "3", group="friends", mention=True)
         [line] = await chat.shop.store.carts.lines("test:amy")
         assert line.sku == "SILK-MASK"
         assert await chat.shop.store.carts.lines("test:bo") == []

@@ -158,14 +158,13 @@ async def test_a_promotion_during_checkout_does_not_take_over_the_numbers(
 
 
 def tagged_choice(messages: list[dict[str, Any]], product: str) -> str:
-    """The choice code ("C1") under the card of ``product`` among the bot's messages."""
+    """The choice code ("3", "C1") that adds ``product`` among the bot's messages."""
     for message in messages:
-        if product in message["text"]:
-            for line in message["text"].splitlines():
-                code, dot, _ = line.partition(". ")
-                if dot and code[-1:].isdigit():
-                    return code
-    raise AssertionError(f"no card for {product!r} with a choice")
+        for line in message["text"].splitlines():
+            code, dot, label = line.partition(". ")
+            if dot and code[-1:].isdigit() and product in label:
+                return code
+    raise AssertionError(f"no choice for {product!r}")
 
 
 async def test_two_people_choosing_in_one_room_each_use_their_own_list(
@@ -173,7 +172,7 @@ async def test_two_people_choosing_in_one_room_each_use_their_own_list(
 ) -> None:
     stand_in, store = wechat_shop.stand_in, wechat_shop.shop.store
     start = stand_in.mark()
-    # A price question is public: each mask's card, with its own add choice, in the room.
+    # A price question is public: the masks' list, a choice to add each, in the room.
     await stand_in.say("alice", f"{MENTION}面膜多少钱", to=FRIENDS, mentions=(BOT_ID,))
     await stand_in.said(FRIENDS, "蚕丝蛋白", start)
     silk = tagged_choice(stand_in.sent(FRIENDS, start), "蚕丝蛋白")

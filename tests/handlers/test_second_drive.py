@@ -1,0 +1,97 @@
+"""What the second sandbox drive found (2026-11-27 afternoon): messages real customers and
+owners type, each with what a person tripped over before the fix."""
+
+from __future__ import annotations
+
+from bot.i18n import counted_unit, t
+from bot.store import TicketReason
+
+from support import OWNER, ChatHarness, texts
+
+
+async def test_asking_what_snacks_there_are_is_one_list_not_a_ticket(
+    harness: ChatHarness,
+) -> None:
+    harness.languages["mei"] = "zh"
+    replies = await harness.say("mei", "有什么好吃的零食推荐吗")
+    assert len(replies) == 1  # one list, not a message per product, and no owner notice
+    text = texts(replies)
+    assert t("words.products_list", "zh") in text
+    for name in ("纸皮核桃", "麻辣牛肉干", "桂花糕"):
+        assert name in text
+    assert await harness.shop.store.tickets.open_tickets() == []
+
+
+async def test_any_snacks_in_english_lists_them_with_a_button_each(harness: ChatHarness) -> None:
+    harness.languages["tom"] = "en"
+    replies = await harness.say("tom", "any snacks?")
+    assert len(replies) == 1
+    labels = [b.label for row in replies[0].buttons for b in row]
+    assert "➕ Spicy beef jerky (200 g)" in labels
+    assert "45 bags left" in replies[0].text
+    await harness.press("tom", "Spicy beef jerky")  # one tap buys
+    lines = await harness.shop.store.carts.lines("test:tom")
+    assert [(line.sku, line.qty) for line in lines] == [("BEEF-JERKY", 1)]
+
+
+async def test_a_vague_word_the_named_product_already_covers_asks_nothing(
+    harness: ChatHarness,
+) -> None:
+    harness.languages["tom"] = "en"
+    replies = await harness.say("tom", "also throw in some wipes for my baby")
+    assert t("order.which_one", "en", text="baby") not in texts(replies)
+    lines = await harness.shop.store.carts.lines("test:tom")
+    assert [(line.sku, line.qty) for line in lines] == [("BABY-WIPES", 1)]
+
+
+async def test_stale_tea_is_a_complaint_for_the_owner_said_once(harness: ChatHarness) -> None:
+    harness.languages["tom"] = "en"
+    replies = await harness.say("tom", "I want to return the tea, it tastes stale")
+    tickets = await harness.shop.store.tickets.open_tickets()
+    assert [ticket.reason for ticket in tickets] == [TicketReason.COMPLAINT]
+    to_tom = texts([m for m in replies if m.chat.chat_id == "tom"])
+    assert to_tom.count("passed") == 1  # "passed to the owner" once, not twice
+    assert "with your order" not in to_tom  # Tom has no order
+
+
+async def test_chinese_stale_tea_is_a_complaint_not_an_order(harness: ChatHarness) -> None:
+    harness.languages["lin"] = "zh"
+    await harness.say("lin", "茶叶不新鲜")
+    assert await harness.shop.store.carts.lines("test:lin") == []
+    tickets = await harness.shop.store.tickets.open_tickets()
+    assert [ticket.reason for ticket in tickets] == [TicketReason.COMPLAINT]
+
+
+async def test_i_paid_before_confirming_says_the_order_is_not_placed(
+    harness: ChatHarness,
+) -> None:
+    harness.languages["mei"] = "zh"
+    await harness.say("mei", "两袋核桃")
+    await harness.press("mei", "去结算")
+    for answer in ("王美丽", "13812345678", "上海市浦东新区张江路88号"):
+        await harness.say("mei", answer)
+    await harness.press("mei", "不用备注")
+    replies = texts(await harness.say("mei", "我已经付款了"))
+    assert t("orders.not_confirmed_yet", "zh") in replies
+    assert t("orders.none", "zh") not in replies
+    assert t("checkout.summary_title", "zh") in replies  # the summary, asked again
+
+
+async def test_an_owner_asking_orders_is_pointed_to_the_shops(harness: ChatHarness) -> None:
+    harness.languages[OWNER] = "en"
+    replies = texts(await harness.say(OWNER, "/orders"))
+    assert "/open" in replies
+
+
+def test_english_units_read_as_plurals() -> None:
+    assert counted_unit("tin", 25, "en") == "tins"
+    assert counted_unit("box", 3, "en") == "boxes"
+    assert counted_unit("box", 1, "en") == "box"
+    assert counted_unit("jin", 5, "en") == "jin"
+    assert counted_unit("盒", 5, "zh") == "盒"
+
+
+async def test_a_price_question_says_tins_not_tin(harness: ChatHarness) -> None:
+    harness.languages["tom"] = "en"
+    replies = texts(await harness.say("tom", "how much for the longjing"))
+    assert "In stock: 25 tins" in replies
