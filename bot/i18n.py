@@ -1279,6 +1279,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "I'm so sorry about that.\nOur returns policy: {policy}",
         "zh": "非常抱歉！\n售后说明：{policy}",
     },
+    "text.owner_not_understood": {
+        "en": "Sorry, I didn't understand that. For the shop: /open (orders to handle), "
+        "/tickets (customers' questions), /customer NAME, /stats, /promo, /groups; "
+        "/help lists everything.",
+        "zh": "不好意思，没看懂。店主常用：/open（待处理订单）、/tickets（顾客问题）、"
+        "/customer 名字、/stats、/promo、/groups；/help 查看全部。",
+    },
 }
 
 

@@ -252,6 +252,10 @@ async def not_understood(ctx: Context, _: str) -> None:
     if ctx.chat.is_group:
         ctx.reply(ctx.t("group.hint"))
         return
+    if ctx.is_owner:
+        # "今天有几个新订单": the owner is after the shop's side, which is commands.
+        ctx.reply(ctx.t("text.owner_not_understood"))
+        return
     ctx.reply(
         ctx.t("text.not_understood"),
         [ctx.button("btn.browse", Browse()), ctx.button("btn.ask", AskStart())],

@@ -15,6 +15,7 @@ from bot.catalog import Campaign
 from bot.context import Context
 from bot.i18n import t
 from bot.messages import Button, Outgoing
+from bot.nlu.intents import Intent
 from bot.owners import owner_private_chats
 from bot.routing import Routes, TextStage
 from bot.store import CampaignSource, CampaignStatus, PostKind, PostState
@@ -64,7 +65,9 @@ def is_opt_out(text: str) -> bool:
 
 
 def read_opt_out(ctx: Context, text: str) -> str | None:
-    return text if is_opt_out(text) else None
+    """The fixed phrases, or what the reader understood as asking for no more promotions
+    ("别再给我发广告了", "广告太多了")."""
+    return text if is_opt_out(text) or ctx.reading_of(Intent.OPT_OUT) else None
 
 
 @routes.text(TextStage.OPT_OUT, read=read_opt_out)

@@ -218,6 +218,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "small_talk": (
         r"^(?:ok|okay|k|kk|cool|nice|great|good|fine|sure|alright|got it|i see|lol|haha|bye|goodbye|see you|good night|awesome|perfect|yes|yeah|no|nope|hmm|um)\b",
         r"\bhow are you\b", r"\bare you (?:a )?(?:bot|robot|human|real)\b", r"\bwho are you\b",
+        r"\b(?:is )?(?:any ?one|any ?body|someone|somebody) (?:there|here|around|online)\b",
     ),
 }  # fmt: skip
 

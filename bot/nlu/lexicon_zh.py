@@ -71,7 +71,9 @@ QUESTION_ENDINGS = frozenset("吗呢么嘛")
 # What a part of a message wants, as regular expressions over the normalised text (简体,
 # full-width folded). See lexicon_en.CUES; the order of trying is intents.CUE_ORDER.
 CUES: dict[str, tuple[str, ...]] = {
-    "opt_out": (r"退订", r"别发了", r"不要再发", r"别再发", r"取消订阅"),
+    "opt_out": (r"退订", r"别发了", r"不要再发", r"别再发", r"取消订阅",
+                r"(?:别|不要|不用)再?(?:给我|跟我|往群里|在群里)?(?:发|推|推送)(?:广告|推广|活动|促销)",
+                r"(?:广告|推广)(?:太多|别再?发|不要再?发)"),
     "human": (r"人工", r"真人", r"客服", r"找老板", r"老板在吗.*(?:说|聊)", r"转人工", r"跟你们老板", r"找人"),
     "complaint": (
         r"(?:收到|到货|到了|送到|拿到|快递).*(?:坏|破|烂|漏|碎|压|发霉|臭|不新鲜|少了|错|过期|变质)",
@@ -107,7 +109,8 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     "thanks": (r"谢谢", r"多谢", r"感谢", r"谢啦", r"谢了", r"辛苦"),
     "greeting": (r"^(?:你好|您好|在吗|在不在|哈喽|嗨|老板|亲|早上好|早安|晚上好|下午好|早|美女|掌柜|店家|有人吗)",),
-    "small_talk": (r"^(?:好的|好|嗯|嗯嗯|行|可以|知道了|收到|哈哈|拜拜|再见|晚安|ok|没事|没有了|好吧|明白)", r"你是机器人", r"你是谁"),
+    # Whole short replies only: "可以开发票吗" starts with 可以 but asks something.
+    "small_talk": (r"^(?:好的|好|嗯|嗯嗯|行|可以|知道了|收到|哈哈|拜拜|再见|晚安|ok|没事|没有了|好吧|明白)[的了啊呀哈啦嘛哦噢～~!！。.\s]*$", r"你是机器人", r"你是谁"),
 }  # fmt: skip
 
 # "这个", "那个": the product last shown.

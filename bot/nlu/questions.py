@@ -39,7 +39,11 @@ def find_phrase(keys: Sequence[str], phrase: Sequence[str]) -> int | None:
 def first_question_word(keys: Sequence[str], labels: Sequence[str]) -> int | None:
     """Where the first wh-question word is ("how", "what", "多少", "几"...), if any."""
     free = [k if label != "span" else "" for k, label in zip(keys, labels, strict=True)]
-    positions = [i for i, k in enumerate(free) if k in WH_WORDS]
+    # "how about 3 rose masks", "what about the silk ones": a proposal, not a question.
+    proposals = {
+        i for i, k in enumerate(free[:-1]) if k in ("how", "what") and free[i + 1] == "about"
+    }
+    positions = [i for i, k in enumerate(free) if k in WH_WORDS and i not in proposals]
     positions += [p for p in (find_phrase(free, phrase) for phrase in WH_PHRASES) if p is not None]
     return min(positions, default=None)
 

@@ -306,6 +306,23 @@ def _unknown_product(folded: str) -> str | None:
     return found if len(found.replace(" ", "")) >= 2 else None
 
 
+# A part that asks something: "do you do gift wrapping", "可以开发票吗".
+_ASKING_PART = re.compile(
+    r"^(?:do|does|did|can|could|is|are|will|would|how|what|whats|where|when|why|which|who)\b"
+    r"|[吗呢嘛]$|什么|怎么|能不能|可不可以|可以.*吗|是不是|有没有"
+)
+
+
+def _social_then_question(parts: list[_PartReading]) -> bool:
+    """Only polite words and a question nobody understood ("Hi! Do you do gift wrapping?"):
+    the question is what the message is, not the greeting."""
+    if any(p.part.intent not in (*SOCIAL, None, Intent.UNKNOWN) for p in parts):
+        return False
+    return any(
+        p.part.intent is Intent.UNKNOWN and _ASKING_PART.search(fold(p.part.text)) for p in parts
+    )
+
+
 def _combine(
     text: str, parts: list[_PartReading], catalog: Catalog, context: ReadingContext
 ) -> Reading:
@@ -316,7 +333,7 @@ def _combine(
     main_parts = [p for p in parts if p.part.intent not in (*SOCIAL, None, Intent.UNKNOWN)]
     if not intents:
         intents = [Intent.UNKNOWN]
-    if len(intents) > 1 and Intent.UNKNOWN in intents:
+    if len(intents) > 1 and Intent.UNKNOWN in intents and not _social_then_question(parts):
         intents.remove(Intent.UNKNOWN)  # "hi, 在吗": a greeting, not a puzzle
     # Firm intents first (the order of the message among them), social last.
     intents.sort(key=lambda i: i in SOCIAL)

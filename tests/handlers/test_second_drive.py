@@ -95,3 +95,37 @@ async def test_a_price_question_says_tins_not_tin(harness: ChatHarness) -> None:
     harness.languages["tom"] = "en"
     replies = texts(await harness.say("tom", "how much for the longjing"))
     assert "In stock: 25 tins" in replies
+
+
+async def test_a_greeting_with_a_question_is_the_question(harness: ChatHarness) -> None:
+    harness.languages["jack"] = "en"
+    await harness.say("jack", "Hi! Do you do gift wrapping?")
+    [ticket] = await harness.shop.store.tickets.open_tickets()
+    assert ticket.reason is TicketReason.QUESTION
+    harness.languages["ann"] = "zh"
+    await harness.say("ann", "你好，可以开发票吗")
+    assert len(await harness.shop.store.tickets.open_tickets()) == 2
+    await harness.say("bea", "hi, 在吗")  # a greeting alone is still a greeting
+    assert len(await harness.shop.store.tickets.open_tickets()) == 2
+
+
+async def test_how_about_three_is_an_order(harness: ChatHarness) -> None:
+    harness.languages["jack"] = "en"
+    await harness.say("jack", "ok. how about 3 packs of the rose mask then")
+    lines = await harness.shop.store.carts.lines("test:jack")
+    assert [(line.sku, line.qty) for line in lines] == [("ROSE-MASK", 3)]
+
+
+async def test_stop_sending_me_ads_in_chinese_is_an_opt_out(harness: ChatHarness) -> None:
+    harness.languages["lin"] = "zh"
+    replies = texts(await harness.say("lin", "别再给我发广告了"))
+    assert "没有找到" not in replies
+    assert await harness.shop.store.customers.promo_flags("test:lin") == (False, True)
+
+
+async def test_an_owner_who_is_not_understood_is_shown_the_owner_commands(
+    harness: ChatHarness,
+) -> None:
+    harness.languages[OWNER] = "zh"
+    replies = texts(await harness.say(OWNER, "今天有几个新订单"))
+    assert "/open" in replies and "/tickets" in replies
