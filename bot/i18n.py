@@ -1262,8 +1262,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "words.stock_left": {"en": "{count} {unit} left", "zh": "还有{count}{unit}"},
     "words.tap_for_details": {
-        "en": 'Tap one to add it, or write how many you\'d like ("2 walnuts").',
-        "zh": "点一下加入购物车，或者直接说要几件（比如“两袋核桃”）。",
+        "en": 'Choose one to add it, or write how many you\'d like ("2 walnuts").',
+        "zh": "选一个加入购物车，或者直接说要几件（比如“两袋核桃”）。",
     },
     "btn.add_named": {"en": "➕ {name}", "zh": "➕ {name}"},
     # --- an owner's /orders, and "I paid" before the order is placed ---

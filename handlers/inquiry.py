@@ -198,8 +198,8 @@ async def _list_products(ctx: Context, skus: tuple[str, ...]) -> None:
         if stock > 0:  # one tap buys, as on a single product's answer
             rows.append([ctx.button("btn.add_named", CartAdd(sku, 1), name=product.name.get(lang))])
     lines.append(ctx.t("words.tap_for_details"))
+    # No product is "this one" yet: "来一饼" after a list must not mean its first line.
     ctx.reply("\n".join(lines), *rows)
-    ctx.conversation.last_sku = skus[0]
 
 
 def read_human(ctx: Context, _: str) -> Reading | None:

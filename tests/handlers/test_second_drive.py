@@ -129,3 +129,12 @@ async def test_an_owner_who_is_not_understood_is_shown_the_owner_commands(
     harness.languages[OWNER] = "zh"
     replies = texts(await harness.say(OWNER, "今天有几个新订单"))
     assert "/open" in replies and "/tickets" in replies
+
+
+async def test_after_a_list_one_more_names_no_line_of_it(harness: ChatHarness) -> None:
+    """The list's first line is not "this one": 来一饼 is the Pu'er just named, only."""
+    harness.languages["carol"] = "zh"
+    await harness.say("carol", "有适合送长辈的茶叶吗")
+    await harness.say("carol", "那就普洱吧，来一饼")
+    lines = await harness.shop.store.carts.lines("test:carol")
+    assert [(line.sku, line.qty) for line in lines] == [("PUER-CAKE", 1)]
