@@ -1279,6 +1279,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "I'm so sorry about that.\nOur returns policy: {policy}",
         "zh": "非常抱歉！\n售后说明：{policy}",
     },
+    "words.what_we_sell": {
+        "en": "Here is what we sell: choose a category, or tell me what you are looking for.",
+        "zh": "店里卖这些：选一类看看，或者告诉我你想找什么。",
+    },
     "text.owner_not_understood": {
         "en": "Sorry, I didn't understand that. For the shop: /open (orders to handle), "
         "/tickets (customers' questions), /customer NAME, /stats, /promo, /groups; "
@@ -1302,8 +1306,8 @@ _INVARIABLE_UNITS = frozenset({"jin", "liang", "kg", "g", "ml", "l", "lb", "oz"}
 
 def counted_unit(unit: str, count: int, language: str) -> str:
     """The unit as it reads after ``count`` in ``language``: "25 tins", "1 box", "3 boxes",
-    "5 jin"; Chinese units never change."""
-    if language != "en" or count == 1 or not unit or unit.lower() in _INVARIABLE_UNITS:
+    "5 jin"; Chinese units and units of several words ("jin (500 g)") never change."""
+    if language != "en" or count == 1 or not unit.isalpha() or unit.lower() in _INVARIABLE_UNITS:
         return unit
     if unit.endswith(("s", "x", "z", "ch", "sh")):
         return unit + "es"

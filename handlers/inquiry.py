@@ -13,6 +13,7 @@ from bot.nlu.reading import Reading
 from bot.routing import Routes, TextStage
 from bot.store import TicketReason
 from handlers.actions import AskCancel, AskStart, Browse, CartAdd
+from handlers.categories import category_rows
 from handlers.owner import owner_private_chats
 from handlers.tickets import open_ticket
 
@@ -104,6 +105,9 @@ async def answer_in_words(ctx: Context, reading: Reading) -> None:
         # "is it genuine?", "是正品吗": about the shop's goods in general, which the FAQ
         # answers; the words left over are not a product we fail to sell.
         await answer_faq(ctx, entry)
+    elif reading.main is Intent.STOCK and not reading.unknown:
+        # "what do you sell?", "有什么推荐": the shop in general, so its aisles.
+        ctx.reply(ctx.t("words.what_we_sell"), *category_rows(ctx))
     elif reading.unknown:
         ctx.reply(
             ctx.t("words.not_sold", name=reading.unknown[:40]),

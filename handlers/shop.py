@@ -20,6 +20,7 @@ from handlers.actions import (
     ShowCategory,
     ShowProduct,
 )
+from handlers.categories import category_rows
 
 PAGE_SIZE = 8
 LOW_STOCK = 5
@@ -102,11 +103,7 @@ async def browse_button(ctx: Context, _: Browse) -> None:
 
 
 async def browse(ctx: Context) -> None:
-    rows = [
-        [action_button(category.name.get(ctx.language), ShowCategory(category.id))]
-        for category in ctx.catalog.categories
-    ]
-    ctx.reply(ctx.t("browse.categories"), *rows)
+    ctx.reply(ctx.t("browse.categories"), *category_rows(ctx))
 
 
 # --- leaving what you are in the middle of ----------------------------------------------

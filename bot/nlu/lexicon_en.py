@@ -159,6 +159,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:show|see|view|check|open) (?:me )?(?:my |the )?(?:cart|basket)\b",
         r"^(?:my )?(?:cart|basket)\b",
         r"\bwhat (?:did|have) i (?:order|add|put)",
+        r"\bwhat(?: is|s| s)? (?:my|the) total\b", r"^(?:my )?total\b", r"\bhow much (?:do i owe|is my total|altogether|all together|in total)\b",
     ),
     "checkout": (
         r"\bcheck ?out\b", r"\bplace (?:the |my |an )?order\b", r"\b(?:ready|want|like) to (?:pay|order)\b",
@@ -178,6 +179,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:remove|delete|drop|cancel|take out|take off|get rid of|minus)\b",
         r"\btake\b.*\bout\b", r"\bput\b.*\bback\b", r"\bno more\b", r"\bdon ?t (?:want|need)\b", r"\bdo not (?:want|need)\b", r"\bwithout\b",
         r"\bone less\b", r"\bless\b",
+        # "actually no jasmine": "no" before a product; not "no thanks", "no problem".
+        r"^(?:(?:actually|oh|wait|hmm|sorry|ok|okay|then|and)\s+)*no\s+(?!(?:thanks?|thank you|problem|worries|need|note|way|idea|rush|hurry|worry|one|it|thx|ty)\b)[a-z]",
     ),
     "returns": (r"\b(?:return|returns|returning|refund|refunds|exchange|send (?:it|them) back)\b",),
     "shipping": (
@@ -201,6 +204,8 @@ CUES: dict[str, tuple[str, ...]] = {
 
         # Asking what there is ("any snacks?", "what do you recommend?"): the shop's list.
         r"^any\s+\w+(?:\s+\w+)?\s*\??$", r"\brecommend", r"\bsuggest", r"\bwhat (?:kinds?|sorts?|types?) of\b",
+        r"\bwhat(?: is|s| s| are)? (?:good|popular|new|nice|fresh|in season|the best|your best)\b",
+        r"\bwhat (?:do|can) (?:you|u) (?:sell|have|offer)\b", r"\bbest ?sell",
     ),
     "product_info": (
         r"\btell me (?:more )?about\b", r"\bwhat(?: is|s| s| are)\b", r"\bingredient",

@@ -68,6 +68,9 @@ CHATTER = (
 AVAILABILITY = ("有没有", "有货", "还有", "有吗", "卖不卖", "有卖", "没货", "卖完")
 QUESTION_ENDINGS = frozenset("吗呢么嘛")
 
+# Asking what the shop sells, not what is good to eat around here ("附近有什么好吃的").
+_NOT_NEARBY = r"^(?!.*(?:附近|周边|周围|这边|那边))"
+
 # What a part of a message wants, as regular expressions over the normalised text (简体,
 # full-width folded). See lexicon_en.CUES; the order of trying is intents.CUE_ORDER.
 CUES: dict[str, tuple[str, ...]] = {
@@ -101,7 +104,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "payment": (r"怎么(?:付|支付|给钱|转账)", r"付款方式", r"支付方式", r"支付宝", r"微信支付", r"能刷卡", r"花呗", r"转账"),
     "price": (r"多少钱", r"价格", r"价钱", r"怎么卖", r"几块", r"多钱", r"贵不贵", r"贵吗", r"便宜", r"优惠", r"打折", r"多少一"),
     "stock": (r"^有.{1,6}吗", r"有货", r"有吗", r"有没有", r"还有(?:货|吗|没有|的话)", r"有卖", r"卖完", r"没货", r"缺货", r"库存", r"卖不卖", r"有的卖",
-              r"推荐", r"有(?:什么|啥|哪些)(?:好吃|好用|好喝|好的|新品|.{0,4}的)?.{0,6}(?:吗|呢|嘛|[?？]|$)"),
+              _NOT_NEARBY + r".*(?:推荐|卖(?:什么|啥|些什么)|有(?:什么|啥)(?:卖|好东西|新品|新货)|(?:什么|啥)(?:好吃|好用|好喝|卖得好|最火|热卖)|有(?:什么|啥|哪些)(?:好吃|好用|好喝|好的|新品|.{0,4}的)?.{0,6}(?:吗|呢|嘛|[?？]|$))"),
     "product_info": (
         r"辣不辣", r"辣吗", r"甜不甜", r"甜吗", r"好吃吗", r"好用吗", r"产地", r"哪里(?:产|的|来)", r"哪(?:产|儿产)",
         r"成分", r"保质期", r"能放多久", r"正品", r"真的吗", r"假货", r"怎么样", r"介绍", r"新鲜吗", r"多大",

@@ -290,8 +290,12 @@ def _swap(
 
 _QUESTION_WORDS = re.compile(
     r"\b(?:do|does|you|u|have|sell|carry|stock|any|is|are|the|a|an|there|got|how|much|price|"
-    r"of|in|for|what|about|left|available|still|please|pls|hi|hello|we|i|can|buy|get)\b"
+    r"of|in|for|what|about|left|available|still|please|pls|hi|hello|we|i|can|buy|get|"
+    # Asking about the shop in general ("what's good today?", "你们都卖什么"): no product.
+    r"whats|s|good|popular|new|nice|fresh|today|best|sell|sells|recommend|recommendations?|"
+    r"suggest|suggestions?|offer|kinds?|sorts?|types?|season|your|this|week|now)\b"
     r"|有没有|有吗|有卖|卖不卖|有货|吗|呢|多少钱|还有|你们|请问|怎么卖|价格|卖|有|没|的|啊|呀|亲|老板|你好"
+    r"|推荐|一下|什么|啥|都|好吃|好用|好喝|得好|最火|热卖|新品|新货|今天|最近|哪些|些"
 )
 
 

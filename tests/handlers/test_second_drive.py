@@ -138,3 +138,35 @@ async def test_after_a_list_one_more_names_no_line_of_it(harness: ChatHarness) -
     await harness.say("carol", "那就普洱吧，来一饼")
     lines = await harness.shop.store.carts.lines("test:carol")
     assert [(line.sku, line.qty) for line in lines] == [("PUER-CAKE", 1)]
+
+
+async def test_what_is_good_today_shows_the_shops_aisles(harness: ChatHarness) -> None:
+    harness.languages["sam"] = "en"
+    replies = await harness.say("sam", "hello! what's good today?")
+    assert t("words.what_we_sell", "en") in texts(replies)
+    labels = [b.label for row in replies[-1].buttons for b in row]
+    assert "Tea" in labels and "Snacks" in labels
+    assert await harness.shop.store.tickets.open_tickets() == []
+
+
+async def test_actually_no_jasmine_takes_it_out(harness: ChatHarness) -> None:
+    harness.languages["sam"] = "en"
+    await harness.say("sam", "2 bags of jasmine tea and 1 walnuts")
+    await harness.say("sam", "actually no jasmine")
+    lines = await harness.shop.store.carts.lines("test:sam")
+    assert [(line.sku, line.qty) for line in lines] == [("WALNUTS", 1)]
+    replies = texts(await harness.say("sam", "no thanks"))
+    assert await harness.shop.store.carts.lines("test:sam") == lines  # still the walnuts
+    assert "which" not in replies.lower()
+
+
+async def test_whats_my_total_shows_the_cart(harness: ChatHarness) -> None:
+    harness.languages["sam"] = "en"
+    await harness.say("sam", "2 walnuts")
+    replies = texts(await harness.say("sam", "whats my total"))
+    assert "Total: ¥" in replies
+    assert await harness.shop.store.tickets.open_tickets() == []
+
+
+def test_a_unit_of_several_words_is_left_as_it_is() -> None:
+    assert counted_unit("jin (500 g)", 200, "en") == "jin (500 g)"
