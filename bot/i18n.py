@@ -1283,6 +1283,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Here is what we sell: choose a category, or tell me what you are looking for.",
         "zh": "店里卖这些：选一类看看，或者告诉我你想找什么。",
     },
+    "promo.create_example": {
+        "en": "Write it as: /promo create NAME PRODUCTS TIMES [text], e.g.\n"
+        "/promo create tea-morning LONGJING-TEA 10:00 Fresh Longjing is in!\n"
+        "It posts every day at those times to every group with promotions on (/groups).",
+        "zh": "格式：/promo create 活动名 商品 时间 [文案]，例如：\n"
+        "/promo create 早茶 龙井 10:00 新茶到了！\n"
+        "每天在这些时间发到所有开启了推广的群（/groups）。",
+    },
     "text.owner_not_understood": {
         "en": "Sorry, I didn't understand that. For the shop: /open (orders to handle), "
         "/tickets (customers' questions), /customer NAME, /stats, /promo, /groups; "

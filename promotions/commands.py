@@ -342,7 +342,8 @@ async def _create_campaign(ctx: Context, spec: str) -> None:
     """``create ID PRODUCT[,PRODUCT] TIME[,TIME] [text]``: every day, every enabled group."""
     campaign = read_create(spec, ctx.catalog)
     if isinstance(campaign, Complaint):
-        ctx.reply(ctx.t(campaign.key, **campaign.values))
+        # What is wrong, then the shape with an example: owners write "明天上午10点 发 龙井".
+        ctx.reply(ctx.t(campaign.key, **campaign.values) + "\n\n" + ctx.t("promo.create_example"))
         return
     existing = await ctx.store.campaigns.get(campaign.id)
     if existing is not None and existing.status is not CampaignStatus.DELETED:

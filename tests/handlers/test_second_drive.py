@@ -170,3 +170,13 @@ async def test_whats_my_total_shows_the_cart(harness: ChatHarness) -> None:
 
 def test_a_unit_of_several_words_is_left_as_it_is() -> None:
     assert counted_unit("jin (500 g)", 200, "en") == "jin (500 g)"
+
+
+async def test_a_promotion_written_in_the_wrong_shape_is_shown_the_right_one(
+    harness: ChatHarness,
+) -> None:
+    harness.languages[OWNER] = "zh"
+    replies = texts(await harness.say(OWNER, "/promo create 明天上午10点 发 龙井 到 姐妹团"))
+    assert "/promo create 早茶 龙井 10:00" in replies
+    replies = texts(await harness.say(OWNER, "/promo create 早茶 龙井 10:00 新茶到了！"))
+    assert await harness.shop.store.campaigns.get("早茶") is not None
