@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.messages import ChatRef, Incoming, Outgoing, Sender
+from bot.text_units import TextUnits
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,9 @@ class Capabilities:
     edits: bool = True
     max_text: int = 4096
     max_caption: int = 1024
+    # What max_text and max_caption count: Telegram counts UTF-16 code units, so an
+    # emoji-heavy text is longer to it than to Python's len().
+    text_units: TextUnits = TextUnits.CHARACTERS
     # In a group, a reply to one person starts with "@name": the platform shows no reply
     # threads, so two people's answers would otherwise look alike (WeChat).
     names_addressee: bool = False

@@ -69,6 +69,7 @@ from bot.clock import Clock, SystemClock
 from bot.i18n import t
 from bot.messages import Button, Incoming, Outgoing
 from bot.settings import Settings
+from bot.text_units import TextUnits
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,12 @@ class WebhookConfig:
 class TelegramChannel:
     name = "telegram"
     capabilities = Capabilities(
-        buttons=True, images=True, edits=True, max_text=4096, max_caption=1024
+        buttons=True,
+        images=True,
+        edits=True,
+        max_text=4096,
+        max_caption=1024,
+        text_units=TextUnits.UTF16,  # how Telegram counts both limits
     )
     # Telegram's published limits: about 1 message a second per chat (a short burst is
     # tolerated), 20 a minute per group, 30 a second overall: RateLimits' defaults, and

@@ -51,6 +51,11 @@ _STRING_PARAMS = frozenset(
         "description",
     }
 )
+# Telegram's limits, counted as it counts them: in UTF-16 code units of the text a person
+# reads (after HTML is parsed), so "🌹" is two and "&lt;" is one.
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+_LIMITS = {"text": MAX_TEXT, "caption": MAX_CAPTION}
 _MENTION = re.compile(r"(?<![\w@])@\w+")
 _COMMAND = re.compile(r"^/\w+(?:@\w+)?")
 
@@ -628,7 +633,7 @@ class FakeBotApi:
             return refused
         if not _readable(params, "text").strip():
             return _bad_request("message text is empty")
-        if len(_readable(params, "text")) > 4096:
+        if _utf16_len(_readable(params, "text")) > MAX_TEXT:
             return _bad_request("message is too long")
         message = self._bot_message(params, text=str(params["text"]))
         return 200, {"ok": True, "result": message}
@@ -637,6 +642,8 @@ class FakeBotApi:
         refused = _refused_html(params, "caption")
         if refused:
             return refused
+        if _utf16_len(_readable(params, "caption")) > MAX_CAPTION:
+            return _bad_request("message caption is too long")
         photo = str(params.get("photo", ""))
         if photo.startswith(("http://", "https://")) and photo not in self.reachable_photo_urls:
             return _bad_request("wrong file identifier/HTTP URL specified")
@@ -659,6 +666,8 @@ class FakeBotApi:
         refused = _refused_html(params, field_name) if field_name else None
         if refused:
             return refused
+        if field_name and _utf16_len(_readable(params, field_name)) > _LIMITS[field_name]:
+            return _bad_request(f"message {'' if field_name == 'text' else 'caption '}is too long")
         key = (int(params["chat_id"]), int(params["message_id"]))
         message = self._messages.get(key)
         if message is None:
