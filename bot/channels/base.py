@@ -58,6 +58,9 @@ class MembershipChange:
     # Nothing changed, the bot just learned of a group it is in (there at start, seen
     # speaking, renamed): registered, with its title, and nobody is told.
     already: bool = False
+    # The group is the same one under a new id (Telegram's upgrade to a supergroup): its
+    # settings move from this chat to ``chat``.
+    moved_from: ChatRef | None = None
 
 
 IncomingHandler = Callable[[Incoming], Awaitable[object]]
@@ -116,6 +119,16 @@ class UnknownOutcome(SendError):
 class ImageRefused(SendError):
     """The platform would not take the message's picture; the words can still go.
     Delivery sends the message again without it, paced like any other send."""
+
+
+class ChatMoved(SendError):
+    """The chat lives on under a new id (a Telegram group upgraded to a supergroup): the
+    old id takes no more messages, the new one does. Delivery moves the chat's settings
+    to the new id and sends there."""
+
+    def __init__(self, new_chat_id: str) -> None:
+        super().__init__(f"the chat moved to {new_chat_id}")
+        self.new_chat_id = new_chat_id
 
 
 class ChatUnreachable(SendError):

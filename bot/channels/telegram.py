@@ -48,6 +48,7 @@ from bot.channels import telegram_webhook
 from bot.channels.base import (
     Capabilities,
     ChannelStartError,
+    ChatMoved,
     ChatUnreachable,
     ImageRefused,
     IncomingHandler,
@@ -64,6 +65,7 @@ from bot.channels.telegram_updates import (
     incoming_from_callback,
     incoming_from_message,
     membership_from_update,
+    migration_from_message,
 )
 from bot.clock import Clock, SystemClock
 from bot.i18n import t
@@ -363,6 +365,11 @@ class TelegramChannel:
                 change = membership_from_update(update.my_chat_member, self.name)
                 if change is not None and self._on_membership is not None:
                     await self._on_membership(change)
+            elif update.message is not None and (
+                moved := migration_from_message(update.message, self.name)
+            ):
+                if self._on_membership is not None:
+                    await self._on_membership(moved)
             elif update.message is not None:
                 incoming = incoming_from_message(update.message, self._me, self.name)
                 if incoming is not None:
@@ -427,7 +434,7 @@ class TelegramChannel:
     async def send(self, message: Outgoing) -> str | None:
         """Send (or edit) one message as HTML with every text escaped; the message id.
 
-        Raises RetryAfter, ChatUnreachable, TransientSendError, UnknownOutcome or
+        Raises RetryAfter, ChatMoved, ChatUnreachable, TransientSendError, UnknownOutcome or
         MessageRejected (see ``neutral_error``).
         """
         app = self._app
@@ -568,7 +575,7 @@ def neutral_error(error: tg_error.TelegramError) -> SendError:
         return ChatUnreachable(error.message)
     if isinstance(error, tg_error.ChatMigrated):
         # A group became a supergroup with a new id; the old id takes no more messages.
-        return ChatUnreachable(f"the group moved to the supergroup {error.new_chat_id}")
+        return ChatMoved(str(error.new_chat_id))
     if isinstance(error, tg_error.BadRequest):  # before NetworkError: it is a subclass
         if _chat_gone(error):
             return ChatUnreachable(error.message)

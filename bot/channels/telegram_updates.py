@@ -132,6 +132,22 @@ def membership_from_update(update: ChatMemberUpdated, channel: str) -> Membershi
     return MembershipChange(chat=chat, joined=is_in, by=sender_of(update.from_user, channel))
 
 
+def migration_from_message(message: Message, channel: str) -> MembershipChange | None:
+    """Telegram's service message for a group upgraded to a supergroup (one arrives in
+    the old group with ``migrate_to_chat_id``, one in the new with
+    ``migrate_from_chat_id``): the group lives on under the new id. None otherwise."""
+    chat = chat_ref(message.chat, channel)
+    if chat is None or not chat.is_group:
+        return None
+    if message.migrate_to_chat_id is not None:
+        new = ChatRef(channel, str(message.migrate_to_chat_id), ChatKind.GROUP, chat.title)
+        return MembershipChange(chat=new, joined=True, already=True, moved_from=chat)
+    if message.migrate_from_chat_id is not None:
+        old = ChatRef(channel, str(message.migrate_from_chat_id), ChatKind.GROUP, chat.title)
+        return MembershipChange(chat=chat, joined=True, already=True, moved_from=old)
+    return None
+
+
 def _present(status: str, member: Any) -> bool:
     if status == ChatMemberStatus.RESTRICTED:
         return bool(getattr(member, "is_member", False))

@@ -346,6 +346,37 @@ class FakeBotApi:
                 method, 403, "Forbidden: bot was blocked by the user", chat_id=chat_id, times=None
             )
 
+    def upgrade_to_supergroup(self, group: FakeGroup, *, announce: bool = True) -> FakeGroup:
+        """The group becomes a supergroup with a new id, as Telegram does when a group
+        grows or turns on a supergroup feature: every send to the old id is refused with
+        400 and ``migrate_to_chat_id`` from now on, and (``announce``) the bot gets the two
+        service messages, one in each chat. The new supergroup."""
+        upgraded = FakeGroup(int(f"-100{abs(group.id)}"), group.title, "supergroup")
+        for method in ("sendMessage", "sendPhoto", "editMessageText", "editMessageCaption"):
+            self.fail(
+                method,
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                chat_id=group.id,
+                times=None,
+                parameters={"migrate_to_chat_id": upgraded.id},
+            )
+        if announce:
+            creator = FakeUser(abs(group.id), "Group owner")
+            for chat, moved in (
+                (group, {"migrate_to_chat_id": upgraded.id}),
+                (upgraded, {"migrate_from_chat_id": group.id}),
+            ):
+                message = {
+                    "message_id": next(self._message_ids),
+                    "from": creator.json(),
+                    "chat": self._chat_json(chat),
+                    "date": self._date(),
+                    **moved,
+                }
+                self.inject({"message": message})
+        return upgraded
+
     def chat_not_found(self, method: str, chat_id: int) -> Fault:
         return self.fail(method, 400, "Bad Request: chat not found", chat_id=chat_id)
 

@@ -15,6 +15,7 @@ from fake_bot_api import FakeBotApi, FakeUser
 
 from bot.channels import telegram as telegram_channel
 from bot.channels.base import (
+    ChatMoved,
     ChatUnreachable,
     ImageRefused,
     RetryAfter,
@@ -129,9 +130,10 @@ async def test_a_telegram_that_cannot_be_reached_is_a_transient_failure(
         await channel.stop()
 
 
-async def test_a_group_that_became_a_supergroup_is_unreachable_under_its_old_id(
+async def test_a_group_that_became_a_supergroup_reports_its_new_id(
     bare_channel: BareChannel,
 ) -> None:
+    """Delivery follows it (test_telegram_platform.py); the channel only names it."""
     bare_channel.fake.fail(
         "sendMessage",
         400,
@@ -139,8 +141,9 @@ async def test_a_group_that_became_a_supergroup_is_unreachable_under_its_old_id(
         parameters={"migrate_to_chat_id": -1009999},
     )
     to_group = ChatRef("telegram", "-4242", ChatKind.GROUP)
-    with pytest.raises(ChatUnreachable, match="-1009999"):
+    with pytest.raises(ChatMoved) as moved:
         await bare_channel.channel.send(Outgoing(to_group, "hello"))
+    assert moved.value.new_chat_id == "-1009999"
 
 
 async def test_a_connection_dropped_after_the_request_is_an_unknown_outcome(

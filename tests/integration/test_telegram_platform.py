@@ -1,0 +1,63 @@
+"""Telegram's own ways, through the real channel against the fake Bot API: a group that
+becomes a supergroup, forum topics, mentions as Telegram marks them."""
+
+from __future__ import annotations
+
+from conftest import BOB, BOT_USERNAME, CAROL, TelegramShop
+from fake_bot_api import FakeGroup
+
+TEA_FRIENDS = FakeGroup(-4242, "茶友群 Tea friends", "group")
+UPGRADE_REFUSAL = "Bad Request: group chat was upgraded to a supergroup chat"
+
+
+def _key(group: FakeGroup) -> str:
+    return f"telegram:{group.id}"
+
+
+# --- a group upgraded to a supergroup ------------------------------------------------
+
+
+async def test_an_answer_to_a_group_that_just_became_a_supergroup_follows_it(
+    telegram_shop: TelegramShop,
+) -> None:
+    """Bob wrote in the group a moment before it was upgraded: Telegram refuses the answer
+    under the old id and names the new one. The answer goes there, and the group keeps
+    its promotions switch and its members under the new id."""
+    t, fake, store = telegram_shop, telegram_shop.fake, telegram_shop.shop.store
+    hello = fake.group_text(TEA_FRIENDS, BOB, f"@{BOT_USERNAME} hello")
+    await t.handled_message(TEA_FRIENDS.id, hello)
+    assert await store.chats.set_promotions(_key(TEA_FRIENDS), True)
+
+    supergroup = fake.upgrade_to_supergroup(TEA_FRIENDS, announce=False)
+    asked = fake.group_text(TEA_FRIENDS, CAROL, f"@{BOT_USERNAME} 玫瑰面膜多少钱？")
+    await t.handled_message(TEA_FRIENDS.id, asked)
+
+    [refused] = fake.calls_to("sendMessage", TEA_FRIENDS.id, ok=False)
+    assert refused.description == UPGRADE_REFUSAL
+    answer = fake.sent(supergroup.id)
+    assert answer and "玫瑰" in answer[0].shown
+    moved = await store.chats.get(_key(supergroup))
+    assert moved is not None and moved.promotions_enabled and moved.active
+    assert moved.moved_from == _key(TEA_FRIENDS) and moved.title == TEA_FRIENDS.title
+    members = await store.chats.group_members()
+    assert members == {_key(supergroup): frozenset({f"telegram:{BOB.id}", f"telegram:{CAROL.id}"})}
+    old = await store.chats.get(_key(TEA_FRIENDS))
+    assert old is not None and old.unreachable_reason == f"moved to {_key(supergroup)}"
+
+
+async def test_telegrams_notice_of_the_upgrade_moves_the_group_before_any_send(
+    telegram_shop: TelegramShop,
+) -> None:
+    t, fake, store = telegram_shop, telegram_shop.fake, telegram_shop.shop.store
+    hello = fake.group_text(TEA_FRIENDS, BOB, f"@{BOT_USERNAME} hi")
+    await t.handled_message(TEA_FRIENDS.id, hello)
+    assert await store.chats.set_promotions(_key(TEA_FRIENDS), True)
+    sent_before = len(fake.sent())
+
+    supergroup = fake.upgrade_to_supergroup(TEA_FRIENDS)
+    await t.until(lambda: len(t.memberships) >= 2 or None)
+
+    moved = await store.chats.get(_key(supergroup))
+    assert moved is not None and moved.promotions_enabled and moved.moved_from == _key(TEA_FRIENDS)
+    assert await store.chats.is_unreachable(_key(TEA_FRIENDS))
+    assert len(fake.sent()) == sent_before  # nobody was told anything
