@@ -442,6 +442,8 @@ class TelegramChannel:
             raise TransientSendError("the Telegram channel is not running")
         bot = app.bot
         chat_id = _chat_id(message.chat.chat_id)
+        # In a forum group, the topic the person wrote in (None: General, or no topics).
+        topic = int(message.chat.thread_id) if message.chat.thread_id else None
         # Texts are plain: escaped so "<Rose & Co>" shows as written, never as markup.
         text = html.escape(message.text, quote=False)
         markup = keyboard(message.buttons)
@@ -456,6 +458,7 @@ class TelegramChannel:
                         caption=text,
                         parse_mode=ParseMode.HTML,
                         reply_markup=markup,
+                        message_thread_id=topic,
                     )
                     return str(sent.message_id)
                 except tg_error.BadRequest as error:
@@ -469,7 +472,11 @@ class TelegramChannel:
                     log.warning("telegram: photo %r refused (%s)", message.image, error)
                     raise ImageRefused(str(error)) from error
             sent = await bot.send_message(
-                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                message_thread_id=topic,
             )
             return str(sent.message_id)
         except tg_error.TelegramError as error:
@@ -513,8 +520,13 @@ class TelegramChannel:
                     raise
             elif "message to edit not found" in reason or "message can't be edited" in reason:
                 # Deleted, or too old to edit: the person should still see the update.
+                thread = message.chat.thread_id
                 sent = await bot.send_message(
-                    chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+                    chat_id,
+                    text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    message_thread_id=int(thread) if thread else None,
                 )
                 return str(sent.message_id)
             else:

@@ -43,13 +43,23 @@ class BotIdentity:
         return re.compile(rf"(?<![\w@/])@{re.escape(self.username)}(?!\w)[,:;]?", re.IGNORECASE)
 
 
-def chat_ref(chat: Chat, channel: str) -> ChatRef | None:
+def chat_ref(chat: Chat, channel: str, thread_id: str | None = None) -> ChatRef | None:
     """The neutral chat for a Telegram chat; None for channels (the bot sells in chats)."""
     if chat.type == ChatType.PRIVATE:
         return ChatRef(channel, str(chat.id), ChatKind.PRIVATE, chat.full_name or "")
     if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
-        return ChatRef(channel, str(chat.id), ChatKind.GROUP, chat.title or "")
+        return ChatRef(channel, str(chat.id), ChatKind.GROUP, chat.title or "", thread_id)
     return None
+
+
+def topic_of(message: object) -> str | None:
+    """The forum topic a message is in (where a reply to it belongs), or None for General
+    and for groups without topics. A reply thread in an ordinary supergroup also has a
+    message_thread_id, but is not a topic: the bot answers those in the chat itself."""
+    if not getattr(message, "is_topic_message", False):
+        return None
+    thread = getattr(message, "message_thread_id", None)
+    return str(thread) if thread is not None else None
 
 
 def sender_of(user: User, channel: str) -> Sender:
@@ -67,7 +77,7 @@ def incoming_from_message(message: Message, me: BotIdentity, channel: str) -> In
     user = message.from_user
     if user is None or user.is_bot:
         return None
-    chat = chat_ref(message.chat, channel)
+    chat = chat_ref(message.chat, channel, topic_of(message))
     if chat is None:
         return None
     text = message.text if message.text is not None else message.caption
@@ -103,7 +113,8 @@ def incoming_from_callback(query: CallbackQuery, channel: str) -> Incoming | Non
     message = query.message
     if message is None or query.data is None:
         return None  # a button on an inline-mode message, or a game: not ours
-    chat = chat_ref(message.chat, channel)
+    # A button on the bot's message in a topic: the answer goes to that topic too.
+    chat = chat_ref(message.chat, channel, topic_of(message))
     if chat is None:
         return None
     return Incoming(

@@ -90,9 +90,13 @@ class FakeGroup:
     id: int  # negative, as Telegram's group ids are
     title: str
     type: str = "supergroup"
+    is_forum: bool = False  # a supergroup with topics
 
     def chat_json(self) -> JSON:
-        return {"id": self.id, "type": self.type, "title": self.title}
+        data: JSON = {"id": self.id, "type": self.type, "title": self.title}
+        if self.is_forum:
+            data["is_forum"] = True
+        return data
 
 
 FakeChat = FakeUser | FakeGroup
@@ -197,6 +201,8 @@ class FakeBotApi:
         self._message_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
         self._messages: dict[tuple[int, int], JSON] = {}
+        # (chat id, message_thread_id) of every forum topic opened (open_topic).
+        self._topics: set[tuple[int, int]] = set()
         self._chats: dict[int, JSON] = {}
         # Group id -> user ids who administer it (getChatMember answers from this).
         self.admins: dict[int, set[int]] = {}
@@ -416,9 +422,32 @@ class FakeBotApi:
         text: str,
         entities: list[JSON] | None = None,
         reply_to: int | None = None,
+        topic: int | None = None,
+        *,
+        caption: bool = False,
     ) -> int:
-        """``user`` writes ``text`` in the group (replying to message ``reply_to``)."""
-        return self._user_message(chat, user, text, entities, reply_to)
+        """``user`` writes ``text`` in the group (replying to message ``reply_to``), in the
+        forum ``topic`` (the id of the topic's first message; None: General), or as the
+        ``caption`` of a photo."""
+        return self._user_message(chat, user, text, entities, reply_to, topic, caption)
+
+    def open_topic(self, chat: FakeGroup, user: FakeUser, name: str) -> int:
+        """``user`` opens a topic in the forum group ``chat``; its message_thread_id."""
+        assert chat.is_forum, f"{chat.title} has no topics"
+        message_id = next(self._message_ids)
+        created: JSON = {
+            "message_id": message_id,
+            "message_thread_id": message_id,
+            "is_topic_message": True,
+            "from": user.json(),
+            "chat": self._chat_json(chat),
+            "date": self._date(),
+            "forum_topic_created": {"name": name, "icon_color": 7322096},
+        }
+        self._messages[(chat.id, message_id)] = created
+        self._topics.add((chat.id, message_id))
+        self.inject({"message": created})
+        return message_id
 
     def callback(self, user: FakeUser, chat: FakeChat, message_id: int, data: str) -> str:
         """``user`` presses a button with callback ``data`` on message ``message_id``."""
@@ -666,6 +695,9 @@ class FakeBotApi:
             return _bad_request("message text is empty")
         if _utf16_len(_readable(params, "text")) > MAX_TEXT:
             return _bad_request("message is too long")
+        refused = self._unknown_topic(params)
+        if refused:
+            return refused
         message = self._bot_message(params, text=str(params["text"]))
         return 200, {"ok": True, "result": message}
 
@@ -675,6 +707,9 @@ class FakeBotApi:
             return refused
         if _utf16_len(_readable(params, "caption")) > MAX_CAPTION:
             return _bad_request("message caption is too long")
+        refused = self._unknown_topic(params)
+        if refused:
+            return refused
         photo = str(params.get("photo", ""))
         if photo.startswith(("http://", "https://")) and photo not in self.reachable_photo_urls:
             return _bad_request("wrong file identifier/HTTP URL specified")
@@ -683,6 +718,15 @@ class FakeBotApi:
             {"file_id": "AgAD-photo", "file_unique_id": "u-photo", "width": 320, "height": 320}
         ]
         return 200, {"ok": True, "result": message}
+
+    def _unknown_topic(self, params: JSON) -> tuple[int, JSON] | None:
+        thread = params.get("message_thread_id")
+        chat = self._chats.get(int(params["chat_id"]), {})
+        if thread is None or not chat.get("is_forum"):
+            return None  # outside a forum it names a reply thread; not checked here
+        if (int(params["chat_id"]), int(thread)) not in self._topics:
+            return _bad_request("message thread not found")
+        return None
 
     def _api_editMessageText(self, params: JSON) -> tuple[int, JSON]:
         return self._edit(params, "text")
@@ -733,6 +777,10 @@ class FakeBotApi:
         }
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
+        thread = params.get("message_thread_id")
+        if thread is not None and (chat_id, int(thread)) in self._topics:
+            message["message_thread_id"] = int(thread)
+            message["is_topic_message"] = True
         self._messages[(chat_id, message["message_id"])] = message
         return message
 
@@ -743,8 +791,10 @@ class FakeBotApi:
         text: str,
         entities: list[JSON] | None,
         reply_to: int | None,
+        topic: int | None = None,
+        caption: bool = False,
     ) -> int:
-        message = self._message_json(chat, user, text, entities, reply_to)
+        message = self._message_json(chat, user, text, entities, reply_to, topic, caption)
         self.inject({"message": message})
         return int(message["message_id"])
 
@@ -755,17 +805,34 @@ class FakeBotApi:
         text: str,
         entities: list[JSON] | None = None,
         reply_to: int | None = None,
+        topic: int | None = None,
+        caption: bool = False,
     ) -> JSON:
         message: JSON = {
             "message_id": next(self._message_ids),
             "from": user.json(),
             "chat": self._chat_json(chat),
             "date": self._date(),
-            "text": text,
         }
         found = _entities(text) if entities is None else entities
-        if found:
-            message["entities"] = found
+        if caption:
+            message["photo"] = [
+                {"file_id": "AgAD-user", "file_unique_id": "u-user", "width": 90, "height": 90}
+            ]
+            message["caption"] = text
+            if found:
+                message["caption_entities"] = found
+        else:
+            message["text"] = text
+            if found:
+                message["entities"] = found
+        if topic is not None:
+            assert (chat.id, topic) in self._topics, f"no topic {topic} in chat {chat.id}"
+            # As Telegram: a message in a topic replies to the topic's first message unless
+            # it replies to another one in it.
+            message["message_thread_id"] = topic
+            message["is_topic_message"] = True
+            reply_to = topic if reply_to is None else reply_to
         if reply_to is not None:
             replied = self._messages.get((chat.id, reply_to))
             assert replied is not None, f"no message {reply_to} in chat {chat.id} to reply to"

@@ -3,8 +3,8 @@ becomes a supergroup, forum topics, mentions as Telegram marks them."""
 
 from __future__ import annotations
 
-from conftest import BOB, BOT_USERNAME, CAROL, TelegramShop
-from fake_bot_api import FakeGroup
+from conftest import BOB, BOT_USERNAME, CAROL, OWNER, TelegramShop
+from fake_bot_api import Call, FakeGroup
 
 TEA_FRIENDS = FakeGroup(-4242, "茶友群 Tea friends", "group")
 UPGRADE_REFUSAL = "Bad Request: group chat was upgraded to a supergroup chat"
@@ -61,3 +61,51 @@ async def test_telegrams_notice_of_the_upgrade_moves_the_group_before_any_send(
     assert moved is not None and moved.promotions_enabled and moved.moved_from == _key(TEA_FRIENDS)
     assert await store.chats.is_unreachable(_key(TEA_FRIENDS))
     assert len(fake.sent()) == sent_before  # nobody was told anything
+
+
+# --- forum groups: a reply goes to the topic it answers -------------------------------
+
+SHOP_FORUM = FakeGroup(-1005550001, "莉莉小店 Lily's shop", "supergroup", is_forum=True)
+
+
+def _topic(call: Call) -> int | None:
+    value = call.params.get("message_thread_id")
+    return int(value) if value is not None else None
+
+
+async def test_a_customer_in_a_topic_is_answered_in_that_topic(
+    telegram_shop: TelegramShop,
+) -> None:
+    t, fake = telegram_shop, telegram_shop.fake
+    orders = fake.open_topic(SHOP_FORUM, OWNER, "下单 Orders")
+
+    asked = fake.group_text(SHOP_FORUM, BOB, f"@{BOT_USERNAME} 2 rose masks please", topic=orders)
+    incoming = await t.handled_message(SHOP_FORUM.id, asked)
+    assert incoming.mentions_bot and not incoming.reply_to_bot  # the topic is not the bot's
+    answer = fake.sent(SHOP_FORUM.id)
+    assert answer and "Added 2 × Rose hydrating mask" in answer[0].shown
+    assert [_topic(call) for call in answer] == [orders] * len(answer)
+
+    # General (no topic) is answered in General.
+    before = len(fake.sent(SHOP_FORUM.id))
+    general = fake.group_text(SHOP_FORUM, CAROL, f"@{BOT_USERNAME} 你好")
+    await t.handled_message(SHOP_FORUM.id, general)
+    in_general = fake.sent(SHOP_FORUM.id)[before:]
+    assert in_general and [_topic(call) for call in in_general] == [None] * len(in_general)
+
+    # A reply to the bot's own message in the topic is answered there too.
+    before = len(fake.sent(SHOP_FORUM.id))
+    thanks = fake.group_text(
+        SHOP_FORUM, BOB, "谢谢！还有丝绸面膜吗？", reply_to=answer[0].message_id, topic=orders
+    )
+    incoming = await t.handled_message(SHOP_FORUM.id, thanks)
+    assert incoming.reply_to_bot
+    again = fake.sent(SHOP_FORUM.id)[before:]
+    assert again and [_topic(call) for call in again] == [orders] * len(again)
+
+    # A button on the bot's message in the topic: its answer goes to the topic as well.
+    before = len(fake.sent(SHOP_FORUM.id))
+    carded = next(call for call in answer if any("callback_data" in b for b in call.buttons()))
+    fake.press(BOB, carded, "Keep shopping")
+    pressed = await t.until(lambda: fake.sent(SHOP_FORUM.id)[before:] or None)
+    assert [_topic(call) for call in pressed] == [orders] * len(pressed)
