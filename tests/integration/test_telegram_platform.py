@@ -6,6 +6,8 @@ from __future__ import annotations
 from conftest import BOB, BOT_USERNAME, CAROL, OWNER, TelegramShop
 from fake_bot_api import Call, FakeGroup
 
+from bot.messages import Incoming
+
 TEA_FRIENDS = FakeGroup(-4242, "茶友群 Tea friends", "group")
 UPGRADE_REFUSAL = "Bad Request: group chat was upgraded to a supergroup chat"
 
@@ -109,3 +111,54 @@ async def test_a_customer_in_a_topic_is_answered_in_that_topic(
     fake.press(BOB, carded, "Keep shopping")
     pressed = await t.until(lambda: fake.sent(SHOP_FORUM.id)[before:] or None)
     assert [_topic(call) for call in pressed] == [orders] * len(pressed)
+
+
+# --- mentions, as Telegram marks them -------------------------------------------------
+
+TEA_SHOP = FakeGroup(-1005550002, "Tea lovers 茶友", "supergroup")
+
+
+async def _heard(t: TelegramShop, message_id: int) -> Incoming:
+    return await t.handled_message(TEA_SHOP.id, message_id)
+
+
+async def test_the_bot_knows_its_mentions_from_telegrams_entities(
+    telegram_shop: TelegramShop,
+) -> None:
+    t, fake = telegram_shop, telegram_shop.fake
+    bot = fake.bot.json()
+
+    # In a photo's caption, in capitals: for the bot, and the parser sees the rest.
+    photo = fake.group_text(
+        TEA_SHOP, CAROL, f"@{BOT_USERNAME.upper()}：这个玫瑰面膜还有货吗？", caption=True
+    )
+    heard = await _heard(t, photo)
+    assert heard.mentions_bot and heard.text == "这个玫瑰面膜还有货吗？"
+
+    # A mention by name (no @username) links to the bot's account.
+    by_name = fake.group_text(
+        TEA_SHOP,
+        BOB,
+        "Chatshop 2 rose masks please",
+        entities=[{"type": "text_mention", "offset": 0, "length": 8, "user": bot}],
+    )
+    heard = await _heard(t, by_name)
+    assert heard.mentions_bot and heard.text == "2 rose masks please"
+
+    # Offsets count UTF-16 units: emoji before the mention do not shift what is removed.
+    emoji = fake.group_text(TEA_SHOP, BOB, f"🌹🌹 @{BOT_USERNAME} 两盒玫瑰面膜 👍🏽")
+    heard = await _heard(t, emoji)
+    assert heard.mentions_bot and heard.text == "🌹🌹 两盒玫瑰面膜 👍🏽"
+
+    # Not the bot: a longer username, and the bot's name quoted in a code block.
+    before = len(fake.sent(TEA_SHOP.id))
+    fan = fake.group_text(TEA_SHOP, BOB, f"@{BOT_USERNAME}fan 2 rose masks")
+    quoted = fake.group_text(
+        TEA_SHOP,
+        BOB,
+        f"type @{BOT_USERNAME} to order",
+        entities=[{"type": "code", "offset": 5, "length": len(BOT_USERNAME) + 1}],
+    )
+    assert not (await _heard(t, fan)).mentions_bot
+    assert not (await _heard(t, quoted)).mentions_bot
+    assert len(fake.sent(TEA_SHOP.id)) == before  # chatter: nothing said
