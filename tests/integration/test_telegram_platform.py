@@ -3,10 +3,13 @@ becomes a supergroup, forum topics, mentions as Telegram marks them."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from conftest import BOB, BOT_USERNAME, CAROL, OWNER, TelegramShop
 from fake_bot_api import Call, FakeGroup
 
 from bot.messages import Incoming
+from bot.store import PostState
 
 TEA_FRIENDS = FakeGroup(-4242, "茶友群 Tea friends", "group")
 UPGRADE_REFUSAL = "Bad Request: group chat was upgraded to a supergroup chat"
@@ -63,6 +66,30 @@ async def test_telegrams_notice_of_the_upgrade_moves_the_group_before_any_send(
     assert moved is not None and moved.promotions_enabled and moved.moved_from == _key(TEA_FRIENDS)
     assert await store.chats.is_unreachable(_key(TEA_FRIENDS))
     assert len(fake.sent()) == sent_before  # nobody was told anything
+
+
+async def test_a_promotion_due_in_a_group_that_moved_is_posted_there_once(
+    telegram_shop: TelegramShop,
+) -> None:
+    """The upgrade went unannounced (the bot was down): the slot's post, decided for the
+    old id, is refused there, goes to the new id, and is recorded sent under it."""
+    t, fake, store = telegram_shop, telegram_shop.fake, telegram_shop.shop.store
+    hello = fake.group_text(TEA_FRIENDS, BOB, f"@{BOT_USERNAME} hello")
+    await t.handled_message(TEA_FRIENDS.id, hello)
+    assert await store.chats.set_promotions(_key(TEA_FRIENDS), True)
+    supergroup = fake.upgrade_to_supergroup(TEA_FRIENDS, announce=False)
+    slot = datetime(2026, 11, 24, 2, 30, tzinfo=UTC)  # Tuesday 10:30 in Shanghai
+    t.clock.advance((slot - t.clock.now()).total_seconds())
+
+    await t.shop.promotions.run_slot("winter-masks", slot)
+    await t.shop.promotions.run_slot("winter-masks", slot)  # decided again: no second post
+
+    refused = [c for c in fake.calls if c.chat_id == TEA_FRIENDS.id and not c.ok]
+    assert [c.description for c in refused] == [UPGRADE_REFUSAL]
+    [post] = fake.sent(supergroup.id)
+    assert "玫瑰补水面膜到货啦" in post.shown or "rose masks are back" in post.shown
+    [row] = await store.outbox.rows(campaign_id="winter-masks")
+    assert (row.chat.key, row.state) == (_key(supergroup), PostState.SENT)
 
 
 # --- forum groups: a reply goes to the topic it answers -------------------------------
