@@ -368,19 +368,35 @@ class FakeBotApi:
                 parameters={"migrate_to_chat_id": upgraded.id},
             )
         if announce:
+            # What Telegram sends, in this order: the notice in the old group from whoever
+            # upgraded it, the bot "joining" the supergroup, and the notice in the
+            # supergroup, from the anonymous group bot on the supergroup's behalf.
             creator = FakeUser(abs(group.id), "Group owner")
-            for chat, moved in (
-                (group, {"migrate_to_chat_id": upgraded.id}),
-                (upgraded, {"migrate_from_chat_id": group.id}),
-            ):
-                message = {
-                    "message_id": next(self._message_ids),
-                    "from": creator.json(),
-                    "chat": self._chat_json(chat),
-                    "date": self._date(),
-                    **moved,
+            self.inject(
+                {
+                    "message": {
+                        "message_id": next(self._message_ids),
+                        "from": creator.json(),
+                        "chat": self._chat_json(group),
+                        "date": self._date(),
+                        "migrate_to_chat_id": upgraded.id,
+                    }
                 }
-                self.inject({"message": message})
+            )
+            self.my_chat_member(upgraded, creator, "left", "member")
+            anonymous = FakeUser(1087968824, "Group", "GroupAnonymousBot", None, is_bot=True)
+            self.inject(
+                {
+                    "message": {
+                        "message_id": 1,
+                        "from": anonymous.json(),
+                        "sender_chat": self._chat_json(upgraded),
+                        "chat": self._chat_json(upgraded),
+                        "date": self._date(),
+                        "migrate_from_chat_id": group.id,
+                    }
+                }
+            )
         return upgraded
 
     def chat_not_found(self, method: str, chat_id: int) -> Fault:

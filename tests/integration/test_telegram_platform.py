@@ -60,7 +60,7 @@ async def test_telegrams_notice_of_the_upgrade_moves_the_group_before_any_send(
     sent_before = len(fake.sent())
 
     supergroup = fake.upgrade_to_supergroup(TEA_FRIENDS)
-    await t.until(lambda: len(t.memberships) >= 2 or None)
+    await t.until(lambda: len(t.memberships) >= 3 or None)
 
     moved = await store.chats.get(_key(supergroup))
     assert moved is not None and moved.promotions_enabled and moved.moved_from == _key(TEA_FRIENDS)
