@@ -30,6 +30,7 @@ from bot.channels.base import (
     RateLimits,
     RetryAfter,
     SendError,
+    TopicGone,
     TransientSendError,
     UnknownOutcome,
 )
@@ -284,6 +285,17 @@ class Delivery:
             except ImageRefused:
                 # Not a failed attempt: the same message goes again as text.
                 message = replace(message, image=None)
+                attempt -= 1
+            except TopicGone as gone:
+                if message.chat.thread_id is None:  # General itself refused: for good
+                    await self._store.chats.record_send_failure(
+                        message.chat.key, message.text, str(gone)
+                    )
+                    return SendResult(ok=False, error=f"refused: {gone}", moved_to=moved_to)
+                # The topic was closed or deleted: the group's General still reaches the
+                # person, which beats an answer lost. Not a failed attempt.
+                log.info("%s: topic %s is gone; sending to General", message.chat.key, gone)
+                message = replace(message, chat=replace(message.chat, thread_id=None))
                 attempt -= 1
             except ChatUnreachable as unreachable:
                 await self._store.chats.mark_unreachable(message.chat, unreachable.reason)

@@ -121,6 +121,11 @@ class ImageRefused(SendError):
     Delivery sends the message again without it, paced like any other send."""
 
 
+class TopicGone(SendError):
+    """The forum topic a message was for is closed or deleted; the chat itself takes
+    messages. Delivery sends the message again to the chat's main thread (General)."""
+
+
 class ChatMoved(SendError):
     """The chat lives on under a new id (a Telegram group upgraded to a supergroup): the
     old id takes no more messages, the new one does. Delivery moves the chat's settings

@@ -56,6 +56,7 @@ from bot.channels.base import (
     RateLimits,
     RetryAfter,
     SendError,
+    TopicGone,
     TransientSendError,
     UnknownOutcome,
 )
@@ -434,8 +435,8 @@ class TelegramChannel:
     async def send(self, message: Outgoing) -> str | None:
         """Send (or edit) one message as HTML with every text escaped; the message id.
 
-        Raises RetryAfter, ChatMoved, ChatUnreachable, TransientSendError, UnknownOutcome or
-        MessageRejected (see ``neutral_error``).
+        Raises RetryAfter, ChatMoved, ChatUnreachable, TopicGone, TransientSendError,
+        UnknownOutcome or MessageRejected (see ``neutral_error``).
         """
         app = self._app
         if app is None:
@@ -462,7 +463,7 @@ class TelegramChannel:
                     )
                     return str(sent.message_id)
                 except tg_error.BadRequest as error:
-                    if _chat_gone(error):
+                    if _chat_gone(error) or _topic_gone(error):
                         raise
                     # A picture Telegram cannot fetch must not cost the customer the
                     # product card: delivery sends the words without it, through its
@@ -591,6 +592,8 @@ def neutral_error(error: tg_error.TelegramError) -> SendError:
     if isinstance(error, tg_error.BadRequest):  # before NetworkError: it is a subclass
         if _chat_gone(error):
             return ChatUnreachable(error.message)
+        if _topic_gone(error):
+            return TopicGone(error.message)
         return MessageRejected(error.message)
     if isinstance(error, tg_error.NetworkError):  # includes TimedOut
         cause = error.__cause__
@@ -613,6 +616,16 @@ def _listening_socket(host: str) -> socket.socket:
 
 def _chat_gone(error: tg_error.BadRequest) -> bool:
     return "chat not found" in error.message.lower()
+
+
+# What Telegram answers a send to a forum topic that was deleted or closed (the bot may
+# post in a closed topic only as an admin who can manage topics).
+_TOPIC_GONE = ("message thread not found", "topic_closed", "topic_deleted")
+
+
+def _topic_gone(error: tg_error.BadRequest) -> bool:
+    reason = error.message.lower()
+    return any(marker in reason for marker in _TOPIC_GONE)
 
 
 def _retry_seconds(error: tg_error.RetryAfter) -> float:

@@ -203,6 +203,8 @@ class FakeBotApi:
         self._messages: dict[tuple[int, int], JSON] = {}
         # (chat id, message_thread_id) of every forum topic opened (open_topic).
         self._topics: set[tuple[int, int]] = set()
+        # Topics an admin closed: the bot (no admin) may not post there.
+        self.closed_topics: set[tuple[int, int]] = set()
         self._chats: dict[int, JSON] = {}
         # Group id -> user ids who administer it (getChatMember answers from this).
         self.admins: dict[int, set[int]] = {}
@@ -740,8 +742,11 @@ class FakeBotApi:
         chat = self._chats.get(int(params["chat_id"]), {})
         if thread is None or not chat.get("is_forum"):
             return None  # outside a forum it names a reply thread; not checked here
-        if (int(params["chat_id"]), int(thread)) not in self._topics:
+        topic = (int(params["chat_id"]), int(thread))
+        if topic not in self._topics:
             return _bad_request("message thread not found")
+        if topic in self.closed_topics:
+            return _bad_request("TOPIC_CLOSED")
         return None
 
     def _api_editMessageText(self, params: JSON) -> tuple[int, JSON]:

@@ -189,3 +189,22 @@ async def test_the_bot_knows_its_mentions_from_telegrams_entities(
     assert not (await _heard(t, fan)).mentions_bot
     assert not (await _heard(t, quoted)).mentions_bot
     assert len(fake.sent(TEA_SHOP.id)) == before  # chatter: nothing said
+
+
+async def test_an_answer_for_a_topic_closed_meanwhile_goes_to_general(
+    telegram_shop: TelegramShop,
+) -> None:
+    """Bob wrote just before an admin closed the topic (the bot, not an admin, may not
+    post there): the answer goes to General rather than being lost."""
+    t, fake = telegram_shop, telegram_shop.fake
+    orders = fake.open_topic(SHOP_FORUM, OWNER, "下单 Orders")
+    fake.closed_topics.add((SHOP_FORUM.id, orders))
+
+    asked = fake.group_text(SHOP_FORUM, BOB, f"@{BOT_USERNAME} 2 rose masks", topic=orders)
+    await t.handled_message(SHOP_FORUM.id, asked)
+
+    refused = fake.calls_to("sendMessage", SHOP_FORUM.id, ok=False)
+    assert refused and all(c.description == "Bad Request: TOPIC_CLOSED" for c in refused)
+    answer = fake.sent(SHOP_FORUM.id)
+    assert answer and "Added 2 × Rose hydrating mask" in answer[0].shown
+    assert [_topic(call) for call in answer] == [None] * len(answer)
