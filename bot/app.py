@@ -149,6 +149,11 @@ class Shop:
             await self.store.chats.register(chat, active=True if record is None else record.active)
 
     async def on_membership(self, change: MembershipChange) -> None:
+        if change.moved_from is not None:
+            # The same group under a new id: its settings follow, nobody needs telling.
+            await self.store.chats.move(change.moved_from, change.chat)
+            log.info("group %s moved to %s", change.moved_from.key, change.chat.key)
+            return
         if change.already:
             await self._know_group(change.chat)
             return

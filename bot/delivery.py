@@ -10,7 +10,9 @@
   person's "1" typed before a new list arrived means the list they saw.
 - Failures: RetryAfter waits as asked; transient errors retry with backoff a bounded number
   of times and are then recorded; an unreachable chat is marked and never sent to again
-  until the person writes back. No failure propagates to the caller.
+  until the person writes back; a chat that moved to a new id (a Telegram group upgraded
+  to a supergroup) takes its settings there and the message follows it, once. No failure
+  propagates to the caller.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ from dataclasses import dataclass, replace
 
 from bot.channels.base import (
     Channel,
+    ChatMoved,
     ChatUnreachable,
     ImageRefused,
     RateLimits,
     RetryAfter,
     SendError,
+    TopicGone,
     TransientSendError,
     UnknownOutcome,
 )
@@ -156,6 +160,8 @@ class SendResult:
     error: str | None = None
     # True when the request may have reached the platform although we got no answer.
     outcome_unknown: bool = False
+    # The chat's new address when it moved while sending (its settings moved with it).
+    moved_to: ChatRef | None = None
 
 
 class Delivery:
@@ -238,24 +244,38 @@ class Delivery:
         ):
             return SendResult(ok=False, error="chat unreachable")
         ids: list[str] = []
+        moved_to: ChatRef | None = None
         presented = await present(message, channel.capabilities, self._store, audience)
         for part in presented.parts:
+            if moved_to is not None:  # the parts after the move follow it
+                part = replace(part, chat=moved_to)
             result = await self._send_one(channel, part)
+            moved_to = result.moved_to or moved_to
             if not result.ok:
-                return SendResult(False, tuple(ids), result.error, result.outcome_unknown)
+                return SendResult(False, tuple(ids), result.error, result.outcome_unknown, moved_to)
             ids.extend(result.message_ids)
         if presented.choice_list is not None:
             await self._store.buttons.mark_delivered(presented.choice_list)
-        return SendResult(ok=True, message_ids=tuple(ids))
+        return SendResult(ok=True, message_ids=tuple(ids), moved_to=moved_to)
 
     async def _send_one(self, channel: Channel, message: Outgoing) -> SendResult:
         limiter = self._limiters[channel.name]
         error: SendError | None = None
+        moved_to: ChatRef | None = None
         attempt = 0
         while attempt < self.max_attempts:
             attempt += 1
             try:
                 message_id = await _paced_send(limiter, channel, message)
+            except ChatMoved as moved:
+                if moved_to is not None:  # moved again at once: not a move to follow
+                    await self._store.chats.mark_unreachable(message.chat, str(moved))
+                    return SendResult(ok=False, error=f"unreachable: {moved}", moved_to=moved_to)
+                moved_to = replace(message.chat, chat_id=moved.new_chat_id)
+                await self._store.chats.move(message.chat, moved_to)
+                log.info("%s moved to %s; sending there", message.chat.key, moved_to.key)
+                message = replace(message, chat=moved_to)
+                attempt -= 1  # not a failed attempt: the same message, to the new address
             except RetryAfter as retry:
                 # The platform says when; that wait does not count as a failed attempt
                 # more than once per request, but it is bounded by max_attempts too.
@@ -266,15 +286,30 @@ class Delivery:
                 # Not a failed attempt: the same message goes again as text.
                 message = replace(message, image=None)
                 attempt -= 1
+            except TopicGone as gone:
+                if message.chat.thread_id is None:  # General itself refused: for good
+                    await self._store.chats.record_send_failure(
+                        message.chat.key, message.text, str(gone)
+                    )
+                    return SendResult(ok=False, error=f"refused: {gone}", moved_to=moved_to)
+                # The topic was closed or deleted: the group's General still reaches the
+                # person, which beats an answer lost. Not a failed attempt.
+                log.info("%s: topic %s is gone; sending to General", message.chat.key, gone)
+                message = replace(message, chat=replace(message.chat, thread_id=None))
+                attempt -= 1
             except ChatUnreachable as unreachable:
                 await self._store.chats.mark_unreachable(message.chat, unreachable.reason)
                 log.warning("%s unreachable: %s", message.chat.key, unreachable.reason)
-                return SendResult(ok=False, error=f"unreachable: {unreachable.reason}")
+                return SendResult(
+                    ok=False, error=f"unreachable: {unreachable.reason}", moved_to=moved_to
+                )
             except UnknownOutcome as unknown:
                 await self._store.chats.record_send_failure(
                     message.chat.key, message.text, str(unknown)
                 )
-                return SendResult(ok=False, error=str(unknown), outcome_unknown=True)
+                return SendResult(
+                    ok=False, error=str(unknown), outcome_unknown=True, moved_to=moved_to
+                )
             except TransientSendError as transient:
                 error = transient
                 await self._clock.sleep(self.base_backoff * 2 ** (attempt - 1))
@@ -286,13 +321,14 @@ class Delivery:
                 await self._store.chats.record_send_failure(
                     message.chat.key, message.text, str(refused)
                 )
-                return SendResult(ok=False, error=f"refused: {refused}")
+                return SendResult(ok=False, error=f"refused: {refused}", moved_to=moved_to)
             else:
-                return SendResult(ok=True, message_ids=(message_id,) if message_id else ())
+                ids = (message_id,) if message_id else ()
+                return SendResult(ok=True, message_ids=ids, moved_to=moved_to)
         reason = f"gave up after {attempt} attempts: {error}"
         log.error("sending to %s failed: %s", message.chat.key, reason)
         await self._store.chats.record_send_failure(message.chat.key, message.text, reason)
-        return SendResult(ok=False, error=reason)
+        return SendResult(ok=False, error=reason, moved_to=moved_to)
 
 
 def _just_wrote(message: Outgoing, audience: Audience | None) -> bool:

@@ -25,6 +25,10 @@ class ChatRef:
     kind: ChatKind = ChatKind.PRIVATE
     # A display name only; two refs to the same chat are equal whatever title they carry.
     title: str = field(default="", compare=False)
+    # The topic of a forum group the message came from (Telegram's message_thread_id), so
+    # a reply lands in that topic and not in General. Part of where to reply, not of which
+    # chat it is: the group's key, settings and rate limits are the same in every topic.
+    thread_id: str | None = field(default=None, compare=False)
 
     @property
     def key(self) -> str:

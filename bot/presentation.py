@@ -29,6 +29,7 @@ from bot.channels.base import Capabilities
 from bot.i18n import MESSAGES, t
 from bot.messages import Button, Incoming, Outgoing
 from bot.store import Store
+from bot.text_units import TextUnits
 
 # Numbers a person can type to choose; more buttons than this are not numbered.
 MAX_CHOICES = 30
@@ -105,9 +106,10 @@ async def present(
     else:
         rows = [tuple([await _keyed(button, store) for button in row]) for row in rows]
     image = message.image if capabilities.images else None
-    if image and len(text) > capabilities.max_caption:
+    units = capabilities.text_units
+    if image and units.length(text) > capabilities.max_caption:
         image = None  # a card whose text does not fit a caption goes out as text
-    parts = split_text(text, capabilities.max_text)
+    parts = split_text(text, capabilities.max_text, units)
     return Presented(
         [
             dataclasses.replace(
@@ -251,26 +253,33 @@ _ZH_TAP = re.compile("点“(" + "|".join(re.escape(w) for w in _button_words("z
 _EN_TAP = re.compile(r"\b([Tt])ap (" + "|".join(re.escape(w) for w in _button_words("en")) + r")\b")
 
 
-def split_text(text: str, limit: int) -> list[str]:
-    """Split at line breaks into parts of at most ``limit`` characters (hard-cut a line
-    only when it alone is longer than the limit)."""
-    if len(text) <= limit:
+def split_text(text: str, limit: int, units: TextUnits = TextUnits.CHARACTERS) -> list[str]:
+    """Split at line breaks into parts of at most ``limit`` (counted in the platform's
+    ``units``); a line alone longer than the limit is cut between graphemes, after a
+    space where one is near the end (``TextUnits.cut``)."""
+    length = units.length
+    if length(text) <= limit:
         return [text]
     parts: list[str] = []
     current = ""
+    current_size = 0
     for line in text.split("\n"):
-        while len(line) > limit:
+        size = length(line)
+        while size > limit:
             if current:
                 parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
+                current, current_size = "", 0
+            cut = units.cut(line, limit)
+            parts.append(line[:cut])
+            line = line[cut:]
+            size = length(line)
+        if current and current_size + 1 + size > limit:
             parts.append(current)
-            current = line
+            current, current_size = line, size
+        elif current:
+            current, current_size = f"{current}\n{line}", current_size + 1 + size
         else:
-            current = candidate
+            current, current_size = line, size
     if current:
         parts.append(current)
     return parts

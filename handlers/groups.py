@@ -15,6 +15,11 @@ async def membership_changed(
 ) -> list[Outgoing]:
     """Record the group (promotions stay off until the owner enables them) and tell owners."""
     if change.joined:
+        known = await store.chats.get(change.chat.key)
+        if known is not None and known.active and known.moved_from:
+            # Telegram reports the bot "joining" the supergroup a group was upgraded to:
+            # the same group, already moved here with its settings. Nothing to tell.
+            return []
         record = await store.chats.register(change.chat, active=True)
     else:
         await store.chats.mark_unreachable(change.chat, "the bot was removed from the group")

@@ -94,10 +94,17 @@ async def campaign_audiences(
     named = set(campaign.groups)
     members = await store.chats.group_members()
     for group in await store.chats.groups():
-        if campaign.target == "groups" and not ({group.key, group.title} & named):
+        # A group that moved (a Telegram upgrade to a supergroup) is still the group the
+        # catalog named by its old key.
+        names = {group.key, group.title} | ({group.moved_from} if group.moved_from else set())
+        if campaign.target == "groups" and not (names & named):
             continue
         chat = ChatRef(group.channel, group.chat_id, ChatKind.GROUP, group.title)
-        own = group_caps.get(group.key) or group_caps.get(group.title)
+        own = (
+            group_caps.get(group.key)
+            or (group_caps.get(group.moved_from) if group.moved_from else None)
+            or group_caps.get(group.title)
+        )
         audiences.append(
             Audience(
                 chat_key=group.key,

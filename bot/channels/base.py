@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.messages import ChatRef, Incoming, Outgoing, Sender
+from bot.text_units import TextUnits
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,9 @@ class Capabilities:
     edits: bool = True
     max_text: int = 4096
     max_caption: int = 1024
+    # What max_text and max_caption count: Telegram counts UTF-16 code units, so an
+    # emoji-heavy text is longer to it than to Python's len().
+    text_units: TextUnits = TextUnits.CHARACTERS
     # In a group, a reply to one person starts with "@name": the platform shows no reply
     # threads, so two people's answers would otherwise look alike (WeChat).
     names_addressee: bool = False
@@ -54,6 +58,9 @@ class MembershipChange:
     # Nothing changed, the bot just learned of a group it is in (there at start, seen
     # speaking, renamed): registered, with its title, and nobody is told.
     already: bool = False
+    # The group is the same one under a new id (Telegram's upgrade to a supergroup): its
+    # settings move from this chat to ``chat``.
+    moved_from: ChatRef | None = None
 
 
 IncomingHandler = Callable[[Incoming], Awaitable[object]]
@@ -112,6 +119,21 @@ class UnknownOutcome(SendError):
 class ImageRefused(SendError):
     """The platform would not take the message's picture; the words can still go.
     Delivery sends the message again without it, paced like any other send."""
+
+
+class TopicGone(SendError):
+    """The forum topic a message was for is closed or deleted; the chat itself takes
+    messages. Delivery sends the message again to the chat's main thread (General)."""
+
+
+class ChatMoved(SendError):
+    """The chat lives on under a new id (a Telegram group upgraded to a supergroup): the
+    old id takes no more messages, the new one does. Delivery moves the chat's settings
+    to the new id and sends there."""
+
+    def __init__(self, new_chat_id: str) -> None:
+        super().__init__(f"the chat moved to {new_chat_id}")
+        self.new_chat_id = new_chat_id
 
 
 class ChatUnreachable(SendError):

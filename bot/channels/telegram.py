@@ -48,6 +48,7 @@ from bot.channels import telegram_webhook
 from bot.channels.base import (
     Capabilities,
     ChannelStartError,
+    ChatMoved,
     ChatUnreachable,
     ImageRefused,
     IncomingHandler,
@@ -55,6 +56,7 @@ from bot.channels.base import (
     RateLimits,
     RetryAfter,
     SendError,
+    TopicGone,
     TransientSendError,
     UnknownOutcome,
 )
@@ -64,11 +66,13 @@ from bot.channels.telegram_updates import (
     incoming_from_callback,
     incoming_from_message,
     membership_from_update,
+    migration_from_message,
 )
 from bot.clock import Clock, SystemClock
 from bot.i18n import t
 from bot.messages import Button, Incoming, Outgoing
 from bot.settings import Settings
+from bot.text_units import TextUnits
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +136,12 @@ class WebhookConfig:
 class TelegramChannel:
     name = "telegram"
     capabilities = Capabilities(
-        buttons=True, images=True, edits=True, max_text=4096, max_caption=1024
+        buttons=True,
+        images=True,
+        edits=True,
+        max_text=4096,
+        max_caption=1024,
+        text_units=TextUnits.UTF16,  # how Telegram counts both limits
     )
     # Telegram's published limits: about 1 message a second per chat (a short burst is
     # tolerated), 20 a minute per group, 30 a second overall: RateLimits' defaults, and
@@ -357,6 +366,11 @@ class TelegramChannel:
                 change = membership_from_update(update.my_chat_member, self.name)
                 if change is not None and self._on_membership is not None:
                     await self._on_membership(change)
+            elif update.message is not None and (
+                moved := migration_from_message(update.message, self.name)
+            ):
+                if self._on_membership is not None:
+                    await self._on_membership(moved)
             elif update.message is not None:
                 incoming = incoming_from_message(update.message, self._me, self.name)
                 if incoming is not None:
@@ -421,14 +435,16 @@ class TelegramChannel:
     async def send(self, message: Outgoing) -> str | None:
         """Send (or edit) one message as HTML with every text escaped; the message id.
 
-        Raises RetryAfter, ChatUnreachable, TransientSendError, UnknownOutcome or
-        MessageRejected (see ``neutral_error``).
+        Raises RetryAfter, ChatMoved, ChatUnreachable, TopicGone, TransientSendError,
+        UnknownOutcome or MessageRejected (see ``neutral_error``).
         """
         app = self._app
         if app is None:
             raise TransientSendError("the Telegram channel is not running")
         bot = app.bot
         chat_id = _chat_id(message.chat.chat_id)
+        # In a forum group, the topic the person wrote in (None: General, or no topics).
+        topic = int(message.chat.thread_id) if message.chat.thread_id else None
         # Texts are plain: escaped so "<Rose & Co>" shows as written, never as markup.
         text = html.escape(message.text, quote=False)
         markup = keyboard(message.buttons)
@@ -443,10 +459,11 @@ class TelegramChannel:
                         caption=text,
                         parse_mode=ParseMode.HTML,
                         reply_markup=markup,
+                        message_thread_id=topic,
                     )
                     return str(sent.message_id)
                 except tg_error.BadRequest as error:
-                    if _chat_gone(error):
+                    if _chat_gone(error) or _topic_gone(error):
                         raise
                     # A picture Telegram cannot fetch must not cost the customer the
                     # product card: delivery sends the words without it, through its
@@ -456,7 +473,11 @@ class TelegramChannel:
                     log.warning("telegram: photo %r refused (%s)", message.image, error)
                     raise ImageRefused(str(error)) from error
             sent = await bot.send_message(
-                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                message_thread_id=topic,
             )
             return str(sent.message_id)
         except tg_error.TelegramError as error:
@@ -500,8 +521,13 @@ class TelegramChannel:
                     raise
             elif "message to edit not found" in reason or "message can't be edited" in reason:
                 # Deleted, or too old to edit: the person should still see the update.
+                thread = message.chat.thread_id
                 sent = await bot.send_message(
-                    chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+                    chat_id,
+                    text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    message_thread_id=int(thread) if thread else None,
                 )
                 return str(sent.message_id)
             else:
@@ -562,10 +588,12 @@ def neutral_error(error: tg_error.TelegramError) -> SendError:
         return ChatUnreachable(error.message)
     if isinstance(error, tg_error.ChatMigrated):
         # A group became a supergroup with a new id; the old id takes no more messages.
-        return ChatUnreachable(f"the group moved to the supergroup {error.new_chat_id}")
+        return ChatMoved(str(error.new_chat_id))
     if isinstance(error, tg_error.BadRequest):  # before NetworkError: it is a subclass
         if _chat_gone(error):
             return ChatUnreachable(error.message)
+        if _topic_gone(error):
+            return TopicGone(error.message)
         return MessageRejected(error.message)
     if isinstance(error, tg_error.NetworkError):  # includes TimedOut
         cause = error.__cause__
@@ -588,6 +616,16 @@ def _listening_socket(host: str) -> socket.socket:
 
 def _chat_gone(error: tg_error.BadRequest) -> bool:
     return "chat not found" in error.message.lower()
+
+
+# What Telegram answers a send to a forum topic that was deleted or closed (the bot may
+# post in a closed topic only as an admin who can manage topics).
+_TOPIC_GONE = ("message thread not found", "topic_closed", "topic_deleted")
+
+
+def _topic_gone(error: tg_error.BadRequest) -> bool:
+    reason = error.message.lower()
+    return any(marker in reason for marker in _TOPIC_GONE)
 
 
 def _retry_seconds(error: tg_error.RetryAfter) -> float:

@@ -10,11 +10,12 @@ to one of the bot's own posts.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import CallbackQuery, Chat, ChatMemberUpdated, Message, User
-from telegram.constants import ChatMemberStatus, ChatType
+from telegram import CallbackQuery, Chat, ChatMemberUpdated, Message, MessageEntity, User
+from telegram.constants import ChatMemberStatus, ChatType, MessageEntityType
 
 from bot.channels.base import MembershipChange
 from bot.messages import ChatKind, ChatRef, Incoming, Sender
@@ -30,6 +31,10 @@ _PRESENT = frozenset(
 )
 
 
+# The punctuation people put after a mention ("@shopbot, 2 masks"), removed with it.
+_AFTER_MENTION = frozenset(",:;，：；")
+
+
 @dataclass(frozen=True, slots=True)
 class BotIdentity:
     """Who the bot is, as getMe told us at start."""
@@ -37,19 +42,33 @@ class BotIdentity:
     id: int
     username: str
 
-    def mention_pattern(self) -> re.Pattern[str]:
-        # "@shopbot" anywhere, not inside a longer name ("@shopbot_fan") or an address
-        # ("me@shopbot"), with the punctuation people put after a mention ("@shopbot, 2 masks").
-        return re.compile(rf"(?<![\w@/])@{re.escape(self.username)}(?!\w)[,:;]?", re.IGNORECASE)
+    def is_mentioned_by(self, entity: MessageEntity, said: str) -> bool:
+        """Whether ``entity`` (covering ``said``) names this bot: an @username mention, in
+        any letter case, or a mention by name that links to the bot's account."""
+        if entity.type == MessageEntityType.MENTION:
+            return said.lower() == f"@{self.username.lower()}"
+        if entity.type == MessageEntityType.TEXT_MENTION:
+            return entity.user is not None and entity.user.id == self.id
+        return False
 
 
-def chat_ref(chat: Chat, channel: str) -> ChatRef | None:
+def chat_ref(chat: Chat, channel: str, thread_id: str | None = None) -> ChatRef | None:
     """The neutral chat for a Telegram chat; None for channels (the bot sells in chats)."""
     if chat.type == ChatType.PRIVATE:
         return ChatRef(channel, str(chat.id), ChatKind.PRIVATE, chat.full_name or "")
     if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
-        return ChatRef(channel, str(chat.id), ChatKind.GROUP, chat.title or "")
+        return ChatRef(channel, str(chat.id), ChatKind.GROUP, chat.title or "", thread_id)
     return None
+
+
+def topic_of(message: object) -> str | None:
+    """The forum topic a message is in (where a reply to it belongs), or None for General
+    and for groups without topics. A reply thread in an ordinary supergroup also has a
+    message_thread_id, but is not a topic: the bot answers those in the chat itself."""
+    if not getattr(message, "is_topic_message", False):
+        return None
+    thread = getattr(message, "message_thread_id", None)
+    return str(thread) if thread is not None else None
 
 
 def sender_of(user: User, channel: str) -> Sender:
@@ -67,7 +86,7 @@ def incoming_from_message(message: Message, me: BotIdentity, channel: str) -> In
     user = message.from_user
     if user is None or user.is_bot:
         return None
-    chat = chat_ref(message.chat, channel)
+    chat = chat_ref(message.chat, channel, topic_of(message))
     if chat is None:
         return None
     text = message.text if message.text is not None else message.caption
@@ -77,13 +96,11 @@ def incoming_from_message(message: Message, me: BotIdentity, channel: str) -> In
         if chat.is_group or message.effective_attachment is None:
             return None
         text = ""
+    entities = message.entities if message.text is not None else message.caption_entities
+    text, mentions_bot = _without_mentions(text, entities, me)
     text = _strip_command_bot(text, me)
     if text is None:
         return None
-    pattern = me.mention_pattern()
-    mentions_bot = bool(pattern.search(text))
-    if mentions_bot:
-        text = _tidy(pattern.sub(" ", text))
     replies_to_bot = _replies_to_bot(message, me)
     quoted = message.reply_to_message
     return Incoming(
@@ -103,7 +120,8 @@ def incoming_from_callback(query: CallbackQuery, channel: str) -> Incoming | Non
     message = query.message
     if message is None or query.data is None:
         return None  # a button on an inline-mode message, or a game: not ours
-    chat = chat_ref(message.chat, channel)
+    # A button on the bot's message in a topic: the answer goes to that topic too.
+    chat = chat_ref(message.chat, channel, topic_of(message))
     if chat is None:
         return None
     return Incoming(
@@ -132,6 +150,22 @@ def membership_from_update(update: ChatMemberUpdated, channel: str) -> Membershi
     return MembershipChange(chat=chat, joined=is_in, by=sender_of(update.from_user, channel))
 
 
+def migration_from_message(message: Message, channel: str) -> MembershipChange | None:
+    """Telegram's service message for a group upgraded to a supergroup (one arrives in
+    the old group with ``migrate_to_chat_id``, one in the new with
+    ``migrate_from_chat_id``): the group lives on under the new id. None otherwise."""
+    chat = chat_ref(message.chat, channel)
+    if chat is None or not chat.is_group:
+        return None
+    if message.migrate_to_chat_id is not None:
+        new = ChatRef(channel, str(message.migrate_to_chat_id), ChatKind.GROUP, chat.title)
+        return MembershipChange(chat=new, joined=True, already=True, moved_from=chat)
+    if message.migrate_from_chat_id is not None:
+        old = ChatRef(channel, str(message.migrate_from_chat_id), ChatKind.GROUP, chat.title)
+        return MembershipChange(chat=chat, joined=True, already=True, moved_from=old)
+    return None
+
+
 def _present(status: str, member: Any) -> bool:
     if status == ChatMemberStatus.RESTRICTED:
         return bool(getattr(member, "is_member", False))
@@ -155,6 +189,37 @@ def _replies_to_bot(message: Message, me: BotIdentity) -> bool:
     # In forum groups every message of a topic "replies" to the topic's first message;
     # a topic the bot opened is not a conversation with it.
     return reply.forum_topic_created is None
+
+
+def _without_mentions(
+    text: str, entities: Sequence[MessageEntity], me: BotIdentity
+) -> tuple[str, bool]:
+    """``text`` without its mentions of the bot, and whether there was one.
+
+    Telegram marks every mention in the message's entities, so they are read there rather
+    than guessed from the text: "@ShopBot" in a photo's caption and a mention by name
+    (which carries the bot's account, not its @username) count; "@shopbot_fan", an
+    address "me@shopbot.com" or "@shopbot" inside a code block do not. Offsets are in
+    UTF-16 units, as Telegram counts.
+    """
+    encoded = text.encode("utf-16-le")
+    spans = []
+    for entity in entities:
+        start, end = entity.offset * 2, (entity.offset + entity.length) * 2
+        if me.is_mentioned_by(entity, encoded[start:end].decode("utf-16-le", "replace")):
+            spans.append((start, end))
+    if not spans:
+        return text, False
+    kept: list[str] = []
+    at = 0
+    for start, end in sorted(spans):
+        kept.append(encoded[at:start].decode("utf-16-le", "replace"))
+        at = end
+        if encoded[at : at + 2].decode("utf-16-le", "replace") in _AFTER_MENTION:
+            at += 2
+        kept.append(" ")
+    kept.append(encoded[at:].decode("utf-16-le", "replace"))
+    return _tidy("".join(kept)), True
 
 
 def _tidy(text: str) -> str:

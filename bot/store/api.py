@@ -183,10 +183,19 @@ class ChatRepository(Protocol):
     async def get(self, key: str) -> ChatRecord | None: ...
 
     async def groups(self) -> list[ChatRecord]:
-        """Every group, in the order they were first registered."""
+        """Every group, in the order they were first registered; one that moved to a new
+        id is listed under that one only."""
 
     async def mark_unreachable(self, chat: ChatRef, reason: str) -> None:
         """Stop sending to a chat that blocked or removed the bot, keeping why."""
+
+    async def move(self, old: ChatRef, new: ChatRef) -> ChatRecord:
+        """A group that moved to a new id (a Telegram group upgraded to a supergroup), in
+        one transaction: the new chat takes the old one's promotions switch, reactions,
+        complaints and members, every promotional post (past ones count against its caps,
+        pending ones go to it) and the notices still to send there, and remembers the old
+        key (``moved_from``); the old chat is left unreachable, naming the new one
+        (``moved_to``), and is no longer among ``groups``. Moving again is harmless."""
 
     async def is_unreachable(self, chat_key: str) -> bool: ...
 

@@ -316,6 +316,13 @@ MIGRATIONS: list[str] = [
     CREATE UNIQUE INDEX orders_by_import ON orders (import_key)
         WHERE import_key IS NOT NULL;
     """,
+    # 13 -> 14: a group that moved to a new id (Telegram's upgrade to a supergroup): the
+    # new row names the key it had, so the catalog's caps and campaigns written for that
+    # key still find it; the old row names where it went, and is no longer a group to post to.
+    """
+    ALTER TABLE chats ADD COLUMN moved_from TEXT;
+    ALTER TABLE chats ADD COLUMN moved_to TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -147,6 +147,11 @@ class ChatRecord:
     # reads both: a complaint is the opposite of a reaction).
     last_reaction: datetime | None = None
     last_complaint: datetime | None = None
+    # The key this group had before it moved (a Telegram group upgraded to a supergroup
+    # gets a new id): the catalog may still name it by the old one.
+    moved_from: str | None = None
+    # Where it went, on the old record: no longer one of the bot's groups.
+    moved_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

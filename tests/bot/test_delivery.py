@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bot.channels.base import (
     Capabilities,
+    ChatMoved,
     ChatUnreachable,
     RateLimits,
     RetryAfter,
@@ -170,3 +171,25 @@ async def test_a_message_in_flight_holds_its_place_until_answered() -> None:
     permits[0].done()
     await waiting
     assert clock.monotonic() - started >= 1.0  # a full period after the answer
+
+
+async def test_a_message_follows_a_chat_that_moved_once(setup) -> None:
+    """A group upgraded to a supergroup (Telegram): the message and every part after it go
+    to the new id; a chat that "moves" again at once is not followed round in circles."""
+    delivery, channel, store, _ = setup
+    await store.chats.register(GROUP)
+    channel.failures = [ChatMoved("-200")]
+    long_text = "\n".join(f"line {n} " + "x" * 40 for n in range(5))  # 3 parts of 100
+
+    result = await delivery.send(Outgoing(GROUP, long_text))
+
+    moved = ChatRef("test", "-200", ChatKind.GROUP, "Friends")
+    assert result.ok and result.moved_to == moved
+    assert [m.chat.chat_id for _, m in channel.sent] == ["-200"] * 3
+    assert [g.key for g in await store.chats.groups()] == [moved.key]
+
+    channel.failures = [ChatMoved("-300"), ChatMoved("-400")]
+    result = await delivery.send(Outgoing(moved, "again"))
+    assert not result.ok and "unreachable" in (result.error or "")
+    assert await store.chats.is_unreachable("test:-300")
+    assert channel.attempts == 4 + 2  # the refused first part, three parts; two refusals

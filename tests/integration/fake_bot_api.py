@@ -51,6 +51,11 @@ _STRING_PARAMS = frozenset(
         "description",
     }
 )
+# Telegram's limits, counted as it counts them: in UTF-16 code units of the text a person
+# reads (after HTML is parsed), so "🌹" is two and "&lt;" is one.
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+_LIMITS = {"text": MAX_TEXT, "caption": MAX_CAPTION}
 _MENTION = re.compile(r"(?<![\w@])@\w+")
 _COMMAND = re.compile(r"^/\w+(?:@\w+)?")
 
@@ -85,9 +90,13 @@ class FakeGroup:
     id: int  # negative, as Telegram's group ids are
     title: str
     type: str = "supergroup"
+    is_forum: bool = False  # a supergroup with topics
 
     def chat_json(self) -> JSON:
-        return {"id": self.id, "type": self.type, "title": self.title}
+        data: JSON = {"id": self.id, "type": self.type, "title": self.title}
+        if self.is_forum:
+            data["is_forum"] = True
+        return data
 
 
 FakeChat = FakeUser | FakeGroup
@@ -192,6 +201,10 @@ class FakeBotApi:
         self._message_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
         self._messages: dict[tuple[int, int], JSON] = {}
+        # (chat id, message_thread_id) of every forum topic opened (open_topic).
+        self._topics: set[tuple[int, int]] = set()
+        # Topics an admin closed: the bot (no admin) may not post there.
+        self.closed_topics: set[tuple[int, int]] = set()
         self._chats: dict[int, JSON] = {}
         # Group id -> user ids who administer it (getChatMember answers from this).
         self.admins: dict[int, set[int]] = {}
@@ -341,6 +354,53 @@ class FakeBotApi:
                 method, 403, "Forbidden: bot was blocked by the user", chat_id=chat_id, times=None
             )
 
+    def upgrade_to_supergroup(self, group: FakeGroup, *, announce: bool = True) -> FakeGroup:
+        """The group becomes a supergroup with a new id, as Telegram does when a group
+        grows or turns on a supergroup feature: every send to the old id is refused with
+        400 and ``migrate_to_chat_id`` from now on, and (``announce``) the bot gets the two
+        service messages, one in each chat. The new supergroup."""
+        upgraded = FakeGroup(int(f"-100{abs(group.id)}"), group.title, "supergroup")
+        for method in ("sendMessage", "sendPhoto", "editMessageText", "editMessageCaption"):
+            self.fail(
+                method,
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                chat_id=group.id,
+                times=None,
+                parameters={"migrate_to_chat_id": upgraded.id},
+            )
+        if announce:
+            # What Telegram sends, in this order: the notice in the old group from whoever
+            # upgraded it, the bot "joining" the supergroup, and the notice in the
+            # supergroup, from the anonymous group bot on the supergroup's behalf.
+            creator = FakeUser(abs(group.id), "Group owner")
+            self.inject(
+                {
+                    "message": {
+                        "message_id": next(self._message_ids),
+                        "from": creator.json(),
+                        "chat": self._chat_json(group),
+                        "date": self._date(),
+                        "migrate_to_chat_id": upgraded.id,
+                    }
+                }
+            )
+            self.my_chat_member(upgraded, creator, "left", "member")
+            anonymous = FakeUser(1087968824, "Group", "GroupAnonymousBot", None, is_bot=True)
+            self.inject(
+                {
+                    "message": {
+                        "message_id": 1,
+                        "from": anonymous.json(),
+                        "sender_chat": self._chat_json(upgraded),
+                        "chat": self._chat_json(upgraded),
+                        "date": self._date(),
+                        "migrate_from_chat_id": group.id,
+                    }
+                }
+            )
+        return upgraded
+
     def chat_not_found(self, method: str, chat_id: int) -> Fault:
         return self.fail(method, 400, "Bad Request: chat not found", chat_id=chat_id)
 
@@ -380,9 +440,32 @@ class FakeBotApi:
         text: str,
         entities: list[JSON] | None = None,
         reply_to: int | None = None,
+        topic: int | None = None,
+        *,
+        caption: bool = False,
     ) -> int:
-        """``user`` writes ``text`` in the group (replying to message ``reply_to``)."""
-        return self._user_message(chat, user, text, entities, reply_to)
+        """``user`` writes ``text`` in the group (replying to message ``reply_to``), in the
+        forum ``topic`` (the id of the topic's first message; None: General), or as the
+        ``caption`` of a photo."""
+        return self._user_message(chat, user, text, entities, reply_to, topic, caption)
+
+    def open_topic(self, chat: FakeGroup, user: FakeUser, name: str) -> int:
+        """``user`` opens a topic in the forum group ``chat``; its message_thread_id."""
+        assert chat.is_forum, f"{chat.title} has no topics"
+        message_id = next(self._message_ids)
+        created: JSON = {
+            "message_id": message_id,
+            "message_thread_id": message_id,
+            "is_topic_message": True,
+            "from": user.json(),
+            "chat": self._chat_json(chat),
+            "date": self._date(),
+            "forum_topic_created": {"name": name, "icon_color": 7322096},
+        }
+        self._messages[(chat.id, message_id)] = created
+        self._topics.add((chat.id, message_id))
+        self.inject({"message": created})
+        return message_id
 
     def callback(self, user: FakeUser, chat: FakeChat, message_id: int, data: str) -> str:
         """``user`` presses a button with callback ``data`` on message ``message_id``."""
@@ -628,13 +711,21 @@ class FakeBotApi:
             return refused
         if not _readable(params, "text").strip():
             return _bad_request("message text is empty")
-        if len(_readable(params, "text")) > 4096:
+        if _utf16_len(_readable(params, "text")) > MAX_TEXT:
             return _bad_request("message is too long")
+        refused = self._unknown_topic(params)
+        if refused:
+            return refused
         message = self._bot_message(params, text=str(params["text"]))
         return 200, {"ok": True, "result": message}
 
     def _api_sendPhoto(self, params: JSON) -> tuple[int, JSON]:
         refused = _refused_html(params, "caption")
+        if refused:
+            return refused
+        if _utf16_len(_readable(params, "caption")) > MAX_CAPTION:
+            return _bad_request("message caption is too long")
+        refused = self._unknown_topic(params)
         if refused:
             return refused
         photo = str(params.get("photo", ""))
@@ -645,6 +736,18 @@ class FakeBotApi:
             {"file_id": "AgAD-photo", "file_unique_id": "u-photo", "width": 320, "height": 320}
         ]
         return 200, {"ok": True, "result": message}
+
+    def _unknown_topic(self, params: JSON) -> tuple[int, JSON] | None:
+        thread = params.get("message_thread_id")
+        chat = self._chats.get(int(params["chat_id"]), {})
+        if thread is None or not chat.get("is_forum"):
+            return None  # outside a forum it names a reply thread; not checked here
+        topic = (int(params["chat_id"]), int(thread))
+        if topic not in self._topics:
+            return _bad_request("message thread not found")
+        if topic in self.closed_topics:
+            return _bad_request("TOPIC_CLOSED")
+        return None
 
     def _api_editMessageText(self, params: JSON) -> tuple[int, JSON]:
         return self._edit(params, "text")
@@ -659,6 +762,8 @@ class FakeBotApi:
         refused = _refused_html(params, field_name) if field_name else None
         if refused:
             return refused
+        if field_name and _utf16_len(_readable(params, field_name)) > _LIMITS[field_name]:
+            return _bad_request(f"message {'' if field_name == 'text' else 'caption '}is too long")
         key = (int(params["chat_id"]), int(params["message_id"]))
         message = self._messages.get(key)
         if message is None:
@@ -693,6 +798,10 @@ class FakeBotApi:
         }
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
+        thread = params.get("message_thread_id")
+        if thread is not None and (chat_id, int(thread)) in self._topics:
+            message["message_thread_id"] = int(thread)
+            message["is_topic_message"] = True
         self._messages[(chat_id, message["message_id"])] = message
         return message
 
@@ -703,8 +812,10 @@ class FakeBotApi:
         text: str,
         entities: list[JSON] | None,
         reply_to: int | None,
+        topic: int | None = None,
+        caption: bool = False,
     ) -> int:
-        message = self._message_json(chat, user, text, entities, reply_to)
+        message = self._message_json(chat, user, text, entities, reply_to, topic, caption)
         self.inject({"message": message})
         return int(message["message_id"])
 
@@ -715,17 +826,34 @@ class FakeBotApi:
         text: str,
         entities: list[JSON] | None = None,
         reply_to: int | None = None,
+        topic: int | None = None,
+        caption: bool = False,
     ) -> JSON:
         message: JSON = {
             "message_id": next(self._message_ids),
             "from": user.json(),
             "chat": self._chat_json(chat),
             "date": self._date(),
-            "text": text,
         }
         found = _entities(text) if entities is None else entities
-        if found:
-            message["entities"] = found
+        if caption:
+            message["photo"] = [
+                {"file_id": "AgAD-user", "file_unique_id": "u-user", "width": 90, "height": 90}
+            ]
+            message["caption"] = text
+            if found:
+                message["caption_entities"] = found
+        else:
+            message["text"] = text
+            if found:
+                message["entities"] = found
+        if topic is not None:
+            assert (chat.id, topic) in self._topics, f"no topic {topic} in chat {chat.id}"
+            # As Telegram: a message in a topic replies to the topic's first message unless
+            # it replies to another one in it.
+            message["message_thread_id"] = topic
+            message["is_topic_message"] = True
+            reply_to = topic if reply_to is None else reply_to
         if reply_to is not None:
             replied = self._messages.get((chat.id, reply_to))
             assert replied is not None, f"no message {reply_to} in chat {chat.id} to reply to"

@@ -6,6 +6,8 @@ goes through the shop's delivery, which splits long texts before the channel see
 
 from __future__ import annotations
 
+import itertools
+
 import httpx
 import pytest
 from conftest import ALICE, BOT_USERNAME, FRIENDS, BareChannel, TelegramShop
@@ -13,6 +15,7 @@ from fake_bot_api import FakeBotApi, FakeUser
 
 from bot.channels import telegram as telegram_channel
 from bot.channels.base import (
+    ChatMoved,
     ChatUnreachable,
     ImageRefused,
     RetryAfter,
@@ -24,6 +27,7 @@ from bot.channels.telegram import MENU_COMMANDS, MessageRejected, TelegramChanne
 from bot.clock import FakeClock
 from bot.i18n import t
 from bot.messages import Button, ChatKind, ChatRef, Outgoing
+from bot.text_units import utf16_length
 
 TO_ALICE = ChatRef("telegram", str(ALICE.id), ChatKind.PRIVATE, "Alice")
 
@@ -126,9 +130,10 @@ async def test_a_telegram_that_cannot_be_reached_is_a_transient_failure(
         await channel.stop()
 
 
-async def test_a_group_that_became_a_supergroup_is_unreachable_under_its_old_id(
+async def test_a_group_that_became_a_supergroup_reports_its_new_id(
     bare_channel: BareChannel,
 ) -> None:
+    """Delivery follows it (test_telegram_platform.py); the channel only names it."""
     bare_channel.fake.fail(
         "sendMessage",
         400,
@@ -136,8 +141,9 @@ async def test_a_group_that_became_a_supergroup_is_unreachable_under_its_old_id(
         parameters={"migrate_to_chat_id": -1009999},
     )
     to_group = ChatRef("telegram", "-4242", ChatKind.GROUP)
-    with pytest.raises(ChatUnreachable, match="-1009999"):
+    with pytest.raises(ChatMoved) as moved:
         await bare_channel.channel.send(Outgoing(to_group, "hello"))
+    assert moved.value.new_chat_id == "-1009999"
 
 
 async def test_a_connection_dropped_after_the_request_is_an_unknown_outcome(
@@ -292,3 +298,77 @@ async def test_only_what_the_shop_acts_on_reaches_it(bare_channel: BareChannel) 
 
 async def _ignore(*_: object) -> None:
     return None
+
+
+# --- Telegram counts UTF-16 code units ------------------------------------------------
+
+# Emoji outside the BMP are two UTF-16 units each; a family is eight, a flag four.
+ROSE, FAMILY, FLAG, THUMB = "🌹", "👩\u200d👩\u200d👧", "🇨🇳", "👍🏽"
+
+
+async def test_an_emoji_heavy_text_is_split_by_telegrams_count(
+    telegram_shop: TelegramShop,
+) -> None:
+    """3,100 characters are 4,500 UTF-16 units here: one message to Python, too long for
+    Telegram. It goes in parts that each fit, nothing lost, no emoji broken."""
+    fake, delivery = telegram_shop.fake, telegram_shop.shop.delivery
+    lines = [f"{n:03} 玫瑰面膜 {ROSE * 8} {FAMILY}" for n in range(130)]
+    text = "\n".join(lines)
+    assert len(text) < 4096 < utf16_length(text)
+
+    result = await delivery.send(Outgoing(TO_ALICE, text))
+
+    assert result.ok, result.error
+    parts = fake.sent(ALICE.id)
+    assert len(parts) == 2
+    assert all(utf16_length(call.shown) <= 4096 for call in parts)
+    assert "\n".join(call.shown for call in parts) == text
+
+
+async def test_one_long_line_of_emoji_is_cut_between_graphemes(
+    telegram_shop: TelegramShop,
+) -> None:
+    fake, delivery = telegram_shop.fake, telegram_shop.shop.delivery
+    graphemes = [FAMILY, FLAG, THUMB, "好"] * 300  # no line break, no space: 5,100 units
+    text = "".join(graphemes)
+    assert utf16_length(text) > 4096
+
+    result = await delivery.send(Outgoing(TO_ALICE, text))
+
+    assert result.ok, result.error
+    parts = [call.shown for call in fake.sent(ALICE.id)]
+    assert len(parts) == 2 and "".join(parts) == text
+    assert all(utf16_length(part) <= 4096 for part in parts)
+    # The cut falls between two of the graphemes the text was made of, never inside one.
+    assert len(parts[0]) in set(itertools.accumulate(len(g) for g in graphemes))
+
+
+async def test_a_card_whose_caption_is_too_long_for_telegram_goes_as_text(
+    telegram_shop: TelegramShop,
+) -> None:
+    """A caption of 700 characters but 1,300 units cannot travel under a photo: the card
+    goes as words (the picture is not blamed, so the next card still shows it)."""
+    fake, delivery = telegram_shop.fake, telegram_shop.shop.delivery
+    picture = "https://x.test/rose.jpg"
+    fake.reachable_photo_urls.add(picture)
+    long_card = "Rose mask 玫瑰面膜\n" + ROSE * 650
+    assert len(long_card) < 1024 < utf16_length(long_card)
+
+    assert (await delivery.send(Outgoing(TO_ALICE, long_card, image=picture))).ok
+    assert (await delivery.send(Outgoing(TO_ALICE, f"Rose mask {ROSE * 500}", image=picture))).ok
+
+    assert fake.calls_to("sendPhoto", ok=False) == []
+    [words, card] = fake.sent(ALICE.id)
+    assert words.method == "sendMessage" and words.shown == long_card
+    assert card.method == "sendPhoto" and card.params["photo"] == picture
+
+
+async def test_the_fake_refuses_what_telegram_refuses(bare_channel: BareChannel) -> None:
+    """The fake Bot API counts as Telegram does, so the tests above can fail."""
+    channel = bare_channel.channel
+    with pytest.raises(MessageRejected, match="Message is too long"):
+        await channel.send(Outgoing(TO_ALICE, ROSE * 2049))
+    await channel.send(Outgoing(TO_ALICE, ROSE * 2048))
+    bare_channel.fake.reachable_photo_urls.add("https://x.test/a.jpg")
+    with pytest.raises(ImageRefused, match="caption is too long"):
+        await channel.send(Outgoing(TO_ALICE, ROSE * 513, image="https://x.test/a.jpg"))

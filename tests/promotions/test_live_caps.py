@@ -165,6 +165,26 @@ async def test_a_groups_own_caps_from_the_catalog_hold_in_that_group_only(
         await chat.close()
 
 
+async def test_a_group_that_moved_to_a_new_id_keeps_the_caps_named_by_its_old_key(
+    tmp_path: Path,
+) -> None:
+    """A Telegram group upgraded to a supergroup gets a new id; the catalog still names
+    the old key. Its own caps (time zone, overlap, daily posts) go on holding there."""
+    catalog = catalog_with_group_caps(tmp_path, '      "test:neighbours": {group_daily: 0}\n')
+    chat = await ChatHarness.open(tmp_path / "shop.db", catalog)
+    try:
+        await join(chat, "neighbours")
+        moved = ChatRef(CHANNEL, "neighbours-super", ChatKind.GROUP, "")
+        await chat.shop.store.chats.move(group("neighbours"), moved)
+        await at(chat, SLOT)
+        await chat.shop.promotions.run_slot("winter-masks", SLOT)
+        assert await states(chat, "winter-masks", SLOT) == {
+            moved.key: ("suppressed", "group_daily")
+        }
+    finally:
+        await chat.close()
+
+
 async def test_a_group_that_never_reacts_gets_half_the_cadence_and_the_owner_is_told(
     harness: ChatHarness,
 ) -> None:

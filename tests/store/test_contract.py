@@ -520,6 +520,65 @@ class TestStoreContract:
         again = await store.chats.register(GROUP)
         assert again.promotions_enabled
 
+    async def test_a_group_that_moved_takes_its_settings_posts_and_notices(
+        self, store: StoreApi, clock: FakeClock
+    ) -> None:
+        """A Telegram group upgraded to a supergroup: same people, new id."""
+        await store.chats.register(GROUP)
+        assert await store.chats.set_promotions(GROUP.key, True)
+        await store.chats.note_activity(GROUP, "test:ann", reaction=True)
+        await store.chats.note_activity(GROUP, "test:bo", reaction=False)
+        await store.chats.note_complaint(GROUP.key)
+        reacted = clock.now()
+        await store.outbox.add([post(GROUP), post(GROUP, slot=SLOT + timedelta(days=1))])
+        [sent, _] = await store.outbox.rows()
+        await store.outbox.finish(sent.id, PostState.SENT, message_id="7")
+        message = Outgoing(GROUP, "Order A1 is paid")
+        await store.notices.add([NewNotice("order:A1:paid|0|test:g1", message)])
+        await store.notices.add([NewNotice("order:A0:paid|0|test:g1", message)])
+        [done, _] = await store.notices.rows()
+        await store.notices.finish(done.id, NoticeState.SENT)
+        # A message from the new chat registered it before the move was known.
+        clock.advance(60)
+        moved_to = ChatRef("test", "g1-super", ChatKind.GROUP, "")
+        await store.chats.register(moved_to)
+        await store.chats.note_activity(moved_to, "test:cy", reaction=False)
+
+        record = await store.chats.move(GROUP, moved_to)
+
+        assert (record.key, record.title, record.moved_from) == (moved_to.key, "Friends", GROUP.key)
+        assert record.active and record.promotions_enabled and record.unreachable_reason is None
+        assert (record.last_reaction, record.last_complaint) == (reacted, reacted)
+        old = await store.chats.get(GROUP.key)
+        assert (
+            old is not None
+            and not old.active
+            and old.unreachable_reason == (f"moved to {moved_to.key}")
+        )
+        assert await store.chats.group_members() == {
+            moved_to.key: frozenset({"test:ann", "test:bo", "test:cy"})
+        }
+        rows = await store.outbox.rows()
+        assert [(r.chat, r.key, r.state) for r in rows] == [
+            (moved_to, outbox_key("winter-masks", moved_to.key, SLOT), PostState.SENT),
+            (
+                moved_to,
+                outbox_key("winter-masks", moved_to.key, SLOT + timedelta(days=1)),
+                PostState.PENDING,
+            ),
+        ]
+        # A slot decided again for the new chat finds its row: not a second post.
+        await store.outbox.add([post(moved_to)])
+        assert len(await store.outbox.rows()) == 2
+        # The notice still owed goes to the new chat; the one sent stays as it was.
+        sent_notice, owed = await store.notices.rows()
+        assert sent_notice.message.chat.chat_id == "g1"
+        assert owed.message.chat == moved_to and owed.message.text == "Order A1 is paid"
+        # Told twice (the service message, then a refused send): nothing changes.
+        again = await store.chats.move(GROUP, moved_to)
+        assert again == record
+        assert await store.chats.move(GROUP, moved_to) == record
+
     async def test_opt_outs_wait_for_the_summary(self, store: StoreApi, clock: FakeClock) -> None:
         assert await store.chats.unreported_opt_outs() == []
         await store.chats.note_opt_out(GROUP, "test:ann", "Ann")

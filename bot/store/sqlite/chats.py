@@ -48,7 +48,8 @@ class SqliteChats:
 
     async def groups(self) -> list[ChatRecord]:
         rows = await self._db.all(
-            "SELECT * FROM chats WHERE kind = ? ORDER BY created_at", (ChatKind.GROUP.value,)
+            "SELECT * FROM chats WHERE kind = ? AND moved_to IS NULL ORDER BY created_at",
+            (ChatKind.GROUP.value,),
         )
         return [_chat_record(row) for row in rows]
 
@@ -61,6 +62,90 @@ class SqliteChats:
             " unreachable_reason = excluded.unreachable_reason, updated_at = excluded.updated_at",
             (chat.key, chat.channel, chat.chat_id, chat.kind.value, chat.title, reason, now, now),
         )
+
+    async def move(self, old: ChatRef, new: ChatRef) -> ChatRecord:
+        now = self._db.now()
+        async with self._db.transaction() as db:
+            before = await db.one("SELECT * FROM chats WHERE key = ?", (old.key,))
+            if before is not None and before["moved_to"] == new.key:
+                # Told twice (Telegram's service message, then a refused send): done.
+                done = await db.one("SELECT * FROM chats WHERE key = ?", (new.key,))
+                if done is not None:
+                    return _chat_record(done)
+            # The new chat takes the old one's settings over whatever a message from it
+            # registered first (a new group starts with promotions off).
+            row = await db.one(
+                "INSERT INTO chats (key, channel, chat_id, kind, title, active, promotions_enabled,"
+                " last_reaction_at, last_complaint_at, moved_from, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET active = 1, unreachable_reason = NULL,"
+                " title = CASE WHEN excluded.title = '' THEN chats.title ELSE excluded.title END,"
+                " promotions_enabled = excluded.promotions_enabled,"
+                " last_reaction_at = COALESCE(MAX(chats.last_reaction_at,"
+                " excluded.last_reaction_at), chats.last_reaction_at, excluded.last_reaction_at),"
+                " last_complaint_at = COALESCE(MAX(chats.last_complaint_at,"
+                " excluded.last_complaint_at), chats.last_complaint_at,"
+                " excluded.last_complaint_at),"
+                " moved_from = excluded.moved_from, updated_at = excluded.updated_at"
+                " RETURNING *",
+                (
+                    new.key,
+                    new.channel,
+                    new.chat_id,
+                    new.kind.value,
+                    new.title or (before["title"] if before else ""),
+                    before["promotions_enabled"] if before else 0,
+                    before["last_reaction_at"] if before else None,
+                    before["last_complaint_at"] if before else None,
+                    old.key,
+                    before["created_at"] if before else now,
+                    now,
+                ),
+            )
+            assert row is not None
+            await db.execute(
+                "INSERT INTO chats (key, channel, chat_id, kind, title, active, unreachable_reason,"
+                " moved_to, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET active = 0,"
+                " unreachable_reason = excluded.unreachable_reason,"
+                " moved_to = excluded.moved_to, updated_at = excluded.updated_at",
+                (
+                    old.key,
+                    old.channel,
+                    old.chat_id,
+                    old.kind.value,
+                    old.title,
+                    f"moved to {new.key}",
+                    new.key,
+                    now,
+                    now,
+                ),
+            )
+            # Who was seen there: the same people, now in the new chat.
+            await db.execute(
+                "INSERT INTO chat_members (chat_key, member_key, last_seen)"
+                " SELECT ?, member_key, last_seen FROM chat_members WHERE chat_key = ?"
+                " ON CONFLICT (chat_key, member_key)"
+                " DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen)",
+                (new.key, old.key),
+            )
+            await db.execute("DELETE FROM chat_members WHERE chat_key = ?", (old.key,))
+            # Every promotional post, sent or to send: the caps count the group's past
+            # posts, and a post still to go goes to the new chat. The key names the chat,
+            # so a slot decided again for the new chat finds its row and is not posted twice.
+            await db.execute(
+                "UPDATE OR IGNORE promo_outbox SET chat_key = ?, chat_id = ?,"
+                " key = replace(key, '|' || ? || '|', '|' || ? || '|'), updated_at = ?"
+                " WHERE chat_key = ?",
+                (new.key, new.chat_id, old.key, new.key, now, old.key),
+            )
+            # Notices still to send (a group's is rare, but nothing owed is lost).
+            await db.execute(
+                "UPDATE notices SET chat_key = ?, message = json_set(message, '$.chat[1]', ?),"
+                " updated_at = ? WHERE chat_key = ? AND state IN ('pending', 'sending')",
+                (new.key, new.chat_id, now, old.key),
+            )
+        return _chat_record(row)
 
     async def is_unreachable(self, chat_key: str) -> bool:
         row = await self._db.one("SELECT unreachable_reason FROM chats WHERE key = ?", (chat_key,))
@@ -164,4 +249,6 @@ def _chat_record(row: Row) -> ChatRecord:
         unreachable_reason=row["unreachable_reason"],
         last_reaction=dt(row["last_reaction_at"]),
         last_complaint=dt(row["last_complaint_at"]),
+        moved_from=row["moved_from"],
+        moved_to=row["moved_to"],
     )
