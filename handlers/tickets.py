@@ -11,6 +11,7 @@ flood the owner. A ticket left unanswered for two business hours reminds the own
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Callable
@@ -140,6 +141,9 @@ async def open_ticket(ctx: Context, text: str, reason: TicketReason) -> Ticket:
         context=await customer_context(ctx.store, ctx.catalog, ctx.customer.key, owner_language),
     )
     ticket, opened = await ctx.store.tickets.open_or_append(new)
+    if ticket.chat == ctx.chat:
+        # The store keeps the chat, not its title: the owner reads the group's name.
+        ticket = dataclasses.replace(ticket, chat=ctx.chat)
     for chat in owner_private_chats(ctx.owners):
         ctx.send(
             Outgoing(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.messages import Incoming, Sender
+from bot.messages import ChatKind, ChatRef, Incoming, Sender
 from bot.scheduler import Scheduler
 from bot.store import TicketStatus
 from handlers.tickets import REMIND_JOB, TicketReminders
@@ -299,3 +299,17 @@ async def test_cancel_leaves_an_answer_unsent(harness: ChatHarness) -> None:
     await harness.say(OWNER, "玫瑰面膜多少钱")  # the owner's own question, not an answer
     assert len(harness.messages_to("bo")) == before
     assert await open_tickets(harness) == [1]
+
+
+async def test_the_owner_reads_the_groups_name_not_its_id(harness: ChatHarness) -> None:
+    harness.languages["amy"] = "en"
+    await harness._push(
+        Incoming(
+            chat=ChatRef(CHANNEL, "-100999111", ChatKind.GROUP, "Baby mums"),
+            sender=Sender(CHANNEL, "amy", "Amy", "en"),
+            text="is the baby cream ok for eczema?",
+            mentions_bot=True,
+        )
+    )
+    notice = harness.last_text(OWNER)
+    assert "Baby mums" in notice and "-100999111" not in notice
