@@ -182,6 +182,11 @@ class Delivery:
         self._channels[channel.name] = channel
         self._limiters[channel.name] = RateLimiter(channel.rate_limits, self._clock)
 
+    @property
+    def channel_names(self) -> frozenset[str]:
+        """The channels running in this process: the only ones a send can reach."""
+        return frozenset(self._channels)
+
     def can_edit(self, channel_name: str) -> bool:
         channel = self._channels.get(channel_name)
         return bool(channel and channel.capabilities.edits)

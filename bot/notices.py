@@ -7,6 +7,11 @@ the change, under keys naming the event and recipient; they are sent after the t
 (the platform down, a chat unreachable until the person writes back). A row is claimed
 before it is sent, so two workers never both send it; a send whose outcome is unknown
 is never repeated (a second copy in someone's chat cannot be taken back).
+
+A notice to a chat on a channel this process does not run (an owner named on WeChat
+while only Telegram runs, or a worker per platform) is not tried at all: it waits,
+quietly, for a process running that channel, which sends it as soon as it starts. Each
+start names in one line how many wait and for which channel.
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ class NoticeSender:
         """Send every due notice once (chats side by side, in order within a chat);
         how many were sent. Those to the chat of ``answering`` are presented as the
         answer to it (a numbered choice echoed), as the turn's replies are."""
-        rows = await self.store.notices.due(self.clock.now())
+        rows = await self.store.notices.due(self.clock.now(), channels=self.delivery.channel_names)
         by_chat: dict[str, list[NoticeRow]] = {}
         for row in rows:
             by_chat.setdefault(row.message.chat.key, []).append(row)
@@ -108,5 +113,15 @@ class NoticeJobs:
         interrupted = await self.sender.store.notices.settle_interrupted()
         if interrupted:
             log.warning("%d notice(s) were mid-send at the last stop; not resent", interrupted)
+        running = self.sender.delivery.channel_names
+        waiting = await self.sender.store.notices.waiting_by_channel()
+        for channel, count in sorted(waiting.items()):
+            if channel not in running:
+                log.info(
+                    "%d notice(s) wait for channel %s, which is not running here; they are "
+                    "sent when a chatshop with that channel starts",
+                    count,
+                    channel,
+                )
         await self.sender.drain()
         self.scheduler.every(DRAIN_JOB, self.sender.drain, DRAIN_EVERY)
