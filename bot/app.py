@@ -95,7 +95,13 @@ class Shop:
         catalog = load_catalog(self.settings.catalog_path)
         self.catalog_holder = CatalogHolder(catalog, str(self.settings.catalog_path))
         self._store = await Store.open(self.settings.db_path, self.clock)
-        await self._store.stock.apply_catalog(catalog)
+        try:
+            await self._store.stock.apply_catalog(catalog)
+        except BaseException:
+            # Closed, or its connection's thread keeps the process alive after the error.
+            await self._store.close()
+            self._store = None
+            raise
         self._router = Router(
             store=self._store,
             catalog_holder=self.catalog_holder,

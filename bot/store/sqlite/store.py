@@ -31,6 +31,27 @@ from bot.store.sqlite.tickets import SqliteTickets
 log = logging.getLogger(__name__)
 
 
+def _usable_place(path: Path) -> None:
+    """Refuse, before anything is created or changed, a place the shop could not write
+    its database to: a missing folder (a typo in the path must not start an empty shop
+    somewhere else), a read-only file, a read-only folder (SQLite keeps its -wal and -shm
+    files beside the database and would leave them there, then fail)."""
+    folder = path.parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise FileNotFoundError(f"the folder {folder} {what}: create it first")
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise PermissionError(
+            f"{path} is read-only for this user; chatshop must write to it "
+            "(give this user write access, or run chatshop as its owner)"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PermissionError(
+            f"the folder {folder} is read-only for this user; SQLite writes its -wal and "
+            "-shm files beside the database"
+        )
+
+
 def _private_file(path: Path) -> None:
     """The file holds customers' names, phones and addresses: created readable by the
     owner only (SQLite gives its -wal and -shm files the same mode), and an existing
@@ -72,7 +93,7 @@ class Store:
     async def open(cls, path: str | Path, clock: Clock) -> Store:
         """Open (creating if needed) and migrate the store file to the current schema."""
         if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _usable_place(Path(path))
             _private_file(Path(path))
         connection = await aiosqlite.connect(str(path), isolation_level=None)
         connection.row_factory = aiosqlite.Row
