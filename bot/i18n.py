@@ -1255,6 +1255,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "write /mydata or /forgetme to me there.",
         "zh": "个人资料只在与我的私聊中查看或删除：请在私聊里发送 /mydata 或 /forgetme。",
     },
+    # --- issue 13: the fault suite (the database held by another writer) ----------------
+    "error.busy": {
+        "en": "Sorry, the shop could not take that in just now (its records are busy). "
+        "Nothing was changed: please send it again in a moment.",
+        "zh": "抱歉，店里的记录这会儿正忙，刚才那条没能处理，什么都没有改动：请稍等片刻再发一次。",
+    },
 }
 
 

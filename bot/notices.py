@@ -25,7 +25,7 @@ from bot.delivery import Delivery
 from bot.messages import Incoming
 from bot.presentation import Audience
 from bot.scheduler import Scheduler
-from bot.store import NoticeRow, NoticeState, Store
+from bot.store import NoticeRow, NoticeState, Store, StoreBusy
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,13 @@ class NoticeSender:
         """Send every due notice once (chats side by side, in order within a chat);
         how many were sent. Those to the chat of ``answering`` are presented as the
         answer to it (a numbered choice echoed), as the turn's replies are."""
-        rows = await self.store.notices.due(self.clock.now(), channels=self.delivery.channel_names)
+        try:
+            rows = await self.store.notices.due(
+                self.clock.now(), channels=self.delivery.channel_names
+            )
+        except StoreBusy as busy:
+            log.warning("notices not sent this time: %s", busy)  # the minute job tries again
+            return 0
         by_chat: dict[str, list[NoticeRow]] = {}
         for row in rows:
             by_chat.setdefault(row.message.chat.key, []).append(row)
@@ -68,7 +74,13 @@ class NoticeSender:
             audience = None
             if answering is not None and answering.chat == row.message.chat:
                 audience = Audience(answering)
-            sent += await self._send(row, audience)
+            try:
+                sent += await self._send(row, audience)
+            except StoreBusy as busy:
+                # The rest wait for the next drain; a row claimed but not finished is
+                # settled as unknown at the next start, never sent twice.
+                log.warning("notices to %s not sent this time: %s", row.message.chat.key, busy)
+                break
         return sent
 
     async def _send(self, row: NoticeRow, audience: Audience | None) -> int:

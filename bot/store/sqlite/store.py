@@ -20,7 +20,7 @@ from bot.store.sqlite.carts import SqliteCarts
 from bot.store.sqlite.chats import SqliteChats
 from bot.store.sqlite.conversations import SqliteConversations
 from bot.store.sqlite.customers import SqliteCustomers
-from bot.store.sqlite.db import Database, Tx
+from bot.store.sqlite.db import Database, LockWait, Tx
 from bot.store.sqlite.notices import SqliteNotices
 from bot.store.sqlite.orders import SqliteOrders
 from bot.store.sqlite.outbox import SqliteOutbox
@@ -74,8 +74,10 @@ def _private_file(path: Path) -> None:
 class Store:
     """Every repository over one SQLite connection (satisfies ``bot.store.api.StoreApi``)."""
 
-    def __init__(self, connection: aiosqlite.Connection, clock: Clock) -> None:
-        self._database = Database(connection, clock)
+    def __init__(
+        self, connection: aiosqlite.Connection, clock: Clock, lock_wait: LockWait | None = None
+    ) -> None:
+        self._database = Database(connection, clock, lock_wait)
         self.stock = SqliteStock(self._database)
         self.orders = SqliteOrders(self._database)
         self.carts = SqliteCarts(self._database)
@@ -90,17 +92,18 @@ class Store:
         self.notices = SqliteNotices(self._database)
 
     @classmethod
-    async def open(cls, path: str | Path, clock: Clock) -> Store:
+    async def open(cls, path: str | Path, clock: Clock, lock_wait: LockWait | None = None) -> Store:
         """Open (creating if needed) and migrate the store file to the current schema."""
         if str(path) != ":memory:":
             _usable_place(Path(path))
             _private_file(Path(path))
         connection = await aiosqlite.connect(str(path), isolation_level=None)
         connection.row_factory = aiosqlite.Row
-        store = cls(connection, clock)
+        store = cls(connection, clock, lock_wait)
         try:
-            # Wait (rather than fail) while another process holds the write lock.
-            await connection.execute("PRAGMA busy_timeout=15000")
+            # Wait (rather than fail) while another process holds the write lock; past
+            # this, Database tries again on the clock (LockWait).
+            await connection.execute(f"PRAGMA busy_timeout={store._database.lock_wait.busy_ms}")
             # A file that is not a database fails here, before anything is written.
             await connection.execute("PRAGMA journal_mode=WAL")
             await connection.execute("PRAGMA foreign_keys=ON")
