@@ -156,6 +156,9 @@ class SendResult:
     error: str | None = None
     # True when the request may have reached the platform although we got no answer.
     outcome_unknown: bool = False
+    # True when the platform could not be reached or kept saying "later" (5xx, network
+    # down, 429) until delivery gave up: nothing arrived, so trying again later is safe.
+    retryable: bool = False
 
 
 class Delivery:
@@ -247,7 +250,11 @@ class Delivery:
         for part in presented.parts:
             result = await self._send_one(channel, part)
             if not result.ok:
-                return SendResult(False, tuple(ids), result.error, result.outcome_unknown)
+                # Once a part arrived, sending the message again would repeat it.
+                retryable = result.retryable and not ids
+                return SendResult(
+                    False, tuple(ids), result.error, result.outcome_unknown, retryable
+                )
             ids.extend(result.message_ids)
         if presented.choice_list is not None:
             await self._store.buttons.mark_delivered(presented.choice_list)
@@ -297,7 +304,7 @@ class Delivery:
         reason = f"gave up after {attempt} attempts: {error}"
         log.error("sending to %s failed: %s", message.chat.key, reason)
         await self._store.chats.record_send_failure(message.chat.key, message.text, reason)
-        return SendResult(ok=False, error=reason)
+        return SendResult(ok=False, error=reason, retryable=True)
 
 
 def _just_wrote(message: Outgoing, audience: Audience | None) -> bool:
