@@ -144,14 +144,16 @@ class Shop:
         # replies (a busy owner's chat holds up neither); the scheduler's job retries what
         # could not go. The drain reads the store first, so a chat's replies queue first.
         assert self.notices is not None
-        results, _ = await asyncio.gather(
-            self.delivery.send_all(replies, answering=incoming),
-            self.notices.drain(answering=incoming),
-        )
-        for reply, result in zip(replies, results, strict=True):
-            # A reply that is also an outbox notice (a receipt): delivered, so never again.
-            if reply.notice_key and (result.ok or result.outcome_unknown):
-                await self.store.notices.mark_delivered(reply.notice_key)
+        with self.notices.answering_with(r.notice_key for r in replies if r.notice_key):
+            results, _ = await asyncio.gather(
+                self.delivery.send_all(replies, answering=incoming),
+                self.notices.drain(answering=incoming),
+            )
+            for reply, result in zip(replies, results, strict=True):
+                # A reply that is also an outbox notice (a receipt): delivered, so never
+                # again.
+                if reply.notice_key and (result.ok or result.outcome_unknown):
+                    await self.store.notices.mark_delivered(reply.notice_key)
         return results
 
     async def _know_group(self, chat: ChatRef) -> None:

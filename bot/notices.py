@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from bot.clock import Clock
@@ -48,6 +51,21 @@ class NoticeSender:
         self.store = store
         self.delivery = delivery
         self.clock = clock
+        # Keys of notices going out right now as a turn's answer (a receipt): a drain
+        # leaves them alone, however long that answer takes (a long retry_after), and
+        # the turn marks them sent once it is delivered.
+        self._answering: Counter[str] = Counter()
+
+    @contextmanager
+    def answering_with(self, keys: Iterable[str]) -> Iterator[None]:
+        """While a turn's answer carrying these notices is being sent."""
+        keys = list(keys)
+        self._answering.update(keys)
+        try:
+            yield
+        finally:
+            self._answering.subtract(keys)
+            self._answering += Counter()  # drop the zeros
 
     async def drain(self, answering: Incoming | None = None) -> int:
         """Send every due notice once (chats side by side, in order within a chat);
@@ -84,6 +102,8 @@ class NoticeSender:
         return sent
 
     async def _send(self, row: NoticeRow, audience: Audience | None) -> int:
+        if self._answering[row.key]:
+            return 0  # on its way as an answer right now
         if not await self.store.notices.claim(row.id):
             return 0  # another drain (or worker) has it
         result = await self.delivery.send(row.message, audience)

@@ -34,6 +34,7 @@ async def test_polling_resumes_by_itself_and_what_was_written_meanwhile_is_answe
 ) -> None:
     fake, clock, store = telegram_shop.fake, telegram_shop.clock, telegram_shop.shop.store
     summary = await checkout_to_summary(fake, ALICE, "2 rose masks")
+    handled_before = len(telegram_shop.handled)
     went_down = clock.monotonic()
 
     fake.down_for(OUTAGE)
@@ -43,6 +44,7 @@ async def test_polling_resumes_by_itself_and_what_was_written_meanwhile_is_answe
     receipt = await fake.wait_for_message(ALICE, "Your order number is", timeout=20)
     await fake.wait_for_message(BOB, "Welcome to Lily's Little Shop", timeout=20)
     await fake.wait_for_message(OWNER, "新订单", timeout=20)
+    await telegram_shop.until(lambda: len(telegram_shop.handled) >= handled_before + 2 or None)
     assert clock.monotonic() - went_down >= OUTAGE, "answered after the outage, not before"
     refused_polls = [c for c in fake.calls_to("getUpdates") if c.error_code == 502]
     assert len(refused_polls) >= 3, "it kept polling through the outage"

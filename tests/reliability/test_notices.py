@@ -350,3 +350,44 @@ async def test_a_notice_for_a_channel_not_running_waits_quietly_until_it_runs(
         assert len([m for m in console.sent if number in m.text]) == 1
     finally:
         await again.close()
+
+
+class SlowReceipts(RecordingChannel):
+    """Holds a receipt to the chats in ``hold`` until released: a platform slow to take
+    it, or a long retry_after."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hold: set[str] = set()
+        self.holding = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def send(self, message: Outgoing) -> str:
+        if message.chat.chat_id in self.hold and "Your order number is" in message.text:
+            self.holding.set()
+            await self.release.wait()
+        return await super().send(message)
+
+
+async def test_a_receipt_slow_to_go_out_as_the_answer_is_not_sent_again_by_the_outbox(
+    tmp_path: Path,
+) -> None:
+    channel = SlowReceipts()
+    harness = await ChatHarness.open(tmp_path / "shop.db", channel=channel)
+    try:
+        await place_order_until_confirm(harness, "kim")
+        channel.hold.add("kim")
+        confirming = asyncio.create_task(harness.press("kim", "confirm order"))
+        await channel.holding.wait()
+        harness.clock.advance(3600)  # the answer is still on its way: the minute job runs
+        assert harness.shop.notices is not None
+        draining = asyncio.create_task(harness.shop.notices.drain())
+        await asyncio.sleep(0)
+        channel.release.set()
+        await asyncio.gather(confirming, draining)
+        harness.clock.advance(3600)
+        await harness.shop.notices.drain()
+        [order] = await harness.shop.store.orders.of_customer("test:kim")
+        assert len(receipts(harness, "kim", order.number)) == 1
+    finally:
+        await harness.close()
