@@ -81,16 +81,20 @@ async def secrets_in_logs(folder: Path) -> tuple[int, int]:
         return len(lines.lines), len(leaks)
 
 
-# The fault suite's fuzz (Hypothesis) and authorization-probe tests, and the router's
-# owner-only probes; run as pytest runs them in CI.
-PROBE_TESTS = ("tests/reliability/test_fuzz.py", "tests/bot/test_router.py")
+# The fault suite (a locked database, start-up faults, crashes, the platform gone,
+# fuzzing, payload probes) and the router's owner-only probes, run as CI runs them.
+FAULT_SUITE = (
+    "tests/reliability",
+    "tests/integration/test_telegram_outage.py",
+    "tests/bot/test_router.py",
+)
 
 
 def fuzz_and_probes(folder: Path) -> tuple[dict[str, int], str]:
-    """Run the probe tests; what they counted, and pytest's summary line."""
+    """Run the fault suite; what its fuzz and probe tests counted, and pytest's summary."""
     counts = folder / "counts.json"
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *PROBE_TESTS],
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *FAULT_SUITE],
         cwd=REPO,
         env={**os.environ, "CHATSHOP_TALLY_COUNTS": str(counts)},
         capture_output=True,
@@ -99,7 +103,7 @@ def fuzz_and_probes(folder: Path) -> tuple[dict[str, int], str]:
     )
     summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr
     if done.returncode != 0:
-        raise SystemExit(f"the probe tests failed, no tally:\n{done.stdout[-3000:]}")
+        raise SystemExit(f"the fault suite failed, no tally:\n{done.stdout[-3000:]}")
     return json.loads(counts.read_text()), summary
 
 
@@ -121,7 +125,7 @@ async def main(customers: int, rate: float, seed: int) -> None:
     print(f"log lines scanned at DEBUG: {logged}; secrets found: {leaked} (must be 0)")
     print(f"fuzz cases run: {counts.get('fuzz cases run', 0)}")
     print(f"authorization probes refused: {counts.get('authorization probes refused', 0)}")
-    print(f"  (pytest {' '.join(PROBE_TESTS)}: {summary})")
+    print(f"fault suite ({', '.join(FAULT_SUITE)}): {summary}")
 
 
 if __name__ == "__main__":
