@@ -194,3 +194,38 @@ async def test_a_failure_after_the_database_opened_closes_it(
     for thread in set(threading.enumerate()) - before:
         thread.join(timeout=5)
         assert not thread.is_alive(), thread
+
+
+# chatshop started with a store that gives up on a lock after half a second, not 15.
+IMPATIENT = (
+    "import sys\n"
+    "from bot.store.sqlite import db\n"
+    "db.LockWait.__init__.__defaults__ = (0, (0.05,), 0.5)\n"
+    "from bot.cli import main\n"
+    "sys.exit(main(['run', '--db', sys.argv[1]]))\n"
+)
+
+
+def test_a_database_another_writer_holds_at_start_is_named(tmp_path: Path) -> None:
+    db = tmp_path / "shop.db"
+    _existing_shop(db)
+    other = sqlite3.connect(db, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("UPDATE customers SET key = key")
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("CHATSHOP_")}
+        result = subprocess.run(
+            [sys.executable, "-c", IMPATIENT, str(db)],
+            input="",
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            cwd=SAMPLE_CATALOG.parent,
+            env=clean,
+        )
+    finally:
+        other.close()
+    line = _one_line(result)
+    assert line.startswith(f"chatshop will not start: cannot use the database {db} ")
+    assert "locked by another writer" in line
