@@ -23,7 +23,8 @@ from bot.router import Router
 from bot.routing import Routes, RouteTable
 from bot.scheduler import Scheduler
 from bot.settings import Settings, SettingsError
-from bot.store import Store
+from bot.store import Store, StoreBusy
+from bot.store.sqlite import LockWait
 from followups import commands as followups
 from followups.digest import FollowUpDigest
 from handlers import (
@@ -63,9 +64,12 @@ log = logging.getLogger(__name__)
 
 
 class Shop:
-    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+    def __init__(
+        self, settings: Settings, clock: Clock | None = None, lock_wait: LockWait | None = None
+    ) -> None:
         self.settings = settings
         self.clock = clock or SystemClock()
+        self.lock_wait = lock_wait  # how long a statement waits for another writer
         self.channels: dict[str, Channel] = {}
         self._store: Store | None = None
         self._router: Router | None = None
@@ -94,8 +98,14 @@ class Shop:
         """Validate the catalog, then open and migrate the store. Raises CatalogError."""
         catalog = load_catalog(self.settings.catalog_path)
         self.catalog_holder = CatalogHolder(catalog, str(self.settings.catalog_path))
-        self._store = await Store.open(self.settings.db_path, self.clock)
-        await self._store.stock.apply_catalog(catalog)
+        self._store = await Store.open(self.settings.db_path, self.clock, self.lock_wait)
+        try:
+            await self._store.stock.apply_catalog(catalog)
+        except BaseException:
+            # Closed, or its connection's thread keeps the process alive after the error.
+            await self._store.close()
+            self._store = None
+            raise
         self._router = Router(
             store=self._store,
             catalog_holder=self.catalog_holder,
@@ -125,20 +135,25 @@ class Shop:
 
     async def on_incoming(self, incoming: Incoming) -> list[SendResult]:
         if incoming.chat.is_group:
-            await self._know_group(incoming.chat)
+            try:
+                await self._know_group(incoming.chat)
+            except StoreBusy as busy:  # registered with its next message
+                log.warning("group %s not registered: %s", incoming.chat.key, busy)
         replies = await self.router.handle(incoming)
         # What the turn committed and owes others (an order's notices) goes beside the
         # replies (a busy owner's chat holds up neither); the scheduler's job retries what
         # could not go. The drain reads the store first, so a chat's replies queue first.
         assert self.notices is not None
-        results, _ = await asyncio.gather(
-            self.delivery.send_all(replies, answering=incoming),
-            self.notices.drain(answering=incoming),
-        )
-        for reply, result in zip(replies, results, strict=True):
-            # A reply that is also an outbox notice (a receipt): delivered, so never again.
-            if reply.notice_key and (result.ok or result.outcome_unknown):
-                await self.store.notices.mark_delivered(reply.notice_key)
+        with self.notices.answering_with(r.notice_key for r in replies if r.notice_key):
+            results, _ = await asyncio.gather(
+                self.delivery.send_all(replies, answering=incoming),
+                self.notices.drain(answering=incoming),
+            )
+            for reply, result in zip(replies, results, strict=True):
+                # A reply that is also an outbox notice (a receipt): delivered, so never
+                # again.
+                if reply.notice_key and (result.ok or result.outcome_unknown):
+                    await self.store.notices.mark_delivered(reply.notice_key)
         return results
 
     async def _know_group(self, chat: ChatRef) -> None:

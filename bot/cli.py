@@ -17,6 +17,7 @@ from bot import __version__, redaction
 from bot.catalog import Catalog, CatalogError, load_catalog
 from bot.channels.base import ChannelStartError
 from bot.settings import Settings, SettingsError
+from bot.store import StoreBusy
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -163,8 +164,9 @@ def run_shop(settings: Settings) -> int:
         return 1
     except KeyboardInterrupt:
         pass
-    except (sqlite3.DatabaseError, OSError) as error:
-        # A missing or read-only directory, a file that is not a database: say which file.
+    except (sqlite3.DatabaseError, OSError, StoreBusy) as error:
+        # A missing or read-only directory, a file that is not a database, a database
+        # another writer holds (another chatshop on it, a backup): say which file.
         print(
             f"chatshop will not start: cannot use the database {settings.db_path} "
             f"(CHATSHOP_DB or --db): {error}",

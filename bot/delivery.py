@@ -162,6 +162,9 @@ class SendResult:
     outcome_unknown: bool = False
     # The chat's new address when it moved while sending (its settings moved with it).
     moved_to: ChatRef | None = None
+    # True when the platform could not be reached or kept saying "later" (5xx, network
+    # down, 429) until delivery gave up: nothing arrived, so trying again later is safe.
+    retryable: bool = False
 
 
 class Delivery:
@@ -187,6 +190,11 @@ class Delivery:
     def add_channel(self, channel: Channel) -> None:
         self._channels[channel.name] = channel
         self._limiters[channel.name] = RateLimiter(channel.rate_limits, self._clock)
+
+    @property
+    def channel_names(self) -> frozenset[str]:
+        """The channels running in this process: the only ones a send can reach."""
+        return frozenset(self._channels)
 
     def can_edit(self, channel_name: str) -> bool:
         channel = self._channels.get(channel_name)
@@ -252,7 +260,11 @@ class Delivery:
             result = await self._send_one(channel, part)
             moved_to = result.moved_to or moved_to
             if not result.ok:
-                return SendResult(False, tuple(ids), result.error, result.outcome_unknown, moved_to)
+                # Once a part arrived, sending the message again would repeat it.
+                retryable = result.retryable and not ids
+                return SendResult(
+                    False, tuple(ids), result.error, result.outcome_unknown, moved_to, retryable
+                )
             ids.extend(result.message_ids)
         if presented.choice_list is not None:
             await self._store.buttons.mark_delivered(presented.choice_list)
@@ -328,7 +340,7 @@ class Delivery:
         reason = f"gave up after {attempt} attempts: {error}"
         log.error("sending to %s failed: %s", message.chat.key, reason)
         await self._store.chats.record_send_failure(message.chat.key, message.text, reason)
-        return SendResult(ok=False, error=reason, moved_to=moved_to)
+        return SendResult(ok=False, error=reason, moved_to=moved_to, retryable=True)
 
 
 def _just_wrote(message: Outgoing, audience: Audience | None) -> bool:

@@ -1298,6 +1298,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "不好意思，没看懂。店主常用：/open（待处理订单）、/tickets（顾客问题）、"
         "/customer 名字、/stats、/promo、/groups；/help 查看全部。",
     },
+    # --- issue 13: the fault suite (the database held by another writer) ----------------
+    "error.busy": {
+        "en": "Sorry, the shop could not take that in just now (its records are busy). "
+        "Nothing was changed: please send it again in a moment.",
+        "zh": "抱歉，店里的记录这会儿正忙，刚才那条没能处理，什么都没有改动：请稍等片刻再发一次。",
+    },
 }
 
 

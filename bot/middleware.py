@@ -38,7 +38,7 @@ from bot.conversation import Conversation
 from bot.i18n import pick_language
 from bot.messages import Incoming, Outgoing
 from bot.nlu.language import written_language
-from bot.store import Store
+from bot.store import Store, StoreBusy
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +174,8 @@ class InternalErrors:
         assert ctx is not None, "CustomerAndLanguage runs first"
         try:
             await call_next()
+        except StoreBusy:
+            raise  # not a bug: the router asks the person to send it again
         except Exception:
             # Ids only: the customer's words may hold a phone or an address (issue 13).
             incoming = turn.incoming

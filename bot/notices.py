@@ -7,12 +7,20 @@ the change, under keys naming the event and recipient; they are sent after the t
 (the platform down, a chat unreachable until the person writes back). A row is claimed
 before it is sent, so two workers never both send it; a send whose outcome is unknown
 is never repeated (a second copy in someone's chat cannot be taken back).
+
+A notice to a chat on a channel this process does not run (an owner named on WeChat
+while only Telegram runs, or a worker per platform) is not tried at all: it waits,
+quietly, for a process running that channel, which sends it as soon as it starts. Each
+start names in one line how many wait and for which channel.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from bot.clock import Clock
@@ -20,7 +28,7 @@ from bot.delivery import Delivery
 from bot.messages import Incoming
 from bot.presentation import Audience
 from bot.scheduler import Scheduler
-from bot.store import NoticeRow, NoticeState, Store
+from bot.store import NoticeRow, NoticeState, Store, StoreBusy
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +51,33 @@ class NoticeSender:
         self.store = store
         self.delivery = delivery
         self.clock = clock
+        # Keys of notices going out right now as a turn's answer (a receipt): a drain
+        # leaves them alone, however long that answer takes (a long retry_after), and
+        # the turn marks them sent once it is delivered.
+        self._answering: Counter[str] = Counter()
+
+    @contextmanager
+    def answering_with(self, keys: Iterable[str]) -> Iterator[None]:
+        """While a turn's answer carrying these notices is being sent."""
+        keys = list(keys)
+        self._answering.update(keys)
+        try:
+            yield
+        finally:
+            self._answering.subtract(keys)
+            self._answering += Counter()  # drop the zeros
 
     async def drain(self, answering: Incoming | None = None) -> int:
         """Send every due notice once (chats side by side, in order within a chat);
         how many were sent. Those to the chat of ``answering`` are presented as the
         answer to it (a numbered choice echoed), as the turn's replies are."""
-        rows = await self.store.notices.due(self.clock.now())
+        try:
+            rows = await self.store.notices.due(
+                self.clock.now(), channels=self.delivery.channel_names
+            )
+        except StoreBusy as busy:
+            log.warning("notices not sent this time: %s", busy)  # the minute job tries again
+            return 0
         by_chat: dict[str, list[NoticeRow]] = {}
         for row in rows:
             by_chat.setdefault(row.message.chat.key, []).append(row)
@@ -63,10 +92,18 @@ class NoticeSender:
             audience = None
             if answering is not None and answering.chat == row.message.chat:
                 audience = Audience(answering)
-            sent += await self._send(row, audience)
+            try:
+                sent += await self._send(row, audience)
+            except StoreBusy as busy:
+                # The rest wait for the next drain; a row claimed but not finished is
+                # settled as unknown at the next start, never sent twice.
+                log.warning("notices to %s not sent this time: %s", row.message.chat.key, busy)
+                break
         return sent
 
     async def _send(self, row: NoticeRow, audience: Audience | None) -> int:
+        if self._answering[row.key]:
+            return 0  # on its way as an answer right now
         if not await self.store.notices.claim(row.id):
             return 0  # another drain (or worker) has it
         result = await self.delivery.send(row.message, audience)
@@ -108,5 +145,15 @@ class NoticeJobs:
         interrupted = await self.sender.store.notices.settle_interrupted()
         if interrupted:
             log.warning("%d notice(s) were mid-send at the last stop; not resent", interrupted)
+        running = self.sender.delivery.channel_names
+        waiting = await self.sender.store.notices.waiting_by_channel()
+        for channel, count in sorted(waiting.items()):
+            if channel not in running:
+                log.info(
+                    "%d notice(s) wait for channel %s, which is not running here; they are "
+                    "sent when a chatshop with that channel starts",
+                    count,
+                    channel,
+                )
         await self.sender.drain()
         self.scheduler.every(DRAIN_JOB, self.sender.drain, DRAIN_EVERY)

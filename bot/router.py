@@ -25,6 +25,7 @@ from bot.actions import Action, ActionError, Browse, Confirmed, Help, KeepAsIs, 
 from bot.channels.base import RateLimits
 from bot.clock import Clock
 from bot.context import CatalogHolder, Context
+from bot.i18n import pick_language, t
 from bot.messages import Button, Incoming, Outgoing
 from bot.middleware import (
     ConversationState,
@@ -39,7 +40,7 @@ from bot.middleware import (
 )
 from bot.nlu.reading import ReadingContext, read
 from bot.routing import ButtonRoute, RouteTable, TextStage
-from bot.store import Store
+from bot.store import Store, StoreBusy
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +102,28 @@ class Router:
             turn.ctx.private_mover = self._move_to_private
             await self._dispatch(turn.ctx, turn.text.strip())
 
-        await _chain(self.middleware(), turn, route)
+        try:
+            await _chain(self.middleware(), turn, route)
+        except StoreBusy as busy:
+            return self._busy(turn, busy)
         return turn.replies
+
+    def _busy(self, turn: Turn, busy: StoreBusy) -> list[Outgoing]:
+        """Another process held the database past the store's patience: the turn wrote
+        nothing (its conversation unsaved, its replies dropped), so the person is asked
+        to send it again, in one line, never shown a fault; group chatter gets nothing."""
+        incoming = turn.incoming
+        log.warning("message of %s not handled: %s", incoming.sender.key, busy)
+        if not incoming.addressed:
+            return []
+        language = (
+            turn.ctx.language
+            if turn.ctx is not None
+            else pick_language(
+                incoming.sender.language, self.catalog_holder.catalog.shop.default_language
+            )
+        )
+        return [Outgoing(chat=incoming.chat, text=t("error.busy", language))]
 
     # --- picking the route ----------------------------------------------------------
 

@@ -149,8 +149,19 @@ async def _paid(ctx: Context, order: Order | None) -> None:
         _no_orders(ctx)
         return
     ctx.reply(ctx.t("words.paid_thanks", number=order.number))
-    for message in owner.order_notices(ctx, order, "owner.customer_paid"):
-        ctx.send(message)
+    # Through the notices outbox, as an order's own notices: the customer was just told
+    # the owner knows, so a platform failure is retried until it arrives, never twice.
+    await owner.record_notices(
+        ctx,
+        f"order:{order.number}:customer_paid:{_said_when(ctx)}",
+        owner.order_notices(ctx, order, "owner.customer_paid"),
+    )
+
+
+def _said_when(ctx: Context) -> str:
+    """What tells one message of a customer's from another in a notice's key: the
+    platform's message id (a redelivered update is the same claim), else the time."""
+    return ctx.incoming.message_id or ctx.clock.now().isoformat()
 
 
 def _ask_to_cancel(ctx: Context, order: Order | None) -> None:

@@ -392,6 +392,13 @@ class Promotions:
                 message_id=result.message_ids[0] if result.message_ids else None,
             )
             return PostState.SENT
+        if result.retryable:
+            # The platform was unreachable and nothing arrived: the post waits for the
+            # next due run (every minute), sent then if still within the grace period
+            # of its slot, otherwise recorded as missed, like a post due while the bot
+            # was down.
+            await self.store.outbox.finish(row.id, PostState.PENDING, error=result.error)
+            return PostState.PENDING
         await self.store.outbox.finish(
             row.id, PostState.FAILED, error=result.error, maybe_sent=result.outcome_unknown
         )

@@ -11,6 +11,8 @@ from hypothesis import settings
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent / "reliability"))
 
+import tally_counts
+
 from support import ChatHarness
 
 # Hypothesis profiles, chosen by HYPOTHESIS_PROFILE (README "Testing"):
@@ -50,3 +52,7 @@ async def harness(tmp_path: Path) -> AsyncIterator[ChatHarness]:
         yield chat
     finally:
         await chat.close()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    tally_counts.write_if_asked()  # the reliability tally's fuzz and probe counts

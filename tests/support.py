@@ -16,6 +16,7 @@ from bot.channels.base import Capabilities, IncomingHandler, MembershipHandler, 
 from bot.clock import FakeClock
 from bot.messages import Button, ChatKind, ChatRef, Incoming, Outgoing, Sender
 from bot.settings import Settings
+from bot.store.sqlite import LockWait
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_CATALOG = REPO / "catalog.yaml"
@@ -71,12 +72,13 @@ class ChatHarness:
         clock: FakeClock | None = None,
         capabilities: Capabilities | None = None,
         channel: RecordingChannel | None = None,
+        lock_wait: LockWait | None = None,
     ) -> ChatHarness:
         clock = clock or FakeClock()
         settings = Settings(
             catalog_path=catalog_path, db_path=db_path, owners=frozenset({f"{CHANNEL}:{OWNER}"})
         )
-        shop = Shop(settings, clock)
+        shop = Shop(settings, clock, lock_wait)
         await shop.open()
         channel = channel or RecordingChannel(capabilities)
         await shop.start_channels([channel])

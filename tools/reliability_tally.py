@@ -1,6 +1,8 @@
 """The reliability tally (issue 13): faults injected and survived, messages lost,
-duplicates, secrets found in logs. Figures for bench/RESULTS.md; the fault suite
-(tests/reliability/) asserts the same things at a smaller size.
+duplicates, fuzz cases run, authorization probes refused, secrets found in logs. Figures
+for bench/RESULTS.md; the fault suite (tests/reliability/) asserts the same things at a
+smaller size. The fuzz and probe counts are what the real tests ran (they count as they
+go, tests/tally_counts.py), not figures of this script's own.
 
     .venv/bin/python tools/reliability_tally.py --customers 200
 """
@@ -9,7 +11,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
+import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -76,8 +81,35 @@ async def secrets_in_logs(folder: Path) -> tuple[int, int]:
         return len(lines.lines), len(leaks)
 
 
+# The fault suite (a locked database, start-up faults, crashes, the platform gone,
+# fuzzing, payload probes) and the router's owner-only probes, run as CI runs them.
+FAULT_SUITE = (
+    "tests/reliability",
+    "tests/integration/test_telegram_outage.py",
+    "tests/bot/test_router.py",
+)
+
+
+def fuzz_and_probes(folder: Path) -> tuple[dict[str, int], str]:
+    """Run the fault suite; what its fuzz and probe tests counted, and pytest's summary."""
+    counts = folder / "counts.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *FAULT_SUITE],
+        cwd=REPO,
+        env={**os.environ, "CHATSHOP_TALLY_COUNTS": str(counts)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr
+    if done.returncode != 0:
+        raise SystemExit(f"the fault suite failed, no tally:\n{done.stdout[-3000:]}")
+    return json.loads(counts.read_text()), summary
+
+
 async def main(customers: int, rate: float, seed: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
+        counts, summary = fuzz_and_probes(Path(folder))
         tally = await run(Path(folder), customers, rate, seed)
         logged, leaked = await secrets_in_logs(Path(folder))
     faults = sum(tally.faults.values())
@@ -91,6 +123,9 @@ async def main(customers: int, rate: float, seed: int) -> None:
     )
     print(f"messages lost without a record: {tally.lost_silently} (must be 0)")
     print(f"log lines scanned at DEBUG: {logged}; secrets found: {leaked} (must be 0)")
+    print(f"fuzz cases run: {counts.get('fuzz cases run', 0)}")
+    print(f"authorization probes refused: {counts.get('authorization probes refused', 0)}")
+    print(f"fault suite ({', '.join(FAULT_SUITE)}): {summary}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ these names (``bot.store.Store`` is the SQLite aggregate and satisfies ``StoreAp
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -408,8 +408,14 @@ class NoticeRepository(Protocol):
     async def add(self, notices: Sequence[NewNotice]) -> list[int]:
         """Record notices; a key already recorded keeps its row. The ids of all of them."""
 
-    async def due(self, now: datetime, limit: int = 100) -> list[NoticeRow]:
-        """Pending rows whose time has come, oldest first."""
+    async def due(
+        self, now: datetime, limit: int = 100, channels: Collection[str] | None = None
+    ) -> list[NoticeRow]:
+        """Pending rows whose time has come, oldest first; only to chats on ``channels``
+        when given (the ones running in this process)."""
+
+    async def waiting_by_channel(self) -> dict[str, int]:
+        """How many notices are pending, by the channel of their chat."""
 
     async def claim(self, notice_id: int) -> bool:
         """pending -> sending, only if still pending: one sender per row, ever."""

@@ -461,3 +461,8 @@ class NoticeRow:
     last_error: str | None
     not_before: datetime | None
     created_at: datetime
+
+
+class StoreBusy(Exception):
+    """The database stayed locked by another writer past the store's patience: nothing
+    of the statement was written. The person is asked to try again, not shown a fault."""

@@ -11,6 +11,7 @@ import logging
 import typing
 
 import pytest
+from tally_counts import PROBES_REFUSED, count
 
 from bot.actions import Action
 from bot.app import ROUTES
@@ -62,6 +63,7 @@ async def test_every_owner_button_is_refused_to_a_customer(
     key = await harness.shop.store.buttons.key_for(sample(action_type).encode())
     replies = await harness.press_key("mallory", key)
     assert texts(replies) == OWNER_ONLY_EN
+    count(PROBES_REFUSED)
 
 
 @pytest.mark.parametrize("command", OWNER_COMMANDS)
@@ -71,6 +73,7 @@ async def test_every_owner_command_is_refused_to_a_customer(
     harness.languages["mallory"] = "en"
     replies = await harness.say("mallory", f"/{command} x")
     assert texts(replies) == OWNER_ONLY_EN
+    count(PROBES_REFUSED)
 
 
 async def test_a_bug_after_the_commit_is_an_apology_with_a_traceback(

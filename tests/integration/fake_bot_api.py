@@ -209,6 +209,8 @@ class FakeBotApi:
         # Group id -> user ids who administer it (getChatMember answers from this).
         self.admins: dict[int, set[int]] = {}
         self._faults: list[Fault] = []
+        # Telegram unreachable until this virtual time (down_for): every call gets a 502.
+        self._down_until: float | None = None
         # Set and replaced on every change: waiters wake, re-check, wait on the new one.
         self._changed = asyncio.Event()
         self._stopping = asyncio.Event()
@@ -407,6 +409,15 @@ class FakeBotApi:
     def clear_faults(self) -> None:
         self._faults.clear()
 
+    def down_for(self, seconds: float) -> None:
+        """Telegram gone for ``seconds`` of the clock from now: every call, getUpdates
+        and sends alike, is answered 502 Bad Gateway (what its front end says then)."""
+        self._down_until = self._virtual() + seconds
+
+    @property
+    def down(self) -> bool:
+        return self._down_until is not None and self._virtual() < self._down_until
+
     # --- updates: what people do ------------------------------------------------------
 
     def inject(self, update: JSON) -> int:
@@ -538,6 +549,10 @@ class FakeBotApi:
         method = request.match_info["method"]
         params = await _params(request)
         call = Call(method, params, self._virtual(), time.monotonic())
+        if self.down:
+            return self._record(
+                call, 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
+            )
         fault = next((f for f in self._faults if f.matches(method, params)), None)
         if fault is not None:
             if fault.times is not None:
@@ -566,6 +581,10 @@ class FakeBotApi:
             # Recorded when answered: the long poll may hold for seconds.
             result = await self._get_updates(params)
             call.at, call.real = self._virtual(), time.monotonic()
+            if self.down:  # went down while the poll was held: its answer never comes
+                return self._record(
+                    call, 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
+                )
             return self._record(call, 200, {"ok": True, "result": result})
         answer = getattr(self, f"_api_{method}", None)
         if answer is None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tally_counts import FUZZ_CASES, PROBES_REFUSED, count
 
 from bot.i18n import t
 
@@ -84,6 +85,7 @@ def test_any_text_gets_a_reply_and_never_the_apology_for_a_bug(
 ) -> None:
     shop[1].languages.setdefault("fuzz_en", "en")
     shop[1].languages.setdefault("fuzz_zh", "zh")
+    count(FUZZ_CASES)
     replies = answer_to(shop, user, text)
     assert replies, f"no reply to {text[:60]!r}"
     assert not APOLOGIES & set(replies), text[:200]
@@ -96,11 +98,13 @@ def test_any_text_gets_a_reply_and_never_the_apology_for_a_bug(
 def test_a_forged_button_key_is_refused_plainly(
     shop: tuple[asyncio.Runner, ChatHarness], key: str
 ) -> None:
+    count(FUZZ_CASES)
     runner, harness = shop
     harness.languages.setdefault("forger", "en")
     harness.clock.advance(PACE)
     replies = [m.text for m in runner.run(harness.press_key("forger", key))]
     assert replies and not APOLOGIES & set(replies)
+    count(PROBES_REFUSED)
 
 
 async def test_a_genuine_key_naming_another_customers_order_is_refused(
@@ -124,5 +128,49 @@ async def test_a_genuine_key_naming_another_customers_order_is_refused(
         if any("Yes, cancel" in b.label for m in replies for row in m.buttons for b in row):
             replies += await harness.press("mallory", "Yes, cancel")  # and says yes
         assert replies and order.address not in " ".join(m.text for m in replies)
+        count(PROBES_REFUSED)
     after = await store.orders.get(order.number)
     assert after is not None and after.status is OrderStatus.PENDING_PAYMENT
+
+
+async def test_every_button_another_customer_was_shown_touches_nothing_of_theirs(
+    harness: ChatHarness,
+) -> None:
+    """Mallory presses every key Bob's chat ever carried (his cart's, his checkout's, his
+    orders', a product's): whatever it does, it is done to Mallory's own things, and
+    nothing of Bob's is shown or changed."""
+    harness.languages.update(bob="en", mallory="en")
+    await harness.say("bob", "1 walnuts")
+    await harness.press("bob", "check out")
+    for answer in ("Bob Lee", "13911112222", "9 Secret Lane, Suzhou"):
+        await harness.say("bob", answer)
+    await harness.press("bob", "no note")
+    await harness.press("bob", "confirm order")
+    await harness.say("bob", "2 rose masks")
+    await harness.say("bob", "/orders")
+    await harness.say("bob", "/forgetme")
+    store = harness.shop.store
+    keys = list(
+        dict.fromkeys(
+            b.action for m in harness.messages_to("bob") for row in m.buttons for b in row
+        )
+    )
+    assert len(keys) >= 10, keys  # the probe reaches many kinds of button
+
+    async def bobs() -> tuple[object, ...]:
+        return (
+            await store.orders.of_customer("test:bob"),
+            await store.carts.lines("test:bob"),
+            await store.customers.get("test:bob"),
+            (await store.conversations.load("test:bob"))[0],
+        )
+
+    before = await bobs()
+    for key in keys:
+        harness.clock.advance(PACE)
+        replies = await harness.press_key("mallory", key)
+        shown = " ".join(m.text for m in replies)
+        assert not [x for x in ("Bob Lee", "13911112222", "Secret Lane") if x in shown], key
+        assert all(m.chat == harness.chat("mallory") for m in replies), key
+        assert await bobs() == before, key
+        count(PROBES_REFUSED)

@@ -8,15 +8,18 @@ scheduler's job while the platform fails, sent once after a crash, never twice.
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 
+import pytest
+
 from bot.channels.base import TransientSendError
-from bot.messages import Outgoing
+from bot.messages import Incoming, Outgoing, Sender
 from bot.notices import NoticeJobs, NoticeSender
 from bot.scheduler import Scheduler
 from bot.store import NewNotice, NoticeState
 
-from support import OWNER, ChatHarness, RecordingChannel
+from support import CHANNEL, OWNER, ChatHarness, RecordingChannel
 
 NEW_ORDER = "新订单"  # the owner's notice, in the shop's language
 
@@ -235,3 +238,156 @@ async def place_order_until_confirm(harness: ChatHarness, user: str) -> None:
     for answer in (user.title(), "13800138000", "1 Lake Road, Hangzhou"):
         await harness.say(user, answer)
     await harness.press(user, "no note")
+
+
+PAID_CLAIM = "💰"  # the owner's "the customer says order ... is paid", in the shop's language
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["I have paid", "已经付款了", "钱转过去了"],
+)
+async def test_i_have_paid_survives_a_failed_send_and_arrives_once(
+    tmp_path: Path, said: str
+) -> None:
+    channel = FlakyChannel()
+    harness = await ChatHarness.open(tmp_path / "shop.db", channel=channel)
+    try:
+        number = await place_order(harness, "hal")
+        before = len(harness.messages_to(OWNER))
+        channel.down.add(OWNER)
+        replies = await harness.say("hal", said)
+        assert [m.chat for m in replies] == [harness.chat("hal")]  # thanked
+
+        def told() -> list[str]:
+            return [
+                m.text
+                for m in harness.messages_to(OWNER)[before:]
+                if number in m.text and PAID_CLAIM in m.text
+            ]
+
+        assert told() == []
+        channel.down.clear()
+        assert harness.shop.notices is not None
+        harness.clock.advance(31)
+        assert await harness.shop.notices.drain() == 1
+        harness.clock.advance(3600)
+        await harness.shop.notices.drain()
+        assert len(told()) == 1, "delivered once when the platform is back"
+    finally:
+        await harness.close()
+
+
+async def test_saying_it_is_paid_twice_tells_the_owner_twice_but_a_redelivery_once(
+    tmp_path: Path,
+) -> None:
+    harness = await ChatHarness.open(tmp_path / "shop.db")
+    try:
+        number = await place_order(harness, "ida")
+        for message_id in ("m1", "m1", "m2"):  # the platform delivered m1 twice
+            harness.clock.advance(60)
+            await harness.shop.on_incoming(
+                Incoming(
+                    chat=harness.chat("ida"),
+                    sender=Sender(CHANNEL, "ida", "Ida", "en"),
+                    text="I have paid",
+                    message_id=message_id,
+                )
+            )
+        claims = [m for m in harness.messages_to(OWNER) if PAID_CLAIM in m.text]
+        assert len(claims) == 2 and all(number in m.text for m in claims)
+    finally:
+        await harness.close()
+
+
+class ConsoleStandIn(RecordingChannel):
+    """The console channel's name, recording what it is handed."""
+
+    name = "console"
+
+
+async def test_a_notice_for_a_channel_not_running_waits_quietly_until_it_runs(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The sample catalog names an owner on the console; these tests run only "test".
+    db = tmp_path / "shop.db"
+    harness = await ChatHarness.open(db)
+    try:
+        caplog.set_level(logging.INFO, logger="bot")
+        number = await place_order(harness, "jo")
+        assert harness.shop.notices is not None
+        for _ in range(24):  # a day of the minute job's drains, an hour apart
+            harness.clock.advance(3600)
+            await harness.shop.notices.drain()
+        [waiting] = [
+            r
+            for r in await harness.shop.store.notices.rows()
+            if r.message.chat.channel == "console"
+        ]
+        assert waiting.state is NoticeState.PENDING
+        assert (waiting.attempts, waiting.last_error) == (0, None), "never tried"
+        assert [r.message for r in caplog.records if r.name.startswith("bot.")] == []
+
+        await harness.shop.start_scheduler()
+        said = [r.getMessage() for r in caplog.records if r.name == "bot.notices"]
+        assert said == [
+            "1 notice(s) wait for channel console, which is not running here; they are sent "
+            "when a chatshop with that channel starts"
+        ]
+    finally:
+        await harness.close()
+
+    console = ConsoleStandIn()
+    again = await ChatHarness.open(db, clock=harness.clock)
+    try:
+        await again.shop.start_channels([console])
+        await again.shop.start_scheduler()
+        [notice] = [m.text for m in console.sent if number in m.text]
+        assert NEW_ORDER in notice
+        again.clock.advance(3600)
+        assert again.shop.notices is not None
+        await again.shop.notices.drain()
+        assert len([m for m in console.sent if number in m.text]) == 1
+    finally:
+        await again.close()
+
+
+class SlowReceipts(RecordingChannel):
+    """Holds a receipt to the chats in ``hold`` until released: a platform slow to take
+    it, or a long retry_after."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hold: set[str] = set()
+        self.holding = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def send(self, message: Outgoing) -> str:
+        if message.chat.chat_id in self.hold and "Your order number is" in message.text:
+            self.holding.set()
+            await self.release.wait()
+        return await super().send(message)
+
+
+async def test_a_receipt_slow_to_go_out_as_the_answer_is_not_sent_again_by_the_outbox(
+    tmp_path: Path,
+) -> None:
+    channel = SlowReceipts()
+    harness = await ChatHarness.open(tmp_path / "shop.db", channel=channel)
+    try:
+        await place_order_until_confirm(harness, "kim")
+        channel.hold.add("kim")
+        confirming = asyncio.create_task(harness.press("kim", "confirm order"))
+        await channel.holding.wait()
+        harness.clock.advance(3600)  # the answer is still on its way: the minute job runs
+        assert harness.shop.notices is not None
+        draining = asyncio.create_task(harness.shop.notices.drain())
+        await asyncio.sleep(0)
+        channel.release.set()
+        await asyncio.gather(confirming, draining)
+        harness.clock.advance(3600)
+        await harness.shop.notices.drain()
+        [order] = await harness.shop.store.orders.of_customer("test:kim")
+        assert len(receipts(harness, "kim", order.number)) == 1
+    finally:
+        await harness.close()

@@ -1051,6 +1051,26 @@ class TestStoreContract:
         assert (kept.contact_name, kept.phone, kept.address, kept.note) == ("", "", "", "")
         assert await store.customers.get("test:bob") is not None
 
+    async def test_notices_due_on_the_channels_running_and_counted_by_channel(
+        self, store: StoreApi, clock: FakeClock
+    ) -> None:
+        elsewhere = ChatRef("wechat", "wxid_owner")
+        [here, there] = await store.notices.add(
+            [
+                NewNotice("e|0|test:ann", Outgoing(PRIVATE, "here")),
+                NewNotice("e|1|wechat:wxid_owner", Outgoing(elsewhere, "there")),
+            ]
+        )
+        now = clock.now()
+        assert [r.id for r in await store.notices.due(now)] == [here, there]
+        assert [r.id for r in await store.notices.due(now, channels=["test"])] == [here]
+        assert [r.id for r in await store.notices.due(now, channels={"wechat"})] == [there]
+        assert await store.notices.due(now, channels=[]) == []
+        assert await store.notices.waiting_by_channel() == {"test": 1, "wechat": 1}
+        assert await store.notices.claim(here)
+        await store.notices.finish(here, NoticeState.SENT)
+        assert await store.notices.waiting_by_channel() == {"wechat": 1}
+
     async def test_notices_wait_for_not_before_and_mark_delivered(
         self, store: StoreApi, clock: FakeClock
     ) -> None:

@@ -9,28 +9,70 @@ statements take the same lock, so they never join another coroutine's open trans
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from itertools import chain, repeat
+from typing import Any, TypeVar
 
 import aiosqlite
 
 from bot.clock import Clock
+from bot.store.models import StoreBusy
 
-_LOCKED_RETRIES = 20
+log = logging.getLogger(__name__)
 
 Row = aiosqlite.Row
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class LockWait:
+    """How a statement waits while another process holds the database's write lock (a
+    second worker, a backup, someone's ``sqlite3`` session).
+
+    SQLite's own wait (``busy_ms``, real time, on the connection's one thread) covers the
+    brief holds of normal sharing; past it, the statement is tried again after ``waits``
+    on the clock (the last repeats), so other customers' reads go on meanwhile, until
+    ``patience`` seconds have passed: then ``StoreBusy``, and the customer is asked to
+    send the message again rather than kept waiting without an answer.
+    """
+
+    busy_ms: int = 1000
+    waits: tuple[float, ...] = (0.1, 0.25, 0.5, 1.0, 2.0)
+    patience: float = 15.0
 
 
 class Database:
     """The shared connection, the clock and the asyncio write lock."""
 
-    def __init__(self, connection: aiosqlite.Connection, clock: Clock) -> None:
+    def __init__(
+        self, connection: aiosqlite.Connection, clock: Clock, lock_wait: LockWait | None = None
+    ) -> None:
         self.connection = connection
         self.clock = clock
+        self.lock_wait = lock_wait or LockWait()
         self.write_lock = asyncio.Lock()
+
+    async def _patiently(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """``attempt()``, tried again while another process holds the lock (LockWait)."""
+        started = self.clock.monotonic()
+        for wait in chain(self.lock_wait.waits, repeat(self.lock_wait.waits[-1])):
+            try:
+                return await attempt()
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+                waited = self.clock.monotonic() - started
+                if waited >= self.lock_wait.patience:
+                    raise StoreBusy(
+                        f"the database stayed locked by another writer for {waited:.0f} s"
+                    ) from error
+            await self.clock.sleep(wait)
+        raise AssertionError("unreachable: the waits repeat")  # pragma: no cover
 
     def now(self) -> str:
         return self.clock.now().isoformat()
@@ -50,37 +92,34 @@ class Database:
     async def _begin_immediate(self) -> None:
         # busy_timeout makes SQLite wait for another process's write lock, but under load
         # WAL can still answer "locked" at once (e.g. while the other side checkpoints);
-        # a short real wait and another try beats failing a customer's checkout.
-        for attempt in range(_LOCKED_RETRIES):
-            try:
-                await self.connection.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as error:
-                if "locked" not in str(error) or attempt == _LOCKED_RETRIES - 1:
-                    raise
-                await asyncio.sleep(0.05 * (attempt + 1))
+        # another try beats failing a customer's checkout.
+        await self._patiently(lambda: self.connection.execute("BEGIN IMMEDIATE"))
 
     async def write(self, sql: str, params: Iterable[Any] = ()) -> int:
         """One write statement under the lock; the number of rows it changed."""
+        values = tuple(params)
         async with self.write_lock:
-            cursor = await self.connection.execute(sql, tuple(params))
+            cursor = await self._patiently(lambda: self.connection.execute(sql, values))
             return cursor.rowcount
 
     async def write_returning(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
         """One write statement with ``RETURNING`` under the lock; the first row it returned."""
+        values = tuple(params)
         async with self.write_lock:
-            rows = await self.connection.execute_fetchall(sql, tuple(params))
+            rows = await self._patiently(lambda: self.connection.execute_fetchall(sql, values))
         return next(iter(rows), None)
 
     # Reads run, fetch and close in one hop to the connection's thread
-    # (``execute_fetchall``), not three (execute, fetch, close).
+    # (``execute_fetchall``), not three (execute, fetch, close). In WAL mode a writer
+    # does not block them; a checkpoint or an exclusive lock elsewhere briefly can.
 
     async def one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
         """The first row (for lookups by key, which find at most one)."""
-        return next(iter(await self.connection.execute_fetchall(sql, tuple(params))), None)
+        return next(iter(await self.all(sql, params)), None)
 
     async def all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
-        return list(await self.connection.execute_fetchall(sql, tuple(params)))
+        values = tuple(params)
+        return list(await self._patiently(lambda: self.connection.execute_fetchall(sql, values)))
 
 
 class Tx:

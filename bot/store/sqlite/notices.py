@@ -8,7 +8,7 @@ mid-send and is settled as unknown rather than sent again.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -55,13 +55,33 @@ class SqliteNotices:
             )
         return [int(row["id"]) for row in rows]
 
-    async def due(self, now: datetime, limit: int = 100) -> list[NoticeRow]:
+    async def due(
+        self, now: datetime, limit: int = 100, channels: Collection[str] | None = None
+    ) -> list[NoticeRow]:
+        on_channels, names = "", []
+        if channels is not None:
+            if not channels:
+                return []
+            # chat_key is "<channel>:<chat id>"
+            on_channels = (
+                f" AND substr(chat_key, 1, instr(chat_key, ':') - 1)"
+                f" IN ({placeholders(len(channels))})"
+            )
+            names = list(channels)
         rows = await self._db.all(
             "SELECT * FROM notices WHERE state = ? AND (not_before IS NULL OR not_before <= ?)"
-            " ORDER BY id LIMIT ?",
-            (NoticeState.PENDING.value, now.isoformat(), limit),
+            f"{on_channels} ORDER BY id LIMIT ?",
+            (NoticeState.PENDING.value, now.isoformat(), *names, limit),
         )
         return [_row(r) for r in rows]
+
+    async def waiting_by_channel(self) -> dict[str, int]:
+        rows = await self._db.all(
+            "SELECT substr(chat_key, 1, instr(chat_key, ':') - 1) AS channel, count(*) AS n"
+            " FROM notices WHERE state = ? GROUP BY channel ORDER BY channel",
+            (NoticeState.PENDING.value,),
+        )
+        return {row["channel"]: int(row["n"]) for row in rows}
 
     async def claim(self, notice_id: int) -> bool:
         changed = await self._db.write(

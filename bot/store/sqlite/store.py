@@ -20,7 +20,7 @@ from bot.store.sqlite.carts import SqliteCarts
 from bot.store.sqlite.chats import SqliteChats
 from bot.store.sqlite.conversations import SqliteConversations
 from bot.store.sqlite.customers import SqliteCustomers
-from bot.store.sqlite.db import Database, Tx
+from bot.store.sqlite.db import Database, LockWait, Tx
 from bot.store.sqlite.notices import SqliteNotices
 from bot.store.sqlite.orders import SqliteOrders
 from bot.store.sqlite.outbox import SqliteOutbox
@@ -29,6 +29,27 @@ from bot.store.sqlite.stock import SqliteStock
 from bot.store.sqlite.tickets import SqliteTickets
 
 log = logging.getLogger(__name__)
+
+
+def _usable_place(path: Path) -> None:
+    """Refuse, before anything is created or changed, a place the shop could not write
+    its database to: a missing folder (a typo in the path must not start an empty shop
+    somewhere else), a read-only file, a read-only folder (SQLite keeps its -wal and -shm
+    files beside the database and would leave them there, then fail)."""
+    folder = path.parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise FileNotFoundError(f"the folder {folder} {what}: create it first")
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise PermissionError(
+            f"{path} is read-only for this user; chatshop must write to it "
+            "(give this user write access, or run chatshop as its owner)"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PermissionError(
+            f"the folder {folder} is read-only for this user; SQLite writes its -wal and "
+            "-shm files beside the database"
+        )
 
 
 def _private_file(path: Path) -> None:
@@ -53,8 +74,10 @@ def _private_file(path: Path) -> None:
 class Store:
     """Every repository over one SQLite connection (satisfies ``bot.store.api.StoreApi``)."""
 
-    def __init__(self, connection: aiosqlite.Connection, clock: Clock) -> None:
-        self._database = Database(connection, clock)
+    def __init__(
+        self, connection: aiosqlite.Connection, clock: Clock, lock_wait: LockWait | None = None
+    ) -> None:
+        self._database = Database(connection, clock, lock_wait)
         self.stock = SqliteStock(self._database)
         self.orders = SqliteOrders(self._database)
         self.carts = SqliteCarts(self._database)
@@ -69,17 +92,18 @@ class Store:
         self.notices = SqliteNotices(self._database)
 
     @classmethod
-    async def open(cls, path: str | Path, clock: Clock) -> Store:
+    async def open(cls, path: str | Path, clock: Clock, lock_wait: LockWait | None = None) -> Store:
         """Open (creating if needed) and migrate the store file to the current schema."""
         if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _usable_place(Path(path))
             _private_file(Path(path))
         connection = await aiosqlite.connect(str(path), isolation_level=None)
         connection.row_factory = aiosqlite.Row
-        store = cls(connection, clock)
+        store = cls(connection, clock, lock_wait)
         try:
-            # Wait (rather than fail) while another process holds the write lock.
-            await connection.execute("PRAGMA busy_timeout=15000")
+            # Wait (rather than fail) while another process holds the write lock; past
+            # this, Database tries again on the clock (LockWait).
+            await connection.execute(f"PRAGMA busy_timeout={store._database.lock_wait.busy_ms}")
             # A file that is not a database fails here, before anything is written.
             await connection.execute("PRAGMA journal_mode=WAL")
             await connection.execute("PRAGMA foreign_keys=ON")
