@@ -130,6 +130,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:i|we)(?: have| ve|ve)?(?: already| just)? (?:paid|transferred|sent the money|sent payment|made the payment)\b",
         r"^(?:already |just )?paid\b", r"\bpayment (?:done|sent|made|complete)\b",
         r"\bpaid (?:already|just now|for (?:my|the) order|for order)\b",
+        r"^(?:i |we )?(?:just |already )?sent (?:you |u |ya )?the (?:money|payment|transfer)\b",
+        r"\b(?:money|payment|transfer) (?:is |has been )?(?:sent|done|made)\b",
     ),
     "cancel_order": (
         r"\bcancel (?:my |the |this |that )?(?:order|purchase)\b", r"\bcancel order\b",
