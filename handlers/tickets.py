@@ -34,6 +34,7 @@ from bot.routing import Routes, TextStage
 from bot.scheduler import Scheduler
 from bot.store import NewTicket, Store, Ticket, TicketReason
 from handlers.handoff import handoff_reason, is_open, next_opening, open_time_between
+from handlers.owner import record_notices
 
 log = logging.getLogger(__name__)
 
@@ -144,23 +145,26 @@ async def open_ticket(ctx: Context, text: str, reason: TicketReason) -> Ticket:
     if ticket.chat == ctx.chat:
         # The store keeps the chat, not its title: the owner reads the group's name.
         ticket = dataclasses.replace(ticket, chat=ctx.chat)
-    for chat in owner_private_chats(ctx.owners):
-        ctx.send(
-            Outgoing(
-                chat=chat,
-                text=ticket_notice(ticket, owner_language)
-                if opened
-                else t(
-                    "owner.ticket_follow_up",
-                    owner_language,
-                    number=ticket.number,
-                    name=one_line(ticket.customer_name),
-                    text=new.text,
-                ),
-                buttons=ticket_buttons(ticket, owner_language),
-                language=owner_language,
-            )
+    notices = [
+        Outgoing(
+            chat=chat,
+            text=ticket_notice(ticket, owner_language)
+            if opened
+            else t(
+                "owner.ticket_follow_up",
+                owner_language,
+                number=ticket.number,
+                name=one_line(ticket.customer_name),
+                text=new.text,
+            ),
+            buttons=ticket_buttons(ticket, owner_language),
+            language=owner_language,
         )
+        for chat in owner_private_chats(ctx.owners)
+    ]
+    # Through the notices outbox: the customer is told the owner has it, so a platform
+    # failure is retried until it arrives; each message of the ticket is told once.
+    await record_notices(ctx, f"ticket:{ticket.number}:{len(ticket.messages)}", notices)
     if not opened:
         ctx.reply(ctx.t("ticket.added"))
         return ticket

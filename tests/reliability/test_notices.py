@@ -391,3 +391,32 @@ async def test_a_receipt_slow_to_go_out_as_the_answer_is_not_sent_again_by_the_o
         assert len(receipts(harness, "kim", order.number)) == 1
     finally:
         await harness.close()
+
+
+@pytest.mark.parametrize("said", ["is the baby cream ok for eczema?", "怎么联系客服"])
+async def test_a_question_for_the_owner_survives_a_failed_send_and_arrives_once(
+    tmp_path: Path, said: str
+) -> None:
+    """The customer is told the owner has it: the ticket's notice must get there."""
+    channel = FlakyChannel()
+    harness = await ChatHarness.open(tmp_path / "shop.db", channel=channel)
+    try:
+        channel.down.add(OWNER)
+        replies = await harness.say("jo", said)
+        assert [m.chat for m in replies] == [harness.chat("jo")]  # told the owner will answer
+
+        def told() -> list[str]:
+            return [m.text for m in harness.messages_to(OWNER) if "#1" in m.text]
+
+        assert told() == []
+        channel.down.clear()
+        assert harness.shop.notices is not None
+        harness.clock.advance(31)
+        assert await harness.shop.notices.drain() == 1
+        harness.clock.advance(3600)
+        await harness.shop.notices.drain()
+        assert len(told()) == 1
+        await harness.say("jo", "can you gift wrap it too?")  # the follow-up, told once too
+        assert len(told()) == 2
+    finally:
+        await harness.close()
