@@ -126,14 +126,19 @@ class Shop:
     async def on_incoming(self, incoming: Incoming) -> list[SendResult]:
         if incoming.chat.is_group:
             await self._know_group(incoming.chat)
+        assert self.notices is not None
+        recorded = self.store.notices.recorded()
         replies = await self.router.handle(incoming)
         # What the turn committed and owes others (an order's notices) goes beside the
         # replies (a busy owner's chat holds up neither); the scheduler's job retries what
         # could not go. The drain reads the store first, so a chat's replies queue first.
-        assert self.notices is not None
+        # A turn that recorded no notice (nearly all of them) owes nothing new: no drain,
+        # and no read of the outbox per message (a notice waiting to be retried is the
+        # job's, every minute).
+        drain = self.store.notices.recorded() != recorded
         results, _ = await asyncio.gather(
             self.delivery.send_all(replies, answering=incoming),
-            self.notices.drain(answering=incoming),
+            self.notices.drain(answering=incoming) if drain else _nothing(),
         )
         for reply, result in zip(replies, results, strict=True):
             # A reply that is also an outbox notice (a receipt): delivered, so never again.
@@ -267,3 +272,7 @@ async def run(settings: Settings) -> None:
             task.cancel()
     finally:
         await shop.close()
+
+
+async def _nothing() -> int:
+    return 0

@@ -425,6 +425,11 @@ class NoticeRepository(Protocol):
 
     async def rows(self, states: Iterable[NoticeState] | None = None) -> list[NoticeRow]: ...
 
+    def recorded(self) -> int:
+        """How many notices this process has recorded (``add``, or owed by a placed
+        order) since the store opened: a turn that recorded none has nothing new to
+        send after it, and the drain job picks up the rest."""
+
 
 class StoreApi(Protocol):
     """The aggregate every backend provides: the repositories and the lifecycle."""

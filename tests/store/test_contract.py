@@ -927,6 +927,27 @@ class TestStoreContract:
         short = await store.orders.place(order_request("bo", ("PUER-CAKE", 99)), owed)
         assert isinstance(short, list) and len(await store.notices.rows()) == 1
 
+    async def test_notices_recorded_counts_what_this_store_added_and_orders_owed(
+        self, store: StoreApi
+    ) -> None:
+        # The router drains the outbox after a turn only when this moved (issue 14).
+        def owed(order: Order) -> list[NewNotice]:
+            message = Outgoing(PRIVATE, f"🆕 {order.number}")
+            return [
+                NewNotice(f"order:{order.number}:placed|{n}|test:ann", message) for n in range(2)
+            ]
+
+        assert store.notices.recorded() == 0
+        await store.notices.add([NewNotice("order:A1:paid|0|test:ann", Outgoing(PRIVATE, "x"))])
+        assert store.notices.recorded() == 1
+        await store.notices.add([])
+        await store.carts.set_qty("test:ann", "WALNUTS", 2)
+        assert store.notices.recorded() == 1, "only notices count"
+        assert isinstance(
+            await store.orders.place(order_request("ann", ("WALNUTS", 1)), owed), Order
+        )
+        assert store.notices.recorded() == 3
+
     async def test_notices_claim_once_retry_later_and_settle(
         self, store: StoreApi, clock: FakeClock
     ) -> None:

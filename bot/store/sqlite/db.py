@@ -4,6 +4,14 @@ Writes that must be atomic (taking stock for an order, cancelling one) run under
 asyncio lock and ``BEGIN IMMEDIATE``, so concurrent checkouts in this process are
 serialised and another process waits on SQLite's lock: nobody is ever oversold. Single
 statements take the same lock, so they never join another coroutine's open transaction.
+
+Durability: the file runs in WAL mode with ``synchronous=NORMAL`` (set in
+``Store.open``): a commit is written to the WAL before it returns, so a crash of the
+process loses nothing committed, but the WAL is fsynced only at checkpoints, so a power
+loss could undo the last carts and conversation steps. What must survive even that (an
+order, its stock and the notices it owes, a status change, the claim that keeps a
+promotional post from being sent twice) is written ``durable``: under
+``synchronous=FULL``, whose fsync of the WAL also makes every earlier commit durable.
 """
 
 from __future__ import annotations
@@ -31,13 +39,17 @@ class Database:
         self.connection = connection
         self.clock = clock
         self.write_lock = asyncio.Lock()
+        # Notices recorded by this process (NoticeRepository.recorded).
+        self.notices_recorded = 0
 
     def now(self) -> str:
         return self.clock.now().isoformat()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Tx]:
-        async with self.write_lock:
+    async def transaction(self, durable: bool = False) -> AsyncIterator[Tx]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT`` under the write lock; ``durable``: the
+        commit is fsynced before this returns (see the module's docstring)."""
+        async with self.write_lock, self._synchronous_full(durable):
             await self._begin_immediate()
             try:
                 yield Tx(self.connection)
@@ -46,6 +58,19 @@ class Database:
                 raise
             else:
                 await self.connection.execute("COMMIT")
+
+    @asynccontextmanager
+    async def _synchronous_full(self, durable: bool) -> AsyncIterator[None]:
+        # Called with the write lock held: no other commit can slip in under FULL or,
+        # worse, run under NORMAL while a durable one expects FULL.
+        if not durable:
+            yield
+            return
+        await self.connection.execute("PRAGMA synchronous=FULL")
+        try:
+            yield
+        finally:
+            await self.connection.execute("PRAGMA synchronous=NORMAL")
 
     async def _begin_immediate(self) -> None:
         # busy_timeout makes SQLite wait for another process's write lock, but under load
@@ -60,9 +85,9 @@ class Database:
                     raise
                 await asyncio.sleep(0.05 * (attempt + 1))
 
-    async def write(self, sql: str, params: Iterable[Any] = ()) -> int:
+    async def write(self, sql: str, params: Iterable[Any] = (), durable: bool = False) -> int:
         """One write statement under the lock; the number of rows it changed."""
-        async with self.write_lock:
+        async with self.write_lock, self._synchronous_full(durable):
             cursor = await self.connection.execute(sql, tuple(params))
             return cursor.rowcount
 

@@ -17,9 +17,12 @@ from bot.store.models import NewNotice, NoticeRow, NoticeState
 from bot.store.sqlite.db import Database, Row, Tx, dt, placeholders
 
 
-async def insert_notices(db: Tx, notices: Sequence[NewNotice], now: str) -> None:
+async def insert_notices(
+    database: Database, db: Tx, notices: Sequence[NewNotice], now: str
+) -> None:
     """Record notices inside the caller's transaction (an order and the notices it owes
     commit together); a key already recorded is kept as it is."""
+    database.notices_recorded += len(notices)
     await db.executemany(
         "INSERT OR IGNORE INTO notices (key, chat_key, message, state, not_before,"
         " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -47,7 +50,7 @@ class SqliteNotices:
             return []
         now = self._db.now()
         async with self._db.transaction() as db:
-            await insert_notices(db, notices, now)
+            await insert_notices(self._db, db, notices, now)
             keys = [n.key for n in notices]
             rows = await db.all(
                 f"SELECT id FROM notices WHERE key IN ({placeholders(len(keys))}) ORDER BY id",
@@ -119,6 +122,9 @@ class SqliteNotices:
                 wanted,
             )
         return [_row(r) for r in found]
+
+    def recorded(self) -> int:
+        return self._db.notices_recorded
 
 
 def _dump(message: Outgoing) -> str:

@@ -35,7 +35,7 @@ class SqliteOrders:
         now = self._db.now()
         existing: str | None = None
         placed_order: Order | list[Shortage] = []
-        async with self._db.transaction() as db:
+        async with self._db.transaction(durable=True) as db:
             if request.checkout_id is not None:
                 placed = await db.one(
                     "SELECT number FROM orders WHERE checkout_id = ?", (request.checkout_id,)
@@ -47,7 +47,7 @@ class SqliteOrders:
                 if owed is not None and isinstance(placed_order, Order):
                     # What the order owes (receipt, owners' notices) commits with it: a
                     # crash can never leave an order that nobody is told of.
-                    await insert_notices(db, owed(placed_order), now)
+                    await insert_notices(self._db, db, owed(placed_order), now)
         if existing is not None:
             # This checkout was placed already (Confirm tapped twice, two workers): the
             # order it made, and no stock taken again.
@@ -181,7 +181,7 @@ class SqliteOrders:
         expected: OrderStatus | None = None,
     ) -> Order | None:
         now = self._db.now()
-        async with self._db.transaction() as db:
+        async with self._db.transaction(durable=True) as db:
             row = await db.one("SELECT id, status FROM orders WHERE number = ?", (number.upper(),))
             if row is None or new_status not in ORDER_TRANSITIONS[OrderStatus(row["status"])]:
                 return None

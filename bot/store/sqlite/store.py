@@ -82,6 +82,9 @@ class Store:
             await connection.execute("PRAGMA busy_timeout=15000")
             # A file that is not a database fails here, before anything is written.
             await connection.execute("PRAGMA journal_mode=WAL")
+            # A process crash loses no commit in WAL mode under NORMAL; what must also
+            # survive a power loss (orders) is committed durable (bot/store/sqlite/db.py).
+            await connection.execute("PRAGMA synchronous=NORMAL")
             await connection.execute("PRAGMA foreign_keys=ON")
             await store.migrate()
         except BaseException:
