@@ -103,7 +103,7 @@ async def present(
         )
         rows = []
     else:
-        rows = [tuple([await _keyed(button, store) for button in row]) for row in rows]
+        rows = await _keyed(rows, store)
     image = message.image if capabilities.images else None
     if image and len(text) > capabilities.max_caption:
         image = None  # a card whose text does not fit a caption goes out as text
@@ -123,10 +123,14 @@ async def present(
     )
 
 
-async def _keyed(button: Button, store: Store) -> Button:
-    if button.url:
-        return button
-    return dataclasses.replace(button, action=await store.buttons.key_for(button.action))
+async def _keyed(rows: list[tuple[Button, ...]], store: Store) -> list[tuple[Button, ...]]:
+    """The rows with each action replaced by its short key, the new keys recorded in one
+    write for the whole message."""
+    keys = iter(await store.buttons.keys_for([b.action for row in rows for b in row if not b.url]))
+    return [
+        tuple(b if b.url else dataclasses.replace(b, action=next(keys)) for b in row)
+        for row in rows
+    ]
 
 
 def _addressed(text: str, message: Outgoing, audience: Audience) -> str:
@@ -147,7 +151,6 @@ async def _as_numbered_choices(
     message: Outgoing, store: Store, audience: Audience
 ) -> tuple[str, int | None]:
     language = message.language or "zh"
-    keys: list[str] = []
     labels: list[str] = []
     actions: list[str] = []
     extra: list[str] = []
@@ -155,10 +158,10 @@ async def _as_numbered_choices(
         for button in row:
             if button.url:
                 extra.append(f"{button.label}: {button.url}")
-            elif len(keys) < MAX_CHOICES:
-                keys.append(await store.buttons.key_for(button.action))
+            elif len(actions) < MAX_CHOICES:
                 labels.append(_label_in_row(button, row))
                 actions.append(button.action)
+    keys = await store.buttons.keys_for(actions) if actions else []
     if not keys:
         return "\n".join([message.text, "", *extra]), None
     person = audience.person_key(message)

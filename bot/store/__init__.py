@@ -42,6 +42,7 @@ from bot.store.models import (
     TicketMessage,
     TicketReason,
     TicketStatus,
+    TurnStart,
     outbox_key,
 )
 from bot.store.sqlite import Store
@@ -82,5 +83,6 @@ __all__ = [
     "TicketMessage",
     "TicketReason",
     "TicketStatus",
+    "TurnStart",
     "outbox_key",
 ]

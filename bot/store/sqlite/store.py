@@ -27,6 +27,7 @@ from bot.store.sqlite.outbox import SqliteOutbox
 from bot.store.sqlite.records import SqliteRecords
 from bot.store.sqlite.stock import SqliteStock
 from bot.store.sqlite.tickets import SqliteTickets
+from bot.store.sqlite.turns import SqliteTurns
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class Store:
         self.carts = SqliteCarts(self._database)
         self.customers = SqliteCustomers(self._database)
         self.conversations = SqliteConversations(self._database)
+        self.turns = SqliteTurns(self._database)
         self.chats = SqliteChats(self._database)
         self.buttons = SqliteButtons(self._database)
         self.campaigns = SqliteCampaigns(self._database)
