@@ -43,18 +43,29 @@ class NoticeSender:
         self.store = store
         self.delivery = delivery
         self.clock = clock
+        # Rows a drain of this process has read and will claim: another drain running
+        # meanwhile (many turns end at once) leaves them to it instead of racing it to
+        # each claim, which only one can win (issue 14: a round trip lost per row).
+        self._in_hand: set[int] = set()
 
     async def drain(self, answering: Incoming | None = None) -> int:
         """Send every due notice once (chats side by side, in order within a chat);
         how many were sent. Those to the chat of ``answering`` are presented as the
         answer to it (a numbered choice echoed), as the turn's replies are."""
-        rows = await self.store.notices.due(self.clock.now())
+        rows = [
+            r for r in await self.store.notices.due(self.clock.now()) if r.id not in self._in_hand
+        ]
+        taken = {row.id for row in rows}
+        self._in_hand |= taken
         by_chat: dict[str, list[NoticeRow]] = {}
         for row in rows:
             by_chat.setdefault(row.message.chat.key, []).append(row)
-        sent = await asyncio.gather(
-            *(self._send_in_order(chat, answering) for chat in by_chat.values())
-        )
+        try:
+            sent = await asyncio.gather(
+                *(self._send_in_order(chat, answering) for chat in by_chat.values())
+            )
+        finally:
+            self._in_hand -= taken
         return sum(sent)
 
     async def _send_in_order(self, rows: list[NoticeRow], answering: Incoming | None) -> int:
