@@ -5,12 +5,16 @@ not race each other to claims only one of them can win (a round trip lost per ro
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
-from bot.messages import Outgoing
+import pytest
+
+from bot import app
+from bot.messages import Incoming, Outgoing, Sender
 from bot.store import NewNotice
 
-from support import ChatHarness
+from support import CHANNEL, OWNER, ChatHarness, RecordingChannel
 
 
 async def test_drains_at_once_send_each_notice_once_and_claim_it_once(
@@ -46,3 +50,52 @@ async def test_drains_at_once_send_each_notice_once_and_claim_it_once(
         assert texts == [f"news 0 for {person}", f"news 1 for {person}"], "once, in order"
     assert sorted(claims) == sorted(set(claims)), "no claim raced by another drain"
     assert len(claims) == 24
+
+
+class SlowOwnerChannel(RecordingChannel):
+    """The owner's chat takes its time (Telegram paces it to a message a second)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.owner_free = asyncio.Event()
+
+    async def send(self, message: Outgoing) -> str:
+        if message.chat.chat_id == OWNER:
+            await self.owner_free.wait()
+        return await super().send(message)
+
+
+async def test_a_busy_owner_chat_holds_up_no_customers_next_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A turn waits a moment for what it owes others, then leaves it to go on its own
+    # (no real time spent waiting here).
+    monkeypatch.setattr(app, "NOTICES_WAIT", 0)
+    channel = SlowOwnerChannel()
+    harness = await ChatHarness.open(tmp_path / "shop.db", channel=channel)
+    try:
+        harness.languages["amy"] = "en"
+        await harness.say("amy", "1 walnuts")
+        await harness.press("amy", "check out")
+        for answer in ("Amy", "13800138000", "1 Lake Road, Hangzhou"):
+            await harness.say("amy", answer)
+        await harness.press("amy", "no note")
+        confirm = harness.find_button("amy", "confirm order").action
+        sender = Sender(CHANNEL, "amy", "Amy", "en")
+
+        # The turn returns (the channel then admits Amy's next message) while the
+        # owner's notice of her order is still on its way.
+        async with asyncio.timeout(5):
+            await harness.shop.on_incoming(Incoming(harness.chat("amy"), sender, button=confirm))
+            await harness.shop.on_incoming(Incoming(harness.chat("amy"), sender, text="thanks!"))
+        assert any("order number" in m.text for m in harness.messages_to("amy"))
+        assert harness.messages_to(OWNER) == []
+
+        channel.owner_free.set()
+        await harness.shop.settle()
+        [notice] = harness.messages_to(OWNER)
+        [order] = await harness.shop.store.orders.of_customer("test:amy")
+        assert order.number in notice.text
+    finally:
+        channel.owner_free.set()
+        await harness.close()
