@@ -13,7 +13,7 @@ import pytest
 from bot.catalog import load_catalog
 from bot.clock import FakeClock
 from bot.messages import ChatRef
-from bot.store import Order, OrderLine, OrderRequest, OrderStatus, Store
+from bot.store import NewNotice, Order, OrderLine, OrderRequest, OrderStatus, Store
 
 from support import SAMPLE_CATALOG
 
@@ -89,6 +89,38 @@ async def test_a_durable_transaction_that_fails_still_restores_normal(tmp_path: 
             await db.execute("UPDATE products SET stock = 0")
             raise RuntimeError("a bug mid-order")
     assert await store.stock.level("WALNUTS") > 0, "rolled back"
+    row = await store._db.execute_fetchall("PRAGMA synchronous")
+    assert next(iter(row))[0] == NORMAL
+    await store.close()
+
+
+async def test_an_order_whose_notices_fail_to_build_places_nothing(tmp_path: Path) -> None:
+    # The order's transaction runs in one call on the database's thread (Database.run):
+    # a failure anywhere in it rolls all of it back and leaves the file at NORMAL.
+    store = await open_store(tmp_path)
+    before = await store.stock.level("WALNUTS")
+
+    def owed(order: Order) -> list[NewNotice]:
+        raise RuntimeError("a bug while writing the owner's notice")
+
+    with pytest.raises(RuntimeError):
+        await store.orders.place(
+            OrderRequest(
+                customer_key="test:ann",
+                chat=ChatRef("test", "ann"),
+                lines=(OrderLine("WALNUTS", "Walnuts", "核桃", 1000, 2),),
+                currency="CNY",
+                contact_name="Ann",
+                phone="13800138000",
+                address="1 Road, Hangzhou",
+                note="",
+                language="en",
+            ),
+            owed,
+        )
+    assert await store.stock.level("WALNUTS") == before
+    assert await store.orders.of_customer("test:ann") == []
+    assert store.notices.recorded() == 0
     row = await store._db.execute_fetchall("PRAGMA synchronous")
     assert next(iter(row))[0] == NORMAL
     await store.close()
