@@ -63,6 +63,11 @@ ROUTES: tuple[Routes, ...] = (
 log = logging.getLogger(__name__)
 
 
+# How long a turn waits for the notices it owes before returning without them (real
+# seconds: the drain's own pacing runs on the shop's clock).
+NOTICES_WAIT = 0.5
+
+
 class Shop:
     def __init__(
         self, settings: Settings, clock: Clock | None = None, lock_wait: LockWait | None = None
@@ -78,6 +83,8 @@ class Shop:
         self.promotions: Promotions | None = None
         self.scheduler: Scheduler | None = None
         self.notices: NoticeSender | None = None
+        # Drains of the notices outbox started after turns, still running.
+        self._draining: set[asyncio.Task[int]] = set()
 
     @property
     def store(self) -> Store:
@@ -139,22 +146,45 @@ class Shop:
                 await self._know_group(incoming.chat)
             except StoreBusy as busy:  # registered with its next message
                 log.warning("group %s not registered: %s", incoming.chat.key, busy)
+        assert self.notices is not None
+        recorded = self.store.notices.recorded()
         replies = await self.router.handle(incoming)
         # What the turn committed and owes others (an order's notices) goes beside the
         # replies (a busy owner's chat holds up neither); the scheduler's job retries what
         # could not go. The drain reads the store first, so a chat's replies queue first.
-        assert self.notices is not None
+        # A turn that recorded no notice (nearly all of them) owes nothing new: no drain,
+        # and no read of the outbox per message (a notice waiting to be retried is the
+        # job's, every minute).
+        # The drain runs beside the turn and the turn waits for it only so long: the
+        # owner's chat is paced (a message a second on Telegram), and a burst of orders
+        # would otherwise hold each customer's next message, which the channel admits
+        # only once this one returned. What is still paced then goes on by itself.
+        drain = None
         with self.notices.answering_with(r.notice_key for r in replies if r.notice_key):
-            results, _ = await asyncio.gather(
-                self.delivery.send_all(replies, answering=incoming),
-                self.notices.drain(answering=incoming),
-            )
+            if self.store.notices.recorded() != recorded:
+                drain = asyncio.create_task(self.notices.drain(answering=incoming))
+                self._draining.add(drain)
+                drain.add_done_callback(self._drained)
+            results = await self.delivery.send_all(replies, answering=incoming)
             for reply, result in zip(replies, results, strict=True):
                 # A reply that is also an outbox notice (a receipt): delivered, so never
-                # again.
+                # again. Marked before the drain may see it unanswered.
                 if reply.notice_key and (result.ok or result.outcome_unknown):
                     await self.store.notices.mark_delivered(reply.notice_key)
+        if drain is not None:
+            await asyncio.wait([drain], timeout=NOTICES_WAIT)
         return results
+
+    def _drained(self, drain: asyncio.Task[int]) -> None:
+        self._draining.discard(drain)
+        if not drain.cancelled() and drain.exception() is not None:
+            # The rows stay pending (or were settled by the sender): the job tries again.
+            log.error("draining the notices after a turn failed", exc_info=drain.exception())
+
+    async def settle(self) -> None:
+        """Wait for the notices the turns so far owe to have been tried (tests, close)."""
+        while self._draining:
+            await asyncio.gather(*self._draining, return_exceptions=True)
 
     async def _know_group(self, chat: ChatRef) -> None:
         """A group that speaks to the bot is one it is in: registered (the owner's
@@ -228,6 +258,9 @@ class Shop:
         )
 
     async def close(self) -> None:
+        # A notice being sent is finished, not cut off mid-send (it would be settled as
+        # "outcome unknown" and never sent).
+        await self.settle()
         if self.scheduler is not None:
             await self.scheduler.stop()
             self.scheduler = None

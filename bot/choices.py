@@ -9,13 +9,15 @@ A number can only mean what the person saw (bot/presentation.py writes the lists
   had says that list has expired;
 - the words of a choice ("不用备注", "paid B6AT7Y") press it too.
 
-``resolve`` is the router's one call; everything else here is pure.
+``resolve`` reads the lists and chooses; ``choose`` is the pure part, for lists the
+router already read with the rest of the message's state.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.presentation import choice_name
@@ -93,14 +95,33 @@ def _words(label: str) -> str:
     return " ".join(re.findall(r"\w+", label.casefold()))
 
 
+def may_choose(text: str) -> bool:
+    """Whether ``text`` could be a choice at all (short, not a command): the lists are
+    read only for a reply that could be one."""
+    text = text.strip()
+    return bool(text) and not text.startswith("/") and len(text) <= 40
+
+
+def people(chat_key: str, person_key: str) -> list[str]:
+    """Whose lists a reply in the chat may answer: the person's own, and in a room also
+    the lists posted to everyone there ('')."""
+    return [person_key] if chat_key == person_key else [person_key, ""]
+
+
 async def resolve(store: Store, chat_key: str, person_key: str, text: str) -> Resolution | None:
     """What ``text`` chooses among the lists ``person_key`` saw in the chat, an
     explanation when it names a choice that is not there, or None when it is no choice."""
-    text = text.strip()
-    if not text or text.startswith("/") or len(text) > 40:
+    if not may_choose(text):
         return None
-    people = [person_key] if chat_key == person_key else [person_key, ""]
-    lists = [c for c in await store.buttons.recent_lists(chat_key, people) if c.delivered]
+    return choose(await store.buttons.recent_lists(chat_key, people(chat_key, person_key)), text)
+
+
+def choose(seen: Sequence[ChoiceList], text: str) -> Resolution | None:
+    """``resolve`` over lists already read (newest first; the undelivered are skipped)."""
+    text = text.strip()
+    if not may_choose(text):
+        return None
+    lists = [c for c in seen if c.delivered]
     if not lists:
         return None
     conversation = [c for c in lists if not c.prefix]

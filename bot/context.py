@@ -19,7 +19,8 @@ from bot.i18n import t
 from bot.messages import Button, ChatKind, ChatRef, Incoming, Outgoing, buttons
 from bot.nlu.intents import Intent
 from bot.nlu.reading import Reading
-from bot.store import Customer, Store
+from bot.store import Customer, Store, TurnStart
+from bot.turn_cart import TurnCart
 
 
 @dataclass
@@ -48,6 +49,17 @@ class Context:
     reading: Reading | None = None
     # The pacing a channel's sends get (None: not running), for what the owner is told.
     rate_limits: Callable[[str], RateLimits | None] = lambda _channel: None
+    # What the message read first, in one round trip (the router's choice lists and
+    # pressed button come from here; None: nothing was read ahead).
+    start: TurnStart | None = None
+    # The customer's cart as this message sees it: read once (or taken from ``start``),
+    # following the message's own changes. Handlers use this, not ``store.carts``.
+    cart: TurnCart = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.cart = TurnCart(
+            self.store, self.customer.key, self.start.cart if self.start is not None else None
+        )
 
     @property
     def catalog(self) -> Catalog:
@@ -76,7 +88,9 @@ class Context:
     def as_private(self) -> Context:
         """The same turn as seen from the sender's private chat: whatever a handler says
         to "this chat" goes there. The outbox and the conversation are the turn's own."""
-        return replace(self, incoming=replace(self.incoming, chat=self.private_chat))
+        private = replace(self, incoming=replace(self.incoming, chat=self.private_chat))
+        private.cart = self.cart  # one cart per turn, whichever chat answers
+        return private
 
     def t(self, key: str, **values: Any) -> str:
         return t(key, self.language, **values)

@@ -30,6 +30,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot import choices
 from bot.channels.base import RateLimits
 from bot.choices import read_tagged
 from bot.clock import Clock
@@ -139,10 +140,24 @@ class CustomerAndLanguage:
         # A choice with its tag ("B6AT7Y 1") is a bare number too.
         bare = text.startswith("/") or read_tagged(text) is not None
         written_in = None if bare else written_language(text)
-        customer = await self.store.customers.touch(
-            sender.key, sender.channel, sender.user_id, sender.name, sender.language or written_in
+        chat_key = incoming.chat.key
+        # One round trip for everything the message reads before its route (issue 14):
+        # the customer, the chat, the conversation, the cart, the lists a reply may choose
+        # from and the pressed button's action.
+        may_choose = incoming.button is None and choices.may_choose(text)
+        start = await self.store.turns.begin(
+            sender.key,
+            chat_key,
+            choices.people(chat_key, sender.key) if may_choose else (),
+            incoming.button,
         )
-        if not incoming.chat.is_group and await self.store.chats.is_unreachable(incoming.chat.key):
+        customer = start.customer
+        app_language = sender.language or written_in
+        if customer is None or not customer.is_current(sender.name, app_language):
+            customer = await self.store.customers.touch(
+                sender.key, sender.channel, sender.user_id, sender.name, app_language
+            )
+        if not incoming.chat.is_group and start.chat_unreachable:
             await self.store.chats.register(incoming.chat, active=True)  # they came back
         language = pick_language(
             customer.language,
@@ -162,6 +177,7 @@ class CustomerAndLanguage:
             deep_link=self.deep_link,
             rate_limits=self.rate_limits,
             conversation=Conversation(),
+            start=start,
         )
         await call_next()
 
@@ -198,7 +214,10 @@ class ConversationState:
         ctx = turn.ctx
         assert ctx is not None, "CustomerAndLanguage runs first"
         key = ctx.customer.key
-        stored, version = await self.store.conversations.load(key)
+        if ctx.start is not None:  # read with the rest of the message's state
+            stored, version = ctx.start.conversation, ctx.start.conversation_version
+        else:
+            stored, version = await self.store.conversations.load(key)
         ctx.conversation = Conversation.from_stored(stored, version)
         await call_next()  # an exception skips the save: nothing half-done is kept
         after = ctx.conversation.to_stored()

@@ -55,6 +55,10 @@ class NoticeSender:
         # leaves them alone, however long that answer takes (a long retry_after), and
         # the turn marks them sent once it is delivered.
         self._answering: Counter[str] = Counter()
+        # Rows a drain of this process has read and will claim: another drain running
+        # meanwhile (many turns end at once) leaves them to it instead of racing it to
+        # each claim, which only one can win (issue 14: a round trip lost per row).
+        self._in_hand: set[int] = set()
 
     @contextmanager
     def answering_with(self, keys: Iterable[str]) -> Iterator[None]:
@@ -72,18 +76,24 @@ class NoticeSender:
         how many were sent. Those to the chat of ``answering`` are presented as the
         answer to it (a numbered choice echoed), as the turn's replies are."""
         try:
-            rows = await self.store.notices.due(
+            due = await self.store.notices.due(
                 self.clock.now(), channels=self.delivery.channel_names
             )
         except StoreBusy as busy:
             log.warning("notices not sent this time: %s", busy)  # the minute job tries again
             return 0
+        rows = [r for r in due if r.id not in self._in_hand]
+        taken = {row.id for row in rows}
+        self._in_hand |= taken
         by_chat: dict[str, list[NoticeRow]] = {}
         for row in rows:
             by_chat.setdefault(row.message.chat.key, []).append(row)
-        sent = await asyncio.gather(
-            *(self._send_in_order(chat, answering) for chat in by_chat.values())
-        )
+        try:
+            sent = await asyncio.gather(
+                *(self._send_in_order(chat, answering) for chat in by_chat.values())
+            )
+        finally:
+            self._in_hand -= taken
         return sum(sent)
 
     async def _send_in_order(self, rows: list[NoticeRow], answering: Incoming | None) -> int:

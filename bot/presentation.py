@@ -104,7 +104,7 @@ async def present(
         )
         rows = []
     else:
-        rows = [tuple([await _keyed(button, store) for button in row]) for row in rows]
+        rows = await _keyed(rows, store)
     image = message.image if capabilities.images else None
     units = capabilities.text_units
     if image and units.length(text) > capabilities.max_caption:
@@ -125,10 +125,14 @@ async def present(
     )
 
 
-async def _keyed(button: Button, store: Store) -> Button:
-    if button.url:
-        return button
-    return dataclasses.replace(button, action=await store.buttons.key_for(button.action))
+async def _keyed(rows: list[tuple[Button, ...]], store: Store) -> list[tuple[Button, ...]]:
+    """The rows with each action replaced by its short key, the new keys recorded in one
+    write for the whole message."""
+    keys = iter(await store.buttons.keys_for([b.action for row in rows for b in row if not b.url]))
+    return [
+        tuple(b if b.url else dataclasses.replace(b, action=next(keys)) for b in row)
+        for row in rows
+    ]
 
 
 def _addressed(text: str, message: Outgoing, audience: Audience) -> str:
@@ -149,7 +153,6 @@ async def _as_numbered_choices(
     message: Outgoing, store: Store, audience: Audience
 ) -> tuple[str, int | None]:
     language = message.language or "zh"
-    keys: list[str] = []
     labels: list[str] = []
     actions: list[str] = []
     extra: list[str] = []
@@ -157,10 +160,10 @@ async def _as_numbered_choices(
         for button in row:
             if button.url:
                 extra.append(f"{button.label}: {button.url}")
-            elif len(keys) < MAX_CHOICES:
-                keys.append(await store.buttons.key_for(button.action))
+            elif len(actions) < MAX_CHOICES:
                 labels.append(_label_in_row(button, row))
                 actions.append(button.action)
+    keys = await store.buttons.keys_for(actions) if actions else []
     if not keys:
         return "\n".join([message.text, "", *extra]), None
     person = audience.person_key(message)

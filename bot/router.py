@@ -143,7 +143,10 @@ class Router:
     async def _numbered_choice(self, ctx: Context, text: str) -> bool:
         """On platforms without buttons a reply "2" (or a choice's words) presses what the
         person saw as 2 (bot/choices.py); True when the reply was read as a choice."""
-        found = await choices.resolve(self.store, ctx.chat.key, ctx.incoming.sender.key, text)
+        if ctx.start is not None:  # the lists were read with the rest of the message's state
+            found = choices.choose(ctx.start.choice_lists, text)
+        else:
+            found = await choices.resolve(self.store, ctx.chat.key, ctx.incoming.sender.key, text)
         if found is None:
             return False
         if isinstance(found, choices.Explain):
@@ -161,7 +164,11 @@ class Router:
         return True
 
     async def _press(self, ctx: Context, key: str, confirmed: bool = False) -> None:
-        payload = await self.store.buttons.action(key)
+        start = ctx.start
+        if start is not None and key == ctx.incoming.button:
+            payload = start.button_action  # read with the rest of the message's state
+        else:
+            payload = await self.store.buttons.action(key)
         route = None
         action: Action | None = None
         if payload is not None:
@@ -253,7 +260,7 @@ class Router:
 
     async def _text(self, ctx: Context, text: str) -> None:
         # One reading of the message, before any route: what it wants and what about.
-        cart = await ctx.store.carts.lines(ctx.customer.key)
+        cart = await ctx.cart.lines()
         context = ReadingContext(ctx.conversation.last_sku, tuple(line.sku for line in cart))
         ctx.reading = read(text, ctx.catalog, context)
         for route in self.routes.texts:

@@ -257,11 +257,9 @@ async def reorder(ctx: Context, action: Reorder) -> None:
     if product is None or await ctx.store.stock.level(action.sku) <= 0:
         ctx.reply(ctx.t("fu.reorder_gone"))
         return
-    in_cart = {line.sku: line.qty for line in await ctx.store.carts.lines(ctx.customer.key)}
+    in_cart = await ctx.cart.quantities()
     qty = min(in_cart.get(action.sku, 0) + action.qty, ctx.catalog.shop.max_quantity_per_line)
-    await ctx.store.carts.set_qty(
-        ctx.customer.key, action.sku, qty, seen_price_minor=ctx.catalog.price_minor(product)
-    )
+    await ctx.cart.set_qty(action.sku, qty, seen_price_minor=ctx.catalog.price_minor(product))
     ctx.reply(
         ctx.t(
             "fu.reordered",

@@ -70,7 +70,7 @@ async def _add_line(
 ) -> tuple[Product, int] | None:
     """Put one product in the cart; tell the customer when stock or the cap trims it."""
     key = ctx.customer.key
-    in_cart = {line.sku: line.qty for line in await ctx.store.carts.lines(key)}.get(product.sku, 0)
+    in_cart = (await ctx.cart.quantities()).get(product.sku, 0)
     stock = await ctx.store.stock.level(product.sku)
     limit = ctx.catalog.shop.max_quantity_per_line
     name = product.name.get(ctx.language)
@@ -90,7 +90,7 @@ async def _add_line(
     price = ctx.catalog.price_minor(product)
     # Only if the line still holds what was read: another worker handling this person's
     # other message may have added to it meanwhile; then read again, so neither is lost.
-    if not await ctx.store.carts.replace_qty(key, product.sku, in_cart, allowed, price):
+    if not await ctx.cart.replace_qty(product.sku, in_cart, allowed, price):
         if attempts_left <= 0:
             raise RuntimeError(f"cart line {product.sku} of {key} kept changing")
         return await _add_line(ctx, product, quantity, attempts_left - 1)
@@ -120,7 +120,7 @@ async def _confirm_added(ctx: Context, added: list[tuple[Product, int]]) -> None
 async def cart_totals(ctx: Context) -> tuple[int, int]:
     """(units, total in minor units) of the customer's cart at current prices."""
     units = total = 0
-    for line in await ctx.store.carts.lines(ctx.customer.key):
+    for line in await ctx.cart.lines():
         product = ctx.catalog.product(line.sku)
         if product is not None:
             units += line.qty
@@ -218,7 +218,7 @@ async def cart_button(ctx: Context, _: CartShow) -> None:
 
 
 async def show_cart(ctx: Context) -> None:
-    lines = await ctx.store.carts.lines(ctx.customer.key)
+    lines = await ctx.cart.lines()
     if not lines:
         ctx.reply(ctx.t("cart.empty"), [ctx.button("btn.browse", Browse())])
         return
@@ -228,7 +228,7 @@ async def show_cart(ctx: Context) -> None:
     for line in lines:
         product = ctx.catalog.product(line.sku)
         if product is None:  # removed from the catalog since it was added
-            await ctx.store.carts.set_qty(ctx.customer.key, line.sku, 0)
+            await ctx.cart.set_qty(line.sku, 0)
             continue
         price = ctx.catalog.price_minor(product)
         items += price * line.qty
@@ -305,7 +305,7 @@ async def price_changes(ctx: Context, lines: list[CartLine]) -> list[str]:
                 )
             )
     if seen:
-        await ctx.store.carts.mark_seen(ctx.customer.key, seen)
+        await ctx.cart.mark_seen(seen)
     return notes
 
 
@@ -347,13 +347,12 @@ async def remove_button(ctx: Context, action: CartRemove) -> None:
 
 async def change_line(ctx: Context, sku: str, delta: int | None) -> None:
     """``delta`` of +1/-1 changes a line; None removes it."""
-    key = ctx.customer.key
-    current = {line.sku: line.qty for line in await ctx.store.carts.lines(key)}.get(sku.upper())
+    current = (await ctx.cart.quantities()).get(sku.upper())
     if current is None:
         await show_cart(ctx)
         return
     if delta is None:
-        await ctx.store.carts.set_qty(key, sku.upper(), 0)
+        await ctx.cart.set_qty(sku.upper(), 0)
     elif delta > 0:
         if ctx.catalog.product(sku) is None:
             ctx.reply(ctx.t("button.expired"))
@@ -363,13 +362,13 @@ async def change_line(ctx: Context, sku: str, delta: int | None) -> None:
         if current + delta > min(stock, limit):
             ctx.reply(ctx.t("cart.cannot_add_more", count=min(stock, limit)))
         else:
-            await ctx.store.carts.set_qty(key, sku.upper(), current + delta)
+            await ctx.cart.set_qty(sku.upper(), current + delta)
     else:
-        await ctx.store.carts.set_qty(key, sku.upper(), current + delta)
+        await ctx.cart.set_qty(sku.upper(), current + delta)
     await show_cart(ctx)
 
 
 @routes.button(CartClear)
 async def clear_cart(ctx: Context, _: CartClear) -> None:
-    await ctx.store.carts.clear(ctx.customer.key)
+    await ctx.cart.clear()
     ctx.reply(ctx.t("cart.cleared"), [ctx.button("btn.browse", Browse())])

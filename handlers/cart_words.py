@@ -29,7 +29,7 @@ async def edit_in_words(ctx: Context, reading: Reading) -> None:
         return
     match reading.main:
         case Intent.EMPTY_CART:
-            await ctx.store.carts.clear(ctx.customer.key)
+            await ctx.cart.clear()
             ctx.reply(ctx.t("cart.cleared"), [ctx.button("btn.browse", Browse())])
         case Intent.REPLACE:
             await _replace(ctx, reading)
@@ -38,7 +38,7 @@ async def edit_in_words(ctx: Context, reading: Reading) -> None:
 
 
 async def _lines(ctx: Context) -> dict[str, int]:
-    return {line.sku: line.qty for line in await ctx.store.carts.lines(ctx.customer.key)}
+    return await ctx.cart.quantities()
 
 
 async def _change(ctx: Context, reading: Reading) -> None:
@@ -61,7 +61,7 @@ async def _change(ctx: Context, reading: Reading) -> None:
             if item.quantity > stock:
                 ctx.reply(ctx.t("cart.only_left", name=name, count=stock))
                 continue
-            await ctx.store.carts.set_qty(ctx.customer.key, sku, item.quantity)
+            await ctx.cart.set_qty(sku, item.quantity)
             ctx.conversation.last_sku = sku
             continue
         sku = _line_meant(ctx, sku, lines)
@@ -69,7 +69,7 @@ async def _change(ctx: Context, reading: Reading) -> None:
             ctx.reply(ctx.t("words.not_in_cart", name=name))
             continue
         left = 0 if item.quantity <= 0 else max(0, lines[sku] - item.quantity)
-        await ctx.store.carts.set_qty(ctx.customer.key, sku, left)
+        await ctx.cart.set_qty(sku, left)
     await show_cart(ctx)
 
 
@@ -111,8 +111,8 @@ async def _replace(ctx: Context, reading: Reading) -> None:
             [ctx.button("btn.add_n", CartAdd(new, max(stock, 1)), n=max(stock, 1))],
         )
         return
-    await ctx.store.carts.set_qty(ctx.customer.key, old, 0)
-    await ctx.store.carts.set_qty(ctx.customer.key, new, lines.get(new, 0) + quantity)
+    await ctx.cart.set_qty(old, 0)
+    await ctx.cart.set_qty(new, lines.get(new, 0) + quantity)
     ctx.conversation.last_sku = new
     await show_cart(ctx)
 

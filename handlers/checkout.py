@@ -62,7 +62,7 @@ async def start(ctx: Context) -> None:
     if ctx.chat.is_group:
         ctx.reply(ctx.t("checkout.private_only"))
         return
-    if not await ctx.store.carts.lines(ctx.customer.key):
+    if not await ctx.cart.lines():
         ctx.conversation.checkout = None
         ctx.reply(ctx.t("cart.empty"), [ctx.button("btn.browse", Browse())])
         return
@@ -285,7 +285,7 @@ async def skip_note(ctx: Context, _: CheckoutSkipNote) -> None:
 
 async def _order_lines(ctx: Context) -> list[OrderLine]:
     lines = []
-    for item in await ctx.store.carts.lines(ctx.customer.key):
+    for item in await ctx.cart.lines():
         product = ctx.catalog.product(item.sku)
         if product is None:
             continue
@@ -318,7 +318,7 @@ def render_lines(
 
 async def show_summary(ctx: Context) -> None:
     draft = ctx.conversation.checkout
-    notes = await price_changes(ctx, await ctx.store.carts.lines(ctx.customer.key))
+    notes = await price_changes(ctx, await ctx.cart.lines())
     lines = await _order_lines(ctx)
     if draft is None or not lines:
         ctx.conversation.checkout = None
@@ -403,6 +403,7 @@ async def confirm(ctx: Context, _: CheckoutConfirm) -> None:
         ),
         notices_for,
     )
+    ctx.cart.forget()  # an order placed takes the cart with it
     if isinstance(result, list):
         await _offer_what_is_left(ctx, result)
         return
@@ -442,7 +443,7 @@ async def _offer_what_is_left(ctx: Context, shortages: list[Shortage]) -> None:
     for shortage in shortages:
         product = ctx.catalog.product(shortage.sku)
         name = product.name.get(ctx.language) if product else shortage.sku
-        await ctx.store.carts.set_qty(ctx.customer.key, shortage.sku, shortage.available)
+        await ctx.cart.set_qty(shortage.sku, shortage.available)
         notes.append(
             ctx.t("checkout.short_item", name=name, wanted=shortage.wanted, left=shortage.available)
         )

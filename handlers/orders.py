@@ -216,8 +216,7 @@ async def same_as_last_time(ctx: Context, _: Reading) -> None:
     if not orders:
         ctx.reply(ctx.t("words.no_last_order"), [ctx.button("btn.browse", Browse())])
         return
-    key = ctx.customer.key
-    in_cart = {line.sku: line.qty for line in await ctx.store.carts.lines(key)}
+    in_cart = await ctx.cart.quantities()
     limit = ctx.catalog.shop.max_quantity_per_line
     lines, missing = [], []
     for line in orders[0].lines:
@@ -227,7 +226,7 @@ async def same_as_last_time(ctx: Context, _: Reading) -> None:
         if product is None or quantity <= in_cart.get(line.sku, 0):
             missing.append(line.name(ctx.language))
             continue
-        await ctx.store.carts.set_qty(key, line.sku, quantity)
+        await ctx.cart.set_qty(line.sku, quantity)
         lines.append(f"{quantity - in_cart.get(line.sku, 0)} × {product.name.get(ctx.language)}")
     text = [ctx.t("words.reordered", number=orders[0].number), *lines]
     if missing:

@@ -53,7 +53,7 @@ async def my_data(ctx: Context, _: str) -> None:
     lines.append(
         ctx.t("privacy.promotions_on" if subscribed and not stopped else "privacy.promotions_off")
     )
-    cart = await ctx.store.carts.lines(ctx.customer.key)
+    cart = await ctx.cart.lines()
     lines.append(ctx.t("privacy.cart", count=sum(line.qty for line in cart)))
     orders = await ctx.store.orders.of_customer(ctx.customer.key, limit=100)
     lines.append(ctx.t("privacy.orders", count=len(orders)))

@@ -134,6 +134,9 @@ class ChatHarness:
     async def _push(self, incoming: Incoming) -> list[Outgoing]:
         before = len(self.channel.sent)
         await self.shop.on_incoming(incoming)
+        # What the turn owes others (an order's notices) is sent beside it; a test reads
+        # the conversation once everything the message caused was tried.
+        await self.shop.settle()
         return self.channel.sent[before:]
 
     def messages_to(self, user: str, group: str | None = None) -> list[Outgoing]:

@@ -43,6 +43,7 @@ from bot.store.models import (
     TicketMessage,
     TicketReason,
     TicketStatus,
+    TurnStart,
     outbox_key,
 )
 from bot.store.sqlite import Store
@@ -84,5 +85,6 @@ __all__ = [
     "TicketMessage",
     "TicketReason",
     "TicketStatus",
+    "TurnStart",
     "outbox_key",
 ]

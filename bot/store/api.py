@@ -41,6 +41,7 @@ from bot.store.models import (
     Shortage,
     StoredCampaign,
     Ticket,
+    TurnStart,
 )
 
 
@@ -155,6 +156,25 @@ class CustomerRepository(Protocol):
         """Private chats of customers who subscribed and have not stopped."""
 
 
+class TurnRepository(Protocol):
+    """What every message reads before its route, in one round trip to the store rather
+    than one per repository (issue 14): the reads of the customer, chat, conversation,
+    cart, choice lists and pressed button that the other repositories also offer."""
+
+    async def begin(
+        self,
+        customer_key: str,
+        chat_key: str,
+        choices_for: Sequence[str] = (),
+        button_key: str | None = None,
+    ) -> TurnStart:
+        """The customer (None if unknown), whether ``chat_key`` is marked unreachable,
+        the conversation and its version (as ``ConversationRepository.load``), the cart
+        (as ``CartRepository.lines``), the choice lists shown in ``chat_key`` to
+        ``choices_for`` (as ``ButtonRepository.recent_lists``, delivered or not) and the
+        action under ``button_key`` (as ``ButtonRepository.action``). Writes nothing."""
+
+
 class ConversationRepository(Protocol):
     """A customer's conversation in progress, with optimistic versioning: several workers
     never silently overwrite each other's step."""
@@ -236,6 +256,10 @@ class ButtonRepository(Protocol):
 
     async def key_for(self, action: str) -> str:
         """A short, stable key for a button action (fits any platform's payload limit)."""
+
+    async def keys_for(self, actions: Sequence[str]) -> list[str]:
+        """``key_for`` of each action, in order, recording the new ones in one write (a
+        message's buttons cost one round trip at most, not one each)."""
 
     async def action(self, key: str) -> str | None: ...
 
@@ -440,6 +464,11 @@ class NoticeRepository(Protocol):
 
     async def rows(self, states: Iterable[NoticeState] | None = None) -> list[NoticeRow]: ...
 
+    def recorded(self) -> int:
+        """How many notices this process has recorded (``add``, or owed by a placed
+        order) since the store opened: a turn that recorded none has nothing new to
+        send after it, and the drain job picks up the rest."""
+
 
 class StoreApi(Protocol):
     """The aggregate every backend provides: the repositories and the lifecycle."""
@@ -449,6 +478,7 @@ class StoreApi(Protocol):
     carts: CartRepository
     customers: CustomerRepository
     conversations: ConversationRepository
+    turns: TurnRepository
     chats: ChatRepository
     buttons: ButtonRepository
     campaigns: CampaignRepository

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from bot.catalog import Campaign
 from bot.messages import ChatKind, ChatRef, Outgoing
@@ -119,6 +120,14 @@ class Customer:
     address: str | None
     platform_language: str | None = None  # as the platform last reported it
 
+    def is_current(self, display_name: str, platform_language: str | None) -> bool:
+        """Whether the record already holds this name and app language (no language
+        reported keeps the one recorded): nothing to write for this message."""
+        return self.display_name == display_name and platform_language in (
+            None,
+            self.platform_language,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class CartLine:
@@ -186,6 +195,28 @@ class ChoiceList:
     keys: tuple[str, ...]
     labels: tuple[str, ...]
     delivered: bool
+
+
+# --- what every message reads first (issue 14) -------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TurnStart:
+    """What a message needs before its route runs, read in one round trip
+    (``TurnRepository.begin``)."""
+
+    # None: nobody by this key yet (their first message records them).
+    customer: Customer | None
+    # The chat is marked unreachable (the bot was blocked there, say).
+    chat_unreachable: bool
+    # The conversation in progress and its version ({} and 0: none).
+    conversation: dict[str, Any]
+    conversation_version: int
+    cart: tuple[CartLine, ...]
+    # The lists shown in the chat to the people asked for, newest first.
+    choice_lists: tuple[ChoiceList, ...]
+    # The action stored under the button key asked for (None: none asked, or unknown).
+    button_action: str | None
 
 
 # --- campaigns and the outbox of promotional posts -------------------------------------

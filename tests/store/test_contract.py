@@ -428,6 +428,49 @@ class TestStoreContract:
         await store.conversations.overwrite("test:ann", {})
         assert await store.conversations.load("test:ann") == ({}, 0)
 
+    # --- what a message reads first (issue 14) ------------------------------------------
+
+    async def test_a_turn_begins_empty_for_someone_new(self, store: StoreApi) -> None:
+        start = await store.turns.begin("test:ann", "test:ann", ["test:ann"], "no-such-key")
+        assert start.customer is None and not start.chat_unreachable
+        assert (start.conversation, start.conversation_version) == ({}, 0)
+        assert start.cart == () and start.choice_lists == () and start.button_action is None
+
+    async def test_a_turn_begins_with_what_each_repository_reads(self, store: StoreApi) -> None:
+        await store.customers.touch("test:ann", "test", "ann", "Ann", "zh")
+        await store.carts.set_qty("test:ann", "WALNUTS", 2)
+        await store.carts.set_qty("test:ann", "PUER-CAKE", 1, seen_price_minor=16800)
+        await store.carts.set_qty("test:ann", "WALNUTS", 3)  # keeps its place
+        await store.carts.set_qty("test:bo", "WALNUTS", 9)  # someone else's
+        assert await store.conversations.save("test:ann", {"last_sku": "WALNUTS", "n": [1]}, 0)
+        key = await store.buttons.key_for("cart:view")
+        for n in range(25):  # more than are kept
+            await store.buttons.save_choices("test:g1", "test:ann", [key], [f"View {n}"])
+        await store.buttons.save_choices("test:g1", "", [key], ["For everyone"], prefix="A")
+        await store.buttons.save_choices("test:g1", "test:bo", [key], ["Bo's"])
+        delivered = await store.buttons.save_choices("test:g1", "test:ann", [key], ["Mine 🌹"])
+        await store.buttons.mark_delivered(delivered)
+        await store.chats.mark_unreachable(PRIVATE, "blocked")
+
+        start = await store.turns.begin("test:ann", "test:g1", ["test:ann", ""], key)
+
+        assert start.customer == await store.customers.get("test:ann")
+        assert not start.chat_unreachable, "the group is not the unreachable chat"
+        assert (start.conversation, start.conversation_version) == await store.conversations.load(
+            "test:ann"
+        )
+        assert list(start.cart) == await store.carts.lines("test:ann")
+        assert [line.sku for line in start.cart] == ["WALNUTS", "PUER-CAKE"]
+        assert list(start.choice_lists) == await store.buttons.recent_lists(
+            "test:g1", ["test:ann", ""]
+        )
+        assert start.choice_lists[0].labels == ("Mine 🌹",) and start.choice_lists[0].delivered
+        assert start.choice_lists[1].prefix == "A"
+        assert start.button_action == "cart:view"
+        private = await store.turns.begin("test:ann", PRIVATE.key)
+        assert private.chat_unreachable and private.choice_lists == ()
+        assert private.button_action is None
+
     # --- chats ------------------------------------------------------------------------
 
     async def test_chats_registration_and_groups(self, store: StoreApi, clock: FakeClock) -> None:
@@ -604,6 +647,15 @@ class TestStoreContract:
         assert await store.buttons.action(key) == "cart:add:ROSE-MASK:1"
         assert await store.buttons.action(other) == "cart:add:WALNUTS:1"
         assert await store.buttons.action("nope") is None
+
+    async def test_a_messages_button_keys_in_one_call(self, store: StoreApi) -> None:
+        known = await store.buttons.key_for("cart:show")
+        actions = ["cart:add:ROSE-MASK:1", "cart:show", "订单:取消", "cart:add:ROSE-MASK:1"]
+        keys = await store.buttons.keys_for(actions)
+        assert keys[1] == known and keys[0] == keys[3] and len(set(keys)) == 3
+        assert keys == [await store.buttons.key_for(action) for action in actions]
+        assert [await store.buttons.action(key) for key in keys] == actions
+        assert await store.buttons.keys_for([]) == []
 
     async def test_choice_lists_are_per_person_answerable_once_delivered(
         self, store: StoreApi
@@ -985,6 +1037,27 @@ class TestStoreContract:
         # A shortage places nothing and owes nothing.
         short = await store.orders.place(order_request("bo", ("PUER-CAKE", 99)), owed)
         assert isinstance(short, list) and len(await store.notices.rows()) == 1
+
+    async def test_notices_recorded_counts_what_this_store_added_and_orders_owed(
+        self, store: StoreApi
+    ) -> None:
+        # The router drains the outbox after a turn only when this moved (issue 14).
+        def owed(order: Order) -> list[NewNotice]:
+            message = Outgoing(PRIVATE, f"🆕 {order.number}")
+            return [
+                NewNotice(f"order:{order.number}:placed|{n}|test:ann", message) for n in range(2)
+            ]
+
+        assert store.notices.recorded() == 0
+        await store.notices.add([NewNotice("order:A1:paid|0|test:ann", Outgoing(PRIVATE, "x"))])
+        assert store.notices.recorded() == 1
+        await store.notices.add([])
+        await store.carts.set_qty("test:ann", "WALNUTS", 2)
+        assert store.notices.recorded() == 1, "only notices count"
+        assert isinstance(
+            await store.orders.place(order_request("ann", ("WALNUTS", 1)), owed), Order
+        )
+        assert store.notices.recorded() == 3
 
     async def test_notices_claim_once_retry_later_and_settle(
         self, store: StoreApi, clock: FakeClock

@@ -22,15 +22,23 @@ class SqliteButtons:
         self._written: set[str] = set()
 
     async def key_for(self, action: str) -> str:
-        key = hashlib.blake2s(action.encode(), digest_size=9).hexdigest()
-        if key in self._written:
-            return key
-        await self._db.write(
-            "INSERT OR IGNORE INTO button_actions (key, action, created_at) VALUES (?, ?, ?)",
-            (key, action, self._db.now()),
-        )
-        self._written.add(key)
+        [key] = await self.keys_for([action])
         return key
+
+    async def keys_for(self, actions: Sequence[str]) -> list[str]:
+        keys = [_key(action) for action in actions]
+        new = {key: action for key, action in zip(keys, actions, strict=True)}
+        for key in self._written.intersection(new):
+            del new[key]
+        if new:
+            now = self._db.now()
+            await self._db.write(
+                "INSERT OR IGNORE INTO button_actions (key, action, created_at) VALUES "
+                + ", ".join("(?, ?, ?)" for _ in new),
+                [value for key, action in new.items() for value in (key, action, now)],
+            )
+            self._written.update(new)
+        return keys
 
     async def action(self, key: str) -> str | None:
         row = await self._db.one("SELECT action FROM button_actions WHERE key = ?", (key,))
@@ -83,6 +91,10 @@ class SqliteButtons:
             (chat_key, *person_keys, limit),
         )
         return [_choice_list(row) for row in rows]
+
+
+def _key(action: str) -> str:
+    return hashlib.blake2s(action.encode(), digest_size=9).hexdigest()
 
 
 def _choice_list(row: Row) -> ChoiceList:

@@ -26,12 +26,10 @@ class SqliteCustomers:
         # unchanged: a read answers, and no write (a commit, under the write lock that
         # every other customer's writes queue on) is made for nothing.
         row = await self._db.one("SELECT * FROM customers WHERE key = ?", (key,))
-        if (
-            row is not None
-            and row["display_name"] == display_name
-            and platform_language in (None, row["platform_language"])
-        ):
-            return _customer_from(row)
+        if row is not None:
+            known = _customer_from(row)
+            if known.is_current(display_name, platform_language):
+                return known
         now = self._db.now()
         # One round trip: the upsert hands the row back. The update is unconditional so
         # RETURNING always yields the row (an unchanged name rewrites the same values).

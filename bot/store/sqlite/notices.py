@@ -14,28 +14,34 @@ from typing import Any
 
 from bot.messages import Button, ChatKind, ChatRef, Outgoing
 from bot.store.models import NewNotice, NoticeRow, NoticeState
-from bot.store.sqlite.db import Database, Row, Tx, dt, placeholders
+from bot.store.sqlite.db import Database, Row, SyncTx, dt, placeholders
+
+_INSERT = (
+    "INSERT OR IGNORE INTO notices (key, chat_key, message, state, not_before,"
+    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
 
 
-async def insert_notices(db: Tx, notices: Sequence[NewNotice], now: str) -> None:
+def _rows(notices: Sequence[NewNotice], now: str) -> list[tuple[Any, ...]]:
+    return [
+        (
+            n.key,
+            n.message.chat.key,
+            _dump(n.message),
+            NoticeState.PENDING,
+            n.not_before.isoformat() if n.not_before else None,
+            now,
+            now,
+        )
+        for n in notices
+    ]
+
+
+def insert_notices(db: SyncTx, notices: Sequence[NewNotice], now: str) -> None:
     """Record notices inside the caller's transaction (an order and the notices it owes
-    commit together); a key already recorded is kept as it is."""
-    await db.executemany(
-        "INSERT OR IGNORE INTO notices (key, chat_key, message, state, not_before,"
-        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                n.key,
-                n.message.chat.key,
-                _dump(n.message),
-                NoticeState.PENDING,
-                n.not_before.isoformat() if n.not_before else None,
-                now,
-                now,
-            )
-            for n in notices
-        ],
-    )
+    commit together); a key already recorded is kept as it is. The caller counts them
+    (``Database.notices_recorded``) once committed."""
+    db.executemany(_INSERT, _rows(notices, now))
 
 
 class SqliteNotices:
@@ -46,8 +52,9 @@ class SqliteNotices:
         if not notices:
             return []
         now = self._db.now()
+        self._db.notices_recorded += len(notices)
         async with self._db.transaction() as db:
-            await insert_notices(db, notices, now)
+            await db.executemany(_INSERT, _rows(notices, now))
             keys = [n.key for n in notices]
             rows = await db.all(
                 f"SELECT id FROM notices WHERE key IN ({placeholders(len(keys))}) ORDER BY id",
@@ -139,6 +146,9 @@ class SqliteNotices:
                 wanted,
             )
         return [_row(r) for r in found]
+
+    def recorded(self) -> int:
+        return self._db.notices_recorded
 
 
 def _dump(message: Outgoing) -> str:

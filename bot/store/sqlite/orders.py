@@ -15,7 +15,7 @@ from bot.store.models import (
     OrderStatus,
     Shortage,
 )
-from bot.store.sqlite.db import Database, Row, Tx, placeholders
+from bot.store.sqlite.db import Database, Row, SyncTx, Tx, placeholders
 from bot.store.sqlite.notices import insert_notices
 
 # Order numbers: short, easy to read aloud and type on a phone (no 0/O, 1/I/L).
@@ -33,21 +33,25 @@ class SqliteOrders:
         owed: Callable[[Order], Sequence[NewNotice]] | None = None,
     ) -> Order | list[Shortage]:
         now = self._db.now()
-        existing: str | None = None
-        placed_order: Order | list[Shortage] = []
-        async with self._db.transaction() as db:
+
+        def work(db: SyncTx) -> tuple[str | None, Order | list[Shortage], int]:
             if request.checkout_id is not None:
-                placed = await db.one(
+                placed = db.one(
                     "SELECT number FROM orders WHERE checkout_id = ?", (request.checkout_id,)
                 )
                 if placed is not None:
-                    existing = placed["number"]
-            if existing is None:
-                placed_order = await self._place_in(db, request, now)
-                if owed is not None and isinstance(placed_order, Order):
-                    # What the order owes (receipt, owners' notices) commits with it: a
-                    # crash can never leave an order that nobody is told of.
-                    await insert_notices(db, owed(placed_order), now)
+                    return str(placed["number"]), [], 0
+            order = _place_in(db, request, now)
+            notices = owed(order) if owed is not None and isinstance(order, Order) else ()
+            # What the order owes (receipt, owners' notices) commits with it: a crash can
+            # never leave an order that nobody is told of.
+            insert_notices(db, notices, now)
+            return None, order, len(notices)
+
+        # One round trip for the whole transaction (stock, order, lines, event, cart,
+        # notices), fsynced before it returns.
+        existing, placed_order, recorded = await self._db.run(work, durable=True)
+        self._db.notices_recorded += recorded
         if existing is not None:
             # This checkout was placed already (Confirm tapped twice, two workers): the
             # order it made, and no stock taken again.
@@ -55,101 +59,6 @@ class SqliteOrders:
             assert order is not None
             return order
         return placed_order
-
-    async def _place_in(self, db: Tx, request: OrderRequest, now: str) -> Order | list[Shortage]:
-        skus = sorted({line.sku for line in request.lines})
-        rows = await db.all(
-            f"SELECT sku, stock FROM products WHERE active = 1"
-            f" AND sku IN ({placeholders(len(skus))})",
-            skus,
-        )
-        stock = {row["sku"]: int(row["stock"]) for row in rows}
-        shortages = [
-            Shortage(line.sku, line.qty, stock.get(line.sku, 0))
-            for line in request.lines
-            if stock.get(line.sku, 0) < line.qty
-        ]
-        if shortages:
-            return shortages
-        await db.executemany(
-            "UPDATE products SET stock = stock - ? WHERE sku = ?",
-            [(line.qty, line.sku) for line in request.lines],
-        )
-        number = await _fresh_order_number(db)
-        total = sum(line.total_minor for line in request.lines) + request.shipping_minor
-        cursor = await db.execute(
-            "INSERT INTO orders (number, customer_key, channel, chat_id, status, total_minor,"
-            " currency, contact_name, phone, address, note, language, created_at, updated_at,"
-            " shipping_minor, checkout_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                number,
-                request.customer_key,
-                request.chat.channel,
-                request.chat.chat_id,
-                OrderStatus.PENDING_PAYMENT.value,
-                total,
-                request.currency,
-                request.contact_name,
-                request.phone,
-                request.address,
-                request.note,
-                request.language,
-                now,
-                now,
-                request.shipping_minor,
-                request.checkout_id,
-            ),
-        )
-        order_id = cursor.lastrowid
-        await db.executemany(
-            "INSERT INTO order_items (order_id, line, sku, name_en, name_zh,"
-            " unit_price_minor, qty) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    order_id,
-                    index,
-                    line.sku,
-                    line.name_en,
-                    line.name_zh,
-                    line.unit_price_minor,
-                    line.qty,
-                )
-                for index, line in enumerate(request.lines, start=1)
-            ],
-        )
-        await db.execute(
-            "INSERT INTO order_events (order_id, status, actor, at) VALUES (?, ?, ?, ?)",
-            (order_id, OrderStatus.PENDING_PAYMENT.value, request.customer_key, now),
-        )
-        await db.execute("DELETE FROM cart_items WHERE customer_key = ?", (request.customer_key,))
-        # Everything the order holds was just written: no need to read it back.
-        return Order(
-            number=number,
-            customer_key=request.customer_key,
-            channel=request.chat.channel,
-            chat_id=request.chat.chat_id,
-            status=OrderStatus.PENDING_PAYMENT,
-            total_minor=total,
-            currency=request.currency,
-            contact_name=request.contact_name,
-            phone=request.phone,
-            address=request.address,
-            note=request.note,
-            language=request.language,
-            created_at=now,
-            lines=tuple(
-                OrderLine(
-                    sku=line.sku,
-                    name_en=line.name_en,
-                    name_zh=line.name_zh,
-                    unit_price_minor=int(line.unit_price_minor),
-                    qty=int(line.qty),
-                )
-                for line in request.lines
-            ),
-            shipping_minor=request.shipping_minor,
-        )
 
     async def get(self, number: str) -> Order | None:
         row = await self._db.one("SELECT * FROM orders WHERE number = ?", (number.upper(),))
@@ -181,7 +90,7 @@ class SqliteOrders:
         expected: OrderStatus | None = None,
     ) -> Order | None:
         now = self._db.now()
-        async with self._db.transaction() as db:
+        async with self._db.transaction(durable=True) as db:
             row = await db.one("SELECT id, status FROM orders WHERE number = ?", (number.upper(),))
             if row is None or new_status not in ORDER_TRANSITIONS[OrderStatus(row["status"])]:
                 return None
@@ -219,10 +128,105 @@ async def _with_lines(db: Database | Tx, rows: Sequence[Row]) -> list[Order]:
     return _assemble(rows, items)
 
 
-async def _fresh_order_number(db: Tx) -> str:
+def _place_in(db: SyncTx, request: OrderRequest, now: str) -> Order | list[Shortage]:
+    skus = sorted({line.sku for line in request.lines})
+    rows = db.all(
+        f"SELECT sku, stock FROM products WHERE active = 1 AND sku IN ({placeholders(len(skus))})",
+        skus,
+    )
+    stock = {row["sku"]: int(row["stock"]) for row in rows}
+    shortages = [
+        Shortage(line.sku, line.qty, stock.get(line.sku, 0))
+        for line in request.lines
+        if stock.get(line.sku, 0) < line.qty
+    ]
+    if shortages:
+        return shortages
+    db.executemany(
+        "UPDATE products SET stock = stock - ? WHERE sku = ?",
+        [(line.qty, line.sku) for line in request.lines],
+    )
+    number = _fresh_order_number(db)
+    total = sum(line.total_minor for line in request.lines) + request.shipping_minor
+    cursor = db.execute(
+        "INSERT INTO orders (number, customer_key, channel, chat_id, status, total_minor,"
+        " currency, contact_name, phone, address, note, language, created_at, updated_at,"
+        " shipping_minor, checkout_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            number,
+            request.customer_key,
+            request.chat.channel,
+            request.chat.chat_id,
+            OrderStatus.PENDING_PAYMENT.value,
+            total,
+            request.currency,
+            request.contact_name,
+            request.phone,
+            request.address,
+            request.note,
+            request.language,
+            now,
+            now,
+            request.shipping_minor,
+            request.checkout_id,
+        ),
+    )
+    order_id = cursor.lastrowid
+    db.executemany(
+        "INSERT INTO order_items (order_id, line, sku, name_en, name_zh,"
+        " unit_price_minor, qty) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                order_id,
+                index,
+                line.sku,
+                line.name_en,
+                line.name_zh,
+                line.unit_price_minor,
+                line.qty,
+            )
+            for index, line in enumerate(request.lines, start=1)
+        ],
+    )
+    db.execute(
+        "INSERT INTO order_events (order_id, status, actor, at) VALUES (?, ?, ?, ?)",
+        (order_id, OrderStatus.PENDING_PAYMENT.value, request.customer_key, now),
+    )
+    db.execute("DELETE FROM cart_items WHERE customer_key = ?", (request.customer_key,))
+    # Everything the order holds was just written: no need to read it back.
+    return Order(
+        number=number,
+        customer_key=request.customer_key,
+        channel=request.chat.channel,
+        chat_id=request.chat.chat_id,
+        status=OrderStatus.PENDING_PAYMENT,
+        total_minor=total,
+        currency=request.currency,
+        contact_name=request.contact_name,
+        phone=request.phone,
+        address=request.address,
+        note=request.note,
+        language=request.language,
+        created_at=now,
+        lines=tuple(
+            OrderLine(
+                sku=line.sku,
+                name_en=line.name_en,
+                name_zh=line.name_zh,
+                unit_price_minor=int(line.unit_price_minor),
+                qty=int(line.qty),
+            )
+            for line in request.lines
+        ),
+        shipping_minor=request.shipping_minor,
+    )
+
+
+def _fresh_order_number(db: SyncTx) -> str:
     while True:
         number = "".join(secrets.choice(_ORDER_ALPHABET) for _ in range(_ORDER_NUMBER_LENGTH))
-        if await db.one("SELECT 1 FROM orders WHERE number = ?", (number,)) is None:
+        if db.one("SELECT 1 FROM orders WHERE number = ?", (number,)) is None:
             return number
 
 

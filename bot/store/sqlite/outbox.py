@@ -91,6 +91,7 @@ class SqliteOutbox:
             "UPDATE promo_outbox SET state = ?, attempts = attempts + 1,"
             " updated_at = ? WHERE id = ? AND state = ?",
             (PostState.SENDING.value, self._db.now(), row_id, PostState.PENDING.value),
+            durable=True,  # a claim lost to a power cut would send the post again
         )
         return changed == 1
 

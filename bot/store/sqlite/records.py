@@ -150,7 +150,7 @@ class SqliteRecords:
         if not orders:
             return 0
         now = self._db.now()
-        async with self._db.transaction() as db:
+        async with self._db.transaction(durable=True) as db:
             # A customer already known (a chat identity, or an earlier import) keeps the
             # name and details they have.
             await db.executemany(

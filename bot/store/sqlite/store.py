@@ -27,6 +27,7 @@ from bot.store.sqlite.outbox import SqliteOutbox
 from bot.store.sqlite.records import SqliteRecords
 from bot.store.sqlite.stock import SqliteStock
 from bot.store.sqlite.tickets import SqliteTickets
+from bot.store.sqlite.turns import SqliteTurns
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,7 @@ class Store:
         self.carts = SqliteCarts(self._database)
         self.customers = SqliteCustomers(self._database)
         self.conversations = SqliteConversations(self._database)
+        self.turns = SqliteTurns(self._database)
         self.chats = SqliteChats(self._database)
         self.buttons = SqliteButtons(self._database)
         self.campaigns = SqliteCampaigns(self._database)
@@ -106,6 +108,9 @@ class Store:
             await connection.execute(f"PRAGMA busy_timeout={store._database.lock_wait.busy_ms}")
             # A file that is not a database fails here, before anything is written.
             await connection.execute("PRAGMA journal_mode=WAL")
+            # A process crash loses no commit in WAL mode under NORMAL; what must also
+            # survive a power loss (orders) is committed durable (bot/store/sqlite/db.py).
+            await connection.execute("PRAGMA synchronous=NORMAL")
             await connection.execute("PRAGMA foreign_keys=ON")
             await store.migrate()
         except BaseException:
