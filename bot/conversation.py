@@ -93,6 +93,9 @@ class Conversation:
     checkout: CheckoutDraft | None = None
     asking: bool = False  # the next text is a question to carry to the owner
     last_sku: str | None = None  # what "one more" refers to
+    # The products of the last list answer ("any snacks?"): "5 jin please" after it means
+    # the one of them sold by the jin. Only read while last_sku is None.
+    listed: tuple[str, ...] = ()
     ticket: TicketStep | None = None  # the owner's answer to a ticket, being typed
     # Keys written by another version or feature, kept as they were.
     extra: dict[str, Any] = field(default_factory=dict)
@@ -107,13 +110,19 @@ class Conversation:
     @classmethod
     def from_stored(cls, data: dict[str, Any], version: int = 0) -> Conversation:
         extra = {
-            k: v for k, v in data.items() if k not in ("checkout", "asking", "last_sku", "ticket")
+            k: v
+            for k, v in data.items()
+            if k not in ("checkout", "asking", "last_sku", "listed", "ticket")
         }
         last_sku = data.get("last_sku")
+        listed = data.get("listed")
         return cls(
             checkout=CheckoutDraft.from_stored(data.get("checkout")),
             asking=bool(data.get("asking")),
             last_sku=last_sku if isinstance(last_sku, str) and last_sku else None,
+            listed=tuple(x for x in listed if isinstance(x, str))
+            if isinstance(listed, list)
+            else (),
             ticket=TicketStep.from_stored(data.get("ticket")),
             extra=extra,
             version=version,
@@ -127,6 +136,8 @@ class Conversation:
             stored["asking"] = True
         if self.last_sku:
             stored["last_sku"] = self.last_sku
+        if self.listed:
+            stored["listed"] = list(self.listed)
         if self.ticket is not None:
             stored["ticket"] = self.ticket.to_stored()
         return stored

@@ -261,7 +261,11 @@ class Router:
     async def _text(self, ctx: Context, text: str) -> None:
         # One reading of the message, before any route: what it wants and what about.
         cart = await ctx.cart.lines()
-        context = ReadingContext(ctx.conversation.last_sku, tuple(line.sku for line in cart))
+        context = ReadingContext(
+            ctx.conversation.last_sku,
+            tuple(line.sku for line in cart),
+            ctx.conversation.listed,
+        )
         ctx.reading = read(text, ctx.catalog, context)
         for route in self.routes.texts:
             if route.owner and not ctx.is_owner:

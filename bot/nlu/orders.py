@@ -15,7 +15,7 @@ from bot.nlu.catalog_index import index_for
 from bot.nlu.entities import OrderIntent, ParsedItem
 from bot.nlu.items import items_of
 from bot.nlu.lexicon import CODE_RE, EN_NUMBERS, EN_UNITS, STOP
-from bot.nlu.quantities import read_quantities
+from bot.nlu.quantities import Quantity, read_quantities
 from bot.nlu.questions import is_chatter, is_question
 from bot.nlu.text import Text, join_keys, prepare
 
@@ -110,6 +110,13 @@ def parse_number(text: str) -> int | None:
     please", "要三个". None when there is no number, more than one, a decimal ("2.5": ask
     again rather than guess) or other words ("3 rose masks" is an order, not a number).
     """
+    quantity = bare_quantity(text)
+    return None if quantity is None else quantity.value
+
+
+def bare_quantity(text: str) -> Quantity | None:
+    """A message that is only a quantity, with its unit if one was said ("5 jin please",
+    "两盒吧", "3"): see ``parse_number``."""
     prepared = prepare(text)
     if prepared is None:
         return None
@@ -123,7 +130,7 @@ def parse_number(text: str) -> int | None:
     for tok, label in zip(toks, labels, strict=True):
         if label is None and tok.key not in STOP and tok.kind != "mult":
             return None
-    return valued[0].value
+    return valued[0]
 
 
 def mentioned_items(text: str, catalog: Catalog) -> tuple[ParsedItem, ...]:

@@ -21,11 +21,13 @@ import re
 from dataclasses import dataclass, field, replace
 
 from bot.catalog import Catalog
+from bot.nlu.catalog_index import index_for
 from bot.nlu.entities import ParsedItem
 from bot.nlu.intents import CART_CHANGES, SOCIAL, Intent, cues_in
+from bot.nlu.items import apply_unit, unit_fits, unit_fits_one
 from bot.nlu.language import written_language
 from bot.nlu.lexicon import CODE_RE
-from bot.nlu.orders import mentioned_items, parse_number, parse_order
+from bot.nlu.orders import bare_quantity, mentioned_items, parse_number, parse_order
 from bot.nlu.text import MAX_CHARS, normalize
 
 # Below this a reading is a guess: it never interrupts a checkout question.
@@ -49,6 +51,7 @@ class ReadingContext:
 
     last_sku: str | None = None  # the product last shown or added: "this one", "再来两个"
     cart: tuple[str, ...] = ()  # skus in the cart, for "remove it", "改成3盒"
+    listed: tuple[str, ...] = ()  # the last list shown ("any snacks?"), for "5 jin please"
 
 
 @dataclass(frozen=True)
@@ -123,9 +126,48 @@ def read(text: str, catalog: Catalog, context: ReadingContext | None = None) -> 
     text = text[:MAX_CHARS]
     if CODE_RE.search(fold(text)):
         return Reading(text, (Intent.UNKNOWN,), 0.0)  # code-looking junk
+    bare = _bare_quantity_item(text, catalog, context)
+    if bare is not None:
+        return bare
     raw_parts = [p for p in _PART_BREAK.split(text) if p and p.strip()] or [text]
     parts = [_read_part(raw, catalog, context) for raw in raw_parts]
     return _combine(text, parts, catalog, context)
+
+
+def _bare_quantity_item(text: str, catalog: Catalog, context: ReadingContext) -> Reading | None:
+    """Only a quantity ("5 jin please", "两盒吧", "2"): of the product last shown (its
+    sibling sold in the unit said: "5 jin" after the orange box is the oranges by the jin),
+    or, after a list, of the one listed product the unit said fits."""
+    quantity = bare_quantity(text)
+    if quantity is None or quantity.value is None:
+        return None
+    index = index_for(catalog)
+    if context.last_sku is not None:
+        candidates = apply_unit([context.last_sku], quantity.unit, index)
+    elif context.listed and quantity.unit is not None:
+        candidates = [s for s in context.listed if unit_fits(s, quantity.unit, index)]
+    else:
+        return None
+    if len(candidates) != 1:
+        return None
+    item = ParsedItem(
+        text.strip(),
+        quantity.value,
+        (candidates[0],),
+        (),
+        quantity.unit,
+        unit_fits_one(candidates, quantity.unit, index),
+    )
+    confidence = 0.9 if quantity.unit is not None else 0.7
+    return Reading(
+        text=text,
+        intents=(Intent.ADD,),
+        confidence=confidence,
+        items=(item,),
+        this_one=True,
+        language=written_language(text),
+        parts=(Part(text.strip(), Intent.ADD, ()),),
+    )
 
 
 @dataclass(frozen=True)

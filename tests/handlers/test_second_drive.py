@@ -3,6 +3,8 @@ owners type, each with what a person tripped over before the fix."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bot.i18n import counted_unit, t
 from bot.store import TicketReason
 
@@ -180,3 +182,43 @@ async def test_a_promotion_written_in_the_wrong_shape_is_shown_the_right_one(
     assert "/promo create 早茶 龙井 10:00" in replies
     replies = texts(await harness.say(OWNER, "/promo create 早茶 龙井 10:00 新茶到了！"))
     assert await harness.shop.store.campaigns.get("早茶") is not None
+
+
+async def test_five_jin_after_the_oranges_list_is_the_oranges_by_the_jin(
+    harness: ChatHarness,
+) -> None:
+    harness.languages["sam"] = "en"
+    await harness.say("sam", "do u have any oranges")
+    await harness.say("sam", "5 jin please")
+    lines = await harness.shop.store.carts.lines("test:sam")
+    assert [(line.sku, line.qty) for line in lines] == [("NAVEL-ORANGE-JIN", 5)]
+
+
+async def test_a_bare_quantity_after_a_product_is_that_product(harness: ChatHarness) -> None:
+    harness.languages["lin"] = "zh"
+    await harness.say("lin", "核桃多少钱")
+    await harness.say("lin", "3袋吧")
+    lines = await harness.shop.store.carts.lines("test:lin")
+    assert [(line.sku, line.qty) for line in lines] == [("WALNUTS", 3)]
+
+
+async def test_a_unit_no_listed_product_fits_is_not_guessed(harness: ChatHarness) -> None:
+    harness.languages["sam"] = "en"
+    await harness.say("sam", "any snacks?")  # walnuts, jerky: bags; rice cakes: box
+    await harness.say("sam", "2 bags")  # two of the list are sold by the bag
+    assert await harness.shop.store.carts.lines("test:sam") == []
+
+
+async def test_the_list_shown_survives_a_restart(tmp_path: Path) -> None:
+    first = await ChatHarness.open(tmp_path / "shop.db")
+    first.languages["sam"] = "en"
+    await first.say("sam", "do u have any oranges")
+    await first.close()
+    again = await ChatHarness.open(tmp_path / "shop.db")
+    again.languages["sam"] = "en"
+    try:
+        await again.say("sam", "5 jin please")
+        lines = await again.shop.store.carts.lines("test:sam")
+        assert [(line.sku, line.qty) for line in lines] == [("NAVEL-ORANGE-JIN", 5)]
+    finally:
+        await again.close()
