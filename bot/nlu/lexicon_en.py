@@ -176,6 +176,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bmake (?:it|that|them|those)\b", r"\bchange (?:it |that |the )?.*\bto \d",
         r"\b(?:only|just) (?:want|need) \d", r"\bset\b.*\bto\b", r"\bchange (?:it|that) to\b",
         r"\bupdate\b.*\bto\b",
+        # "make the walnuts 2", "walnuts 2 instead": a number for a line, not more of it.
+        r"\bmake (?:the |my )?[a-z][a-z' -]* \d+\b", r"\b\d+ instead\b", r"\binstead of \d+\b",
     ),
     "remove": (
         r"\b(?:remove|delete|drop|cancel|take out|take off|get rid of|minus)\b",

@@ -222,3 +222,11 @@ async def test_the_list_shown_survives_a_restart(tmp_path: Path) -> None:
         assert [(line.sku, line.qty) for line in lines] == [("NAVEL-ORANGE-JIN", 5)]
     finally:
         await again.close()
+
+
+async def test_make_the_walnuts_two_sets_the_line(harness: ChatHarness) -> None:
+    harness.languages["sam"] = "en"
+    await harness.say("sam", "5 walnuts")
+    await harness.say("sam", "actually make the walnuts 2")
+    lines = await harness.shop.store.carts.lines("test:sam")
+    assert [(line.sku, line.qty) for line in lines] == [("WALNUTS", 2)]
