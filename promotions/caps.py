@@ -49,6 +49,8 @@ class CapsConfig:
 # Slots fall on whole minutes, so half a minute never lets a post in a minute early.
 TOLERANCE = timedelta(seconds=30)
 
+_NOTHING: frozenset[str] = frozenset()  # the products of a decision that posts none
+
 # Signals that a group has had enough: this many posts in the window without one reaction
 # slow it down by the factor (fewer posts a day, longer gaps).
 FATIGUE_POSTS = 4
@@ -153,14 +155,55 @@ class History:
         # (chat, sku) -> the member through whom they last overlapped: the same slot of
         # the same campaign, a day later, usually overlaps through the same person.
         self._witness: dict[tuple[str, str], str] = {}
+        # chat -> the decision it was given last; see said.
+        self._said: dict[str, Decision] = {}
         for post in posts:
             self.add(post)
+
+    def said(  # positional only: called for every decision, and keywords cost
+        self,
+        chat_key: str,
+        verdict: Verdict,
+        reason: Reason,
+        skus: frozenset[str] = frozenset(),
+        not_before: datetime | None = None,
+        detail: str = "",
+        via: str = "",
+        /,
+    ) -> Decision:
+        """The decision with these fields: the very one the chat was given last time when
+        it is the same (a chat hears the same again and again, slot after slot, and a
+        frozen dataclass costs ten times more to build than to compare), else a new one.
+        Only the last is kept per chat, so a long preview's memory does not grow."""
+        last = self._said.get(chat_key)
+        if (
+            last is not None
+            and last.reason is reason
+            and last.detail == detail
+            and last.via == via
+            and last.not_before == not_before
+            and last.verdict is verdict
+            and last.skus == skus
+        ):
+            return last
+        decision = self._said[chat_key] = Decision(
+            chat_key, verdict, reason, skus, not_before, detail, via
+        )
+        return decision
 
     def add(self, post: PastPost) -> None:
         self._counted = None
         _in_time_order(self._by_chat.setdefault(post.chat_key, []), post)
+        # _in_time_order inlined: a post reaches a hundred people or more.
+        at, by_person = post.at, self._by_person
         for person in post.recipients:
-            _in_time_order(self._by_person.setdefault(person, []), post)
+            posts = by_person.get(person)
+            if posts is None:
+                by_person[person] = [post]
+            elif posts[-1].at <= at:
+                posts.append(post)
+            else:
+                insort(posts, post, key=_at)
         insort(self._times, post.at)
         if not post.recipients:
             return
@@ -206,16 +249,35 @@ class History:
         ``after`` are kept counted as the window slides forward, with the latest post
         that reached each; only the people of this chat found in there are looked at.
         """
-        by_person = self._by_person
-        span = until - after
+        return self._reached_elsewhere(people, skus, after, until, chat_key, until - after)
+
+    def _reached_elsewhere(
+        self,
+        people: frozenset[str],
+        skus: frozenset[str],
+        after: datetime,
+        until: datetime,
+        chat_key: str,
+        span: timedelta,
+    ) -> tuple[str, str] | None:
+        """reached_elsewhere, with its look-back ``span`` (= until - after) worked out
+        once per broadcast by the caller."""
+        by_person, recent_of = self._by_person, self._recent
         for sku in skus:
-            latest = self._recent_people(sku, span, after)
+            # A broadcast asks of one moment for every chat: after the first chat, the
+            # window of the product is where the last one left it.
+            windows = recent_of.get(sku)
+            recent = windows.get(span) if windows is not None else None
+            if recent is not None and recent.after == after:
+                latest: dict[str, PastPost] | None = recent.latest
+            else:
+                latest = self._recent_people(sku, span, after)
             if not latest:
                 continue
             witness = self._witness.get((chat_key, sku))
-            if witness is not None and witness in latest and witness in people:
-                post = latest[witness]
-                if post.at <= until and post.chat_key != chat_key:
+            if witness is not None and witness in people:
+                post = latest.get(witness)
+                if post is not None and post.at <= until and post.chat_key != chat_key:
                     return post.chat_key, witness
             # Lazily, in C: most chats that overlap show it within their first members.
             for person in filter(latest.__contains__, people):
@@ -325,104 +387,204 @@ def decide_broadcast(
     history: History | Iterable[PastPost],
     shop_caps: CapsConfig,
     shop_timezone: str,
+    order: Sequence[int] | None = None,
 ) -> list[Decision]:
     """Decide, for each audience, whether a post of ``skus`` at ``at`` (UTC) may go out.
     ``skus`` are the products still in stock (none: every audience is SOLD_OUT).
 
-    Groups with more known members are decided first, so when groups overlap the post
-    reaches the most people through the fewest groups. Posts allowed here are added to
-    ``history`` when it is a History (the preview keeps one running across slots).
+    Groups with more known members are decided first (``decision_order``; a caller
+    deciding the same audiences slot after slot may pass that order, worked out once),
+    so when groups overlap the post reaches the most people through the fewest groups.
+    Posts allowed here are added to ``history`` when it is a History (the preview keeps
+    one running across slots).
     """
     wanted = frozenset(skus)
     if not wanted:  # nothing left to sell: no post anywhere, and say why
         return [Decision(a.chat_key, Verdict.SUPPRESS, Reason.SOLD_OUT) for a in audiences]
     running = history if isinstance(history, History) else History(history)
-    order = sorted(
-        (a.kind is not AudienceKind.GROUP, -len(a.members), i) for i, a in enumerate(audiences)
-    )
+    broadcast = _Broadcast(wanted, at, running, shop_caps, shop_timezone)
     decisions: list[Decision | None] = [None] * len(audiences)
-    for _, _, index in order:
+    for index in decision_order(audiences) if order is None else order:
         audience = audiences[index]
-        decision = decide_one(wanted, at, audience, running, shop_caps, shop_timezone)
+        decision = decide_one(audience, broadcast)
         decisions[index] = decision
         if decision.verdict is Verdict.POST:
             running.add(
                 PastPost(audience.chat_key, decision.skus, at, audience.kind, audience.members)
             )
+            broadcast.posted_today += 1  # at ``at``: in the shop's day
     return decisions  # type: ignore[return-value]  # every index was decided
 
 
-def decide_one(
-    wanted: frozenset[str],
-    at: datetime,
-    audience: Audience,
-    history: History,
-    shop_caps: CapsConfig,
-    shop_timezone: str,
-) -> Decision:
+def decision_order(audiences: Sequence[Audience]) -> list[int]:
+    """The indexes of ``audiences`` in the order a broadcast decides them: groups before
+    subscribers, groups with more known members first, then as listed."""
+    ranked = sorted(
+        (a.kind is not AudienceKind.GROUP, -len(a.members), i) for i, a in enumerate(audiences)
+    )
+    return [index for _, _, index in ranked]
+
+
+class _Moment:
+    """What a broadcast's moment means under one time zone and one set of caps: the
+    local clock and day, and where each rule's window starts. A broadcast to 10,000
+    groups has a handful of these (the zones and the groups' own caps), so each is
+    worked out once per broadcast rather than once per group."""
+
+    __slots__ = (
+        "cooling",
+        "cooling_span",
+        "day_end",
+        "day_start",
+        "gap_after",
+        "quiet_until",
+        "since",
+        "week_after",
+    )
+
+    def __init__(self, at: datetime, zone: ZoneInfo, caps: CapsConfig) -> None:
+        local = at.astimezone(zone)
+        # None: not quiet; otherwise when the quiet hours end.
+        self.quiet_until: datetime | None = None
+        if in_quiet_hours(local.time(), caps):
+            self.quiet_until = quiet_end_after(local, caps)
+        self.day_start, self.day_end = _local_day_bounds(at, zone)
+        # A product posted after this is still cooling down (the window less TOLERANCE).
+        self.cooling_span = caps.product_cooldown - TOLERANCE
+        self.cooling = at - self.cooling_span
+        # Posts older than the longest look-back of the rules (an unslowed group's) cannot
+        # change a decision.
+        self.since = at - max(caps.product_cooldown, caps.group_min_gap, _WEEK)
+        # An unslowed group's last post after this is within the gap (less TOLERANCE).
+        self.gap_after = at - caps.group_min_gap + TOLERANCE
+        # A subscriber's post after this is in their rolling week.
+        self.week_after = at - _WEEK + TOLERANCE
+
+
+class _Broadcast:
+    """One broadcast being decided: its products, moment and running history, with the
+    moment worked out per (time zone, caps) as the chats ask for it."""
+
+    __slots__ = (
+        "at",
+        "history",
+        "moments",
+        "posted_today",
+        "shop_caps",
+        "wanted",
+    )
+
+    def __init__(
+        self,
+        wanted: frozenset[str],
+        at: datetime,
+        history: History,
+        shop_caps: CapsConfig,
+        shop_timezone: str,
+    ) -> None:
+        self.wanted = wanted
+        self.at = at
+        self.history = history
+        self.shop_caps = shop_caps
+        # Posts of the shop's day so far, for its budget: the broadcast adds its own.
+        shop_start, shop_end = _local_day_bounds(at, _zone(shop_timezone))
+        self.posted_today = history.count_between(shop_start, shop_end)
+        # (zone name, id of the caps) -> its moment. The caps are held by the audiences
+        # (or are the shop's) for the whole broadcast, so their ids stay theirs; a frozen
+        # dataclass hashes field by field in Python, an id in C.
+        self.moments: dict[tuple[str, int], _Moment] = {}
+
+    def moment(self, timezone: str, caps: CapsConfig) -> _Moment:
+        key = (timezone, id(caps))
+        moment = self.moments.get(key)
+        if moment is None:
+            moment = self.moments[key] = _Moment(self.at, _zone(timezone), caps)
+        return moment
+
+
+def decide_one(audience: Audience, broadcast: _Broadcast) -> Decision:
     """The caps for one audience, checked from the firmest rule to the softest.
 
     Called for every chat of every broadcast (millions of times when previewing a month
-    of a large network), so it reads only the posts that can matter and builds little.
+    of a large network), so it reads only the posts that can matter and builds little:
+    what depends only on the zone and caps comes from the broadcast's ``_Moment``, and a
+    decision the chat was given last time is given again rather than built anew.
     Every window is measured between decided moments, shortened by ``TOLERANCE``.
     """
-    caps = audience.caps or shop_caps
     key = audience.chat_key
+    history = broadcast.history
+    said = history.said
     suppress = Verdict.SUPPRESS
     if not audience.reachable:
-        return Decision(key, suppress, Reason.UNREACHABLE)
+        return said(key, suppress, Reason.UNREACHABLE)
     if not audience.enabled:
         reason = Reason.NOT_ENABLED if audience.kind is AudienceKind.GROUP else Reason.OPTED_OUT
-        return Decision(key, suppress, reason)
-    zone = _zone(audience.timezone)
-    local = at.astimezone(zone)
-    if in_quiet_hours(local.time(), caps):
-        return Decision(
-            key, Verdict.DELAY, Reason.QUIET_HOURS, not_before=quiet_end_after(local, caps)
-        )
-    shop_start, shop_end = _local_day_bounds(at, _zone(shop_timezone))
-    if history.count_between(shop_start, shop_end) >= shop_caps.shop_daily_budget:
-        return Decision(key, suppress, Reason.SHOP_BUDGET)
+        return said(key, suppress, reason)
+    caps = audience.caps or broadcast.shop_caps
+    moment = broadcast.moment(audience.timezone, caps)
+    if moment.quiet_until is not None:
+        return said(key, Verdict.DELAY, Reason.QUIET_HOURS, _NOTHING, moment.quiet_until)
+    if broadcast.posted_today >= broadcast.shop_caps.shop_daily_budget:
+        return said(key, suppress, Reason.SHOP_BUDGET)
+    at = broadcast.at
     fatigue, fatigue_reason = fatigue_of(audience, history, at)
-    gap = caps.group_min_gap * fatigue
-    # Posts older than the longest look-back of any rule below cannot change a decision;
+    if fatigue == 1.0:
+        gap, since, gap_after = caps.group_min_gap, moment.since, moment.gap_after
+    else:
+        gap = caps.group_min_gap * fatigue
+        since = at - max(caps.product_cooldown, gap, _WEEK)
+        gap_after = at - gap + TOLERANCE
     # ``mine`` is in time order.
-    mine = history.of_chat_between(key, at - max(caps.product_cooldown, gap, _WEEK), at)
-    fresh = wanted
+    mine = history.of_chat_between(key, since, at)
+    fresh = broadcast.wanted
+    today = 0
     if mine:
-        cooling = at - caps.product_cooldown + TOLERANCE  # posted after this: cooling down
-        fresh = wanted.difference(*[p.skus for p in mine if p.at > cooling])
-    if not fresh:
-        return Decision(key, suppress, Reason.PRODUCT_COOLDOWN)
-    day_start, day_end = _local_day_bounds(at, zone)
-    today = sum(1 for p in mine if day_start <= p.at < day_end)
+        cooling = moment.cooling  # posted after this: cooling down
+        day_start, day_end = moment.day_start, moment.day_end
+        cooled: list[frozenset[str]] = []
+        for post in mine:  # a few posts: one plain loop beats two comprehensions' frames
+            posted = post.at
+            if posted > cooling:
+                cooled.append(post.skus)
+            if day_start <= posted < day_end:
+                today += 1
+        # One difference, as ever: the order a set of products is walked in decides which
+        # product (and so which person) an overlap is found through, and what is shown.
+        fresh = fresh.difference(*cooled)
+        if not fresh:
+            return said(key, suppress, Reason.PRODUCT_COOLDOWN)
     if audience.kind is AudienceKind.GROUP:
         # Fatigue slows a group to no less than one a day, but a cap of 0 stays 0.
-        daily = min(caps.group_daily, max(1, int(caps.group_daily / fatigue)))
+        daily = caps.group_daily
+        if fatigue != 1.0:
+            daily = min(daily, max(1, int(daily / fatigue)))
         if today >= daily:
-            return Decision(key, suppress, Reason.GROUP_DAILY, detail=fatigue_reason)
-        last = mine[-1].at if mine else None
-        if last is not None and at - last < gap - TOLERANCE:
-            ready = last + gap
-            if ready < day_end and not in_quiet_hours(ready.astimezone(zone).time(), caps):
-                return Decision(key, Verdict.DELAY, Reason.MIN_GAP, not_before=ready)
-            return Decision(key, suppress, Reason.MIN_GAP, detail=fatigue_reason)
+            return said(key, suppress, Reason.GROUP_DAILY, _NOTHING, None, fatigue_reason)
+        if mine:
+            last = mine[-1].at
+            if last > gap_after:  # less than the gap (less the tolerance) ago
+                ready = last + gap
+                if ready < moment.day_end and not in_quiet_hours(
+                    ready.astimezone(_zone(audience.timezone)).time(), caps
+                ):
+                    return said(key, Verdict.DELAY, Reason.MIN_GAP, _NOTHING, ready)
+                return said(key, suppress, Reason.MIN_GAP, _NOTHING, None, fatigue_reason)
     else:
         if today >= caps.subscriber_daily:
-            return Decision(key, suppress, Reason.SUBSCRIBER_DAILY)
-        week = sum(1 for p in mine if at - p.at < _WEEK - TOLERANCE)
-        if week >= caps.subscriber_weekly:
-            return Decision(key, suppress, Reason.SUBSCRIBER_WEEKLY)
+            return said(key, suppress, Reason.SUBSCRIBER_DAILY)
+        week_after = moment.week_after
+        if sum(1 for p in mine if p.at > week_after) >= caps.subscriber_weekly:
+            return said(key, suppress, Reason.SUBSCRIBER_WEEKLY)
     if caps.overlap:
         # 0 <= at - post.at < cooldown (less the tolerance), as an interval of moments.
-        found = history.reached_elsewhere(
-            audience.members, fresh, at - caps.product_cooldown + TOLERANCE, at, key
+        found = history._reached_elsewhere(
+            audience.members, fresh, moment.cooling, at, key, moment.cooling_span
         )
         if found is not None:
             chat, person = found
-            return Decision(key, suppress, Reason.OVERLAP, detail=chat, via=person)
+            return said(key, suppress, Reason.OVERLAP, _NOTHING, None, chat, person)
     # A post to a slowed group says so, so the owner hears when fatigue sets in.
-    return Decision(key, Verdict.POST, Reason.OK, skus=fresh, detail=fatigue_reason)
+    return said(key, Verdict.POST, Reason.OK, fresh, None, fatigue_reason)
 
 
 def fatigue_of(audience: Audience, history: History, at: datetime) -> tuple[float, str]:

@@ -194,6 +194,63 @@ MUTATIONS: tuple[Mutation, ...] = (
         "",
         ("tests/handlers",),
     ),
+    # --- issue 14: what a broadcast works out once, and the preview's speed-ups ---
+    Mutation(
+        "a broadcast's clock worked out once for every zone",
+        "promotions/caps.py",
+        "        key = (timezone, id(caps))",
+        '        key = ("", id(caps))',
+        (PROMOTIONS,),
+    ),
+    Mutation(
+        "a broadcast's clock worked out once for every group's caps",
+        "promotions/caps.py",
+        "        key = (timezone, id(caps))",
+        "        key = (timezone, 0)",
+        (PROMOTIONS,),
+    ),
+    Mutation(
+        "the gap between posts without the tolerance",
+        "promotions/caps.py",
+        "        self.gap_after = at - caps.group_min_gap + TOLERANCE",
+        "        self.gap_after = at - caps.group_min_gap",
+        (PROMOTIONS,),
+    ),
+    Mutation(
+        "the product cool-down and overlap without the tolerance",
+        "promotions/caps.py",
+        "        self.cooling_span = caps.product_cooldown - TOLERANCE",
+        "        self.cooling_span = caps.product_cooldown",
+        (PROMOTIONS,),
+    ),
+    Mutation(
+        "a subscriber's week without the tolerance",
+        "promotions/caps.py",
+        "        self.week_after = at - _WEEK + TOLERANCE",
+        "        self.week_after = at - _WEEK",
+        (PROMOTIONS,),
+    ),
+    Mutation(
+        "a chat handed its last decision with other products",
+        "promotions/caps.py",
+        "            and last.skus == skus\n",
+        "",
+        (PROMOTIONS,),
+    ),
+    Mutation(
+        "a broadcast's own posts not counted against the shop budget",
+        "promotions/caps.py",
+        "            broadcast.posted_today += 1",
+        "            pass",
+        (PROMOTIONS,),
+    ),
+    Mutation(
+        "the garbage collector left off after a preview",
+        "promotions/simulate.py",
+        "        if enabled:\n            gc.enable()",
+        "        if False:\n            gc.enable()",
+        (PROMOTIONS,),
+    ),
 )
 
 
