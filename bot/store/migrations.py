@@ -316,6 +316,13 @@ MIGRATIONS: list[str] = [
     CREATE UNIQUE INDEX orders_by_import ON orders (import_key)
         WHERE import_key IS NOT NULL;
     """,
+    # 13 -> 14: follow-ups at scale (issue 12): each customer's kept orders by time, so
+    # the statistics find a buyer's first order, and the due list one customer's history,
+    # from the index alone.
+    """
+    CREATE INDEX orders_kept_by_customer ON orders (customer_key, created_at)
+        WHERE status != 'cancelled';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
