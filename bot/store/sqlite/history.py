@@ -63,21 +63,26 @@ def offset_spans(timezone: str, first: int, last: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _offset_sql(spans: list[tuple[int, int]]) -> tuple[str, list[int]]:
-    """SQL for the offset of the row whose epoch second is ``_EPOCH``, and its parameters."""
+def _shop_time_sql(spans: list[tuple[int, int]], form: str) -> tuple[str, list[object]]:
+    """SQL for the order's time in the shop's zone written by strftime ``form``, and its
+    parameters: one offset is a modifier on the stored text (parsed once a row); several
+    are a CASE over the order's epoch second."""
     if len(spans) == 1:
-        return "?", [spans[0][1]]
+        return f"strftime('{form}', o.created_at, ?)", [f"{spans[0][1]:+d} seconds"]
     whens = " ".join(f"WHEN {_EPOCH} < ? THEN ?" for _ in spans[1:])
-    params: list[int] = []
+    params: list[object] = []
     for (_, before), (start, _) in pairwise(spans):
         params += [start, before]
-    return f"(CASE {whens} ELSE ? END)", [*params, spans[-1][1]]
+    offset = f"(CASE {whens} ELSE ? END)"
+    return f"strftime('{form}', {_EPOCH} + {offset}, 'unixepoch')", [*params, spans[-1][1]]
 
 
 async def _spans(db: Database, timezone: str) -> list[tuple[int, int]] | None:
     row = await db.one(
-        "SELECT CAST(strftime('%s', min(created_at)) AS INTEGER) AS first,"
-        " CAST(strftime('%s', max(created_at)) AS INTEGER) AS last FROM orders"
+        # Two subqueries: each is one step along orders_by_time; min and max together
+        # would read every order.
+        "SELECT CAST(strftime('%s', (SELECT min(created_at) FROM orders)) AS INTEGER) AS first,"
+        " CAST(strftime('%s', (SELECT max(created_at) FROM orders)) AS INTEGER) AS last"
     )
     if row is None or row["first"] is None:
         return None
@@ -92,21 +97,21 @@ async def purchase_histories(
     spans = await _spans(db, timezone)
     if spans is None or not skus:
         return []
-    offset, offset_params = _offset_sql(spans)
+    day, day_params = _shop_time_sql(spans, "%Y-%m-%d")
     # LIMIT -1 keeps the inner query a subquery, so each row's day is worked out once.
     # Days travel as ISO text: Python turns those into dates fastest.
     customer = "" if key is None else "AND o.customer_key = ?"
     rows = await db.all(
         "SELECT customer_key, sku, group_concat(day) AS days, group_concat(qty) AS qtys,"
         " sum(amount) AS amount FROM ("
-        f"  SELECT o.customer_key, i.sku, date({_EPOCH} + {offset}, 'unixepoch') AS day, i.qty,"
+        f"  SELECT o.customer_key, i.sku, {day} AS day, i.qty,"
         "   i.qty * i.unit_price_minor AS amount"
         "  FROM orders o JOIN order_items i ON i.order_id = o.id"
         f"  WHERE o.status != '{_CANCELLED}' {customer}"
         "   AND i.sku IN (SELECT value FROM json_each(?)) LIMIT -1"
         ") WHERE day <= ? GROUP BY customer_key, sku",
         (
-            *offset_params,
+            *day_params,
             *([] if key is None else [key]),
             json.dumps(sorted(skus)),
             until.isoformat(),
@@ -128,7 +133,7 @@ async def sales(db: Database, timezone: str, first_month: str, last_month: str) 
     spans = await _spans(db, timezone)
     if spans is None:
         return SalesSummary((), ())
-    offset, offset_params = _offset_sql(spans)
+    month_sql, month_params = _shop_time_sql(spans, "%Y-%m")
     # Only orders near the months asked about are read (a day's margin either side of the
     # months' ends in any zone); the month itself decides.
     since = datetime.fromisoformat(f"{first_month}-01T00:00:00+00:00") - timedelta(days=2)
@@ -142,7 +147,7 @@ async def sales(db: Database, timezone: str, first_month: str, last_month: str) 
     # costs a random read per order.
     rows = await db.all(
         "WITH picked AS (SELECT * FROM ("
-        f"   SELECT strftime('%Y-%m', {_EPOCH} + {offset}, 'unixepoch') AS month,"
+        f"   SELECT {month_sql} AS month,"
         "    o.id AS order_id, o.customer_key, i.sku, i.qty, i.qty * i.unit_price_minor AS amount"
         "   FROM orders o NOT INDEXED JOIN order_items i ON i.order_id = o.id"
         f"   WHERE o.status != '{_CANCELLED}' AND o.created_at >= ? AND o.created_at < ?"
@@ -162,7 +167,7 @@ async def sales(db: Database, timezone: str, first_month: str, last_month: str) 
         " FROM lines GROUP BY month"
         " UNION ALL SELECT 'product', sku, 0, sum(amount), 0, 0, 0, sum(qty)"
         " FROM lines GROUP BY sku ORDER BY kind, name",
-        (*offset_params, since.isoformat(), after.isoformat(), first_month, last_month),
+        (*month_params, since.isoformat(), after.isoformat(), first_month, last_month),
     )
     months = [r for r in rows if r["kind"] == "month"]
     products = [r for r in rows if r["kind"] == "product"]
