@@ -4,7 +4,8 @@ are written to a real SQLite file, then both ways are asked the same question.
 
 The histories mix imported and multi-line orders, cancelled ones, orders at the same
 instant (the first order is then the first stored), shop time zones with summer time and
-half-hour offsets, and days and months that differ in UTC and shop time."""
+half-hour offsets, days and months that differ in UTC and shop time, and orders in the
+last half-millisecond of a day (which SQLite's own time functions round into the next)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ class Sale:
     customer: int
     sku: str
     hours: int  # after START; whole hours, so orders at the same instant happen
+    # Within the hour: the last half-millisecond of an hour is still that hour's day.
+    seconds: float
     qty: int
     cancelled: bool
     second_line: str | None  # a second product on the same order
@@ -52,6 +55,7 @@ sales = st.builds(
     customer=st.integers(0, 3),
     sku=st.sampled_from(SKUS),
     hours=st.integers(0, 420 * 24),
+    seconds=st.sampled_from([0.0, 1800.0, 3599.0, 3599.9996]),
     qty=st.integers(1, 4),
     cancelled=st.booleans(),
     second_line=st.one_of(st.none(), st.sampled_from(SKUS)),
@@ -93,7 +97,7 @@ async def written(path: Path, history: list[Sale], contacted: list[Contacted]) -
             f"import:{sale.customer}",
             f"Customer {sale.customer}",
             "",
-            START + timedelta(hours=sale.hours),
+            START + timedelta(hours=sale.hours, seconds=sale.seconds),
             sale.sku,
             sale.sku,
             sale.sku,
@@ -207,6 +211,46 @@ def test_a_shop_day_is_the_shop_zones_across_summer_time() -> None:
                 )
                 assert utc.days == (date(2026, 3, 29),)
                 assert utc.quantities == (1, 1) and utc.amount_minor == 2000
+            finally:
+                await store.close()
+
+    asyncio.run(check())
+
+
+def test_the_last_half_millisecond_of_a_day_is_still_that_day() -> None:
+    """SQLite's time functions round to the millisecond: an order at 23:59:59.9996 would
+    move to the next day, and on the last day of a month to the next month."""
+
+    async def check() -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            store = await Store.open(Path(folder) / "shop.db", FakeClock(START))
+            try:
+                # 23:59:59.9996 on 31 March in Shanghai, on 31 July in London (summer
+                # time; the January order gives London two offsets over the orders).
+                for n, at in enumerate(
+                    [
+                        "2026-03-31T15:59:59.999600+00:00",
+                        "2026-07-31T22:59:59.999600+00:00",
+                        "2026-01-10T12:00:00+00:00",
+                    ]
+                ):
+                    sale = ImportedOrder(
+                        f"k{n}", f"import:{n}", "Ann", "", datetime.fromisoformat(at),
+                        "ROSE-MASK", "Rose", "玫瑰", 1, 1000, "CNY", "en",
+                    )  # fmt: skip
+                    await store.records.import_orders([sale])
+                march = await store.records.purchase_histories(
+                    "Asia/Shanghai", date(2026, 3, 31), ["ROSE-MASK"], key="import:0"
+                )
+                assert [h.days for h in march] == [(date(2026, 3, 31),)]
+                july = await store.records.purchase_histories(
+                    "Europe/London", date(2026, 7, 31), ["ROSE-MASK"], key="import:1"
+                )
+                assert [h.days for h in july] == [(date(2026, 7, 31),)]
+                shanghai = await store.records.sales("Asia/Shanghai", "2026-03", "2026-04")
+                assert [m.month for m in shanghai.months] == ["2026-03"]
+                london = await store.records.sales("Europe/London", "2026-07", "2026-08")
+                assert [m.month for m in london.months] == ["2026-07"]
             finally:
                 await store.close()
 

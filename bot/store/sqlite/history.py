@@ -5,7 +5,8 @@ thousand grouped rows instead of a million Python objects (issue 12's due list a
 
 Days and months are the shop's, but SQLite knows no time zones: the zone's UTC offset over
 the span of the orders is worked out here (``offset_spans``, exact to the second) and handed
-to SQL as a CASE over the order's epoch second.
+to SQL, as one modifier when the zone kept one offset, else as a CASE over the order's
+epoch second.
 """
 
 from __future__ import annotations
@@ -31,9 +32,12 @@ _DAY_S = 86_400
 # offset twice within six hours.
 _SAMPLE_S = 6 * 3600
 _CANCELLED = OrderStatus.CANCELLED.value
-# The epoch second of an order, parsed once per row (strftime('%s') rather than unixepoch(),
-# which needs SQLite 3.38).
-_EPOCH = "CAST(strftime('%s', o.created_at) AS INTEGER)"
+# The order's time to the whole second, with its UTC offset: SQLite rounds fractional
+# seconds to milliseconds, which would make 23:59:59.9996 the next day; the whole second
+# decides the day in every zone (offsets and their changes are whole seconds).
+_STORED = "(substr(o.created_at, 1, 19) || substr(o.created_at, -6))"
+# Its epoch second (strftime('%s') rather than unixepoch(), which needs SQLite 3.38).
+_EPOCH = f"CAST(strftime('%s', {_STORED}) AS INTEGER)"
 
 
 def offset_spans(timezone: str, first: int, last: int) -> list[tuple[int, int]]:
@@ -69,7 +73,7 @@ def _shop_time_sql(spans: list[tuple[int, int]], form: str) -> tuple[str, list[o
     parameters: one offset is a modifier on the stored text (parsed once a row); several
     are a CASE over the order's epoch second."""
     if len(spans) == 1:
-        return f"strftime('{form}', o.created_at, ?)", [f"{spans[0][1]:+d} seconds"]
+        return f"strftime('{form}', {_STORED}, ?)", [f"{spans[0][1]:+d} seconds"]
     whens = " ".join(f"WHEN {_EPOCH} < ? THEN ?" for _ in spans[1:])
     params: list[object] = []
     for (_, before), (start, _) in pairwise(spans):
