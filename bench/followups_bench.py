@@ -3,6 +3,8 @@ CSV rows, over a generated shop (fixed seed, in a temporary folder, never commit
 
 Default: 10,000 customers and 100,000 orders; ``--full``: 100,000 and 1,000,000. Targets
 (issue 12, this 2-core machine): due list < 2 s, stats < 5 s, import of 100k rows < 30 s.
+The due list's peak memory is taken in a fresh process over the same file (the generated
+rows would otherwise be this process's peak).
 
     .venv/bin/python bench/followups_bench.py [--full] [--json]
 """
@@ -11,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import random
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -102,6 +106,16 @@ async def bench(customers: int, orders: int) -> list[Figure]:
         await store.close()
         figures.append(Figure("followups", "due list", "s", due_s, f"{size}; {len(found)} due"))
         figures.append(Figure("followups", "stats (6 months)", "s", stats_s, size))
+        peak, before = await asyncio.to_thread(due_rss_in_a_fresh_process, db)
+        figures.append(
+            Figure(
+                "followups",
+                "due list peak RSS",
+                "MiB",
+                [peak],
+                f"fresh process; {before:.0f} MiB before the call",
+            )
+        )
         sheet = Path(folder) / "history.csv"
         csv_file(sheet, IMPORT_ROWS, customers, rng)
         started = time.perf_counter()
@@ -120,7 +134,44 @@ async def bench(customers: int, orders: int) -> list[Figure]:
     return figures
 
 
+def due_rss_in_a_fresh_process(db: Path) -> tuple[float, float]:
+    measured = subprocess.run(
+        [sys.executable, __file__, "--due-rss", str(db)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    return float(measured[0]), float(measured[1])
+
+
+def rss_now() -> int:
+    return int(Path("/proc/self/statm").read_text().split()[1]) * resource.getpagesize()
+
+
+def peak_rss() -> int:
+    """This address space's peak (VmHWM). Not getrusage's ru_maxrss: that survives exec,
+    so a child started from the bench would report the bench's own peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
+async def due_rss(db: Path) -> tuple[float, float]:
+    """(peak RSS, RSS just before the call) in MiB of this process running the due list."""
+    catalog = load_catalog(SAMPLE_CATALOG)
+    store = await Store.open(db, FakeClock(NOW))
+    before = rss_now()
+    await due_customers(store, catalog, TODAY)
+    await store.close()
+    return peak_rss() / 2**20, before / 2**20
+
+
 def main() -> None:
+    if "--due-rss" in sys.argv:
+        peak, before = asyncio.run(due_rss(Path(sys.argv[sys.argv.index("--due-rss") + 1])))
+        print(f"{peak:.1f} {before:.1f}")
+        return
     full = "--full" in sys.argv
     customers, orders = (100_000, 1_000_000) if full else (10_000, 100_000)
     figures = asyncio.run(bench(customers, orders))

@@ -9,7 +9,7 @@ these names (``bot.store.Store`` is the SQLite aggregate and satisfies ``StoreAp
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from bot.catalog import Campaign, Catalog
@@ -38,6 +38,8 @@ from bot.store.models import (
     OutboxRow,
     PostState,
     Purchase,
+    PurchaseHistory,
+    SalesSummary,
     Shortage,
     StoredCampaign,
     Ticket,
@@ -397,6 +399,24 @@ class CustomerRecordRepository(Protocol):
     async def claim_digest(self, day: str) -> bool:
         """Record that the digest of ``day`` (YYYY-MM-DD, shop time) went out; False when
         it already had (one digest a day, across restarts and workers)."""
+
+    # Follow-ups at scale (issue 12): history grouped by the store, not read line by line.
+
+    async def purchase_histories(
+        self, timezone: str, until: date, skus: Collection[str], key: str | None = None
+    ) -> list[PurchaseHistory]:
+        """Per customer (only ``key`` when given) and product among ``skus``: the order lines
+        not cancelled placed on or before the shop-local (``timezone``) day ``until``."""
+
+    async def sales(self, timezone: str, first_month: str, last_month: str) -> SalesSummary:
+        """Order lines not cancelled in the shop-local months ``first_month`` to
+        ``last_month`` (YYYY-MM), summed per month and per product."""
+
+    async def order_times(
+        self, keys: Collection[str], since: datetime
+    ) -> dict[str, list[datetime]]:
+        """When each of these customers placed orders (not cancelled, with lines) at or
+        after ``since``, oldest first; a customer without any is left out."""
 
 
 class TicketRepository(Protocol):

@@ -323,6 +323,13 @@ MIGRATIONS: list[str] = [
     ALTER TABLE chats ADD COLUMN moved_from TEXT;
     ALTER TABLE chats ADD COLUMN moved_to TEXT;
     """,
+    # 14 -> 15: follow-ups at scale (issue 12): each customer's kept orders by time, so
+    # the statistics find a buyer's first order, and the due list one customer's history,
+    # from the index alone.
+    """
+    CREATE INDEX orders_kept_by_customer ON orders (customer_key, created_at)
+        WHERE status != 'cancelled';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,7 +8,7 @@ plain string still works.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -497,3 +497,46 @@ class NoticeRow:
 class StoreBusy(Exception):
     """The database stayed locked by another writer past the store's patience: nothing
     of the statement was written. The person is asked to try again, not shown a fault."""
+
+
+# Follow-ups at scale (issue 12): purchase history grouped by the store.
+
+
+@dataclass(frozen=True, slots=True)
+class PurchaseHistory:
+    """One customer's purchases of one product (order lines not cancelled) up to a day:
+    what the due rule reads (followups.due.ProductHistory), grouped where the data lives."""
+
+    customer_key: str
+    sku: str
+    days: tuple[date, ...]  # distinct shop-local days, ascending
+    quantities: tuple[int, ...]  # every line's
+    amount_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class MonthSales:
+    """One shop-local month's order lines (not cancelled)."""
+
+    month: str  # YYYY-MM
+    orders: int
+    revenue_minor: int
+    buyers: int
+    # Buyers with an order in the month that is not their first ever, and those orders' value.
+    repeat_buyers: int
+    repeat_revenue_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProductSales:
+    sku: str
+    units: int
+    revenue_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class SalesSummary:
+    """Months with sales, oldest first; every product sold in them, by sku."""
+
+    months: tuple[MonthSales, ...]
+    products: tuple[ProductSales, ...]

@@ -11,7 +11,7 @@ import asyncio
 import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,6 +26,7 @@ from bot.store import (
     FollowUpHold,
     FollowUpOutcome,
     ImportedOrder,
+    MonthSales,
     NewNotice,
     NewPost,
     NewTicket,
@@ -36,6 +37,9 @@ from bot.store import (
     OrderStatus,
     PostKind,
     PostState,
+    ProductSales,
+    PurchaseHistory,
+    SalesSummary,
     Shortage,
     Store,
     StoreApi,
@@ -116,6 +120,10 @@ def post(chat: ChatRef, *, campaign_id: str = "winter-masks", slot: datetime = S
         recipients=frozenset({"test:ann"}),
         state=PostState.PENDING,
     )
+
+
+def move_to(clock: FakeClock, moment: datetime) -> None:
+    clock.advance((moment - clock.now()).total_seconds())
 
 
 class TestStoreContract:
@@ -943,6 +951,94 @@ class TestStoreContract:
         assert new is not None and new.display_name == '=HYPERLINK("x")'
         assert new.phone == "13800138000" and new.channel == IMPORT_CHANNEL
         assert await store.stock.level("ROSE-MASK") == stock_before  # history takes none
+
+    async def test_records_purchase_histories_group_lines_by_shop_day(
+        self, store: StoreApi, clock: FakeClock
+    ) -> None:
+        # 23:00 and 01:00 in Shanghai: one UTC day, two shop days.
+        move_to(clock, datetime(2026, 12, 1, 15, 0, tzinfo=UTC))
+        first = await store.orders.place(order_request("ann", ("ROSE-MASK", 2), ("SILK-MASK", 1)))
+        clock.advance(2 * 3600)
+        again = await store.orders.place(order_request("ann", ("ROSE-MASK", 3)))
+        clock.advance(3600)
+        same_day = await store.orders.place(order_request("ann", ("ROSE-MASK", 1)))
+        cancelled = await store.orders.place(order_request("bo", ("ROSE-MASK", 4)))
+        clock.advance(3 * 86400)
+        later = await store.orders.place(order_request("bo", ("ROSE-MASK", 5)))
+        for placed in (first, again, same_day, cancelled, later):
+            assert not isinstance(placed, list)
+        assert not isinstance(cancelled, list)
+        await store.orders.change_status(cancelled.number, OrderStatus.CANCELLED, "test:bo")
+        histories = await store.records.purchase_histories(
+            "Asia/Shanghai", date(2026, 12, 2), ["ROSE-MASK", "SILK-MASK"]
+        )
+        assert sorted(histories, key=lambda h: (h.customer_key, h.sku)) == [
+            PurchaseHistory(
+                "test:ann", "ROSE-MASK", (date(2026, 12, 1), date(2026, 12, 2)), (2, 3, 1), 6000
+            ),
+            PurchaseHistory("test:ann", "SILK-MASK", (date(2026, 12, 1),), (1,), 1000),
+        ]  # bo's only order by then was cancelled; his later one is after the day asked
+        [bo] = await store.records.purchase_histories(
+            "Asia/Shanghai", date(2026, 12, 5), ["ROSE-MASK"], key="test:bo"
+        )
+        assert (bo.days, bo.quantities) == ((date(2026, 12, 5),), (5,))
+        # In UTC all of ann's orders fall on one day.
+        [rose] = await store.records.purchase_histories("UTC", date(2026, 12, 2), ["ROSE-MASK"])
+        assert (rose.customer_key, rose.days) == ("test:ann", (date(2026, 12, 1),))
+        assert await store.records.purchase_histories("UTC", date(2026, 12, 2), []) == []
+
+    async def test_records_sales_sum_shop_months_and_first_orders(
+        self, store: StoreApi, clock: FakeClock
+    ) -> None:
+        assert await store.records.sales("Asia/Shanghai", "2027-01", "2027-03") == SalesSummary(
+            (), ()
+        )
+        # ann's first order was cancelled, so her first kept one is in January.
+        move_to(clock, datetime(2026, 12, 20, 2, 0, tzinfo=UTC))
+        dropped = await store.orders.place(order_request("ann", ("ROSE-MASK", 1)))
+        assert not isinstance(dropped, list)
+        await store.orders.change_status(dropped.number, OrderStatus.CANCELLED, "test:ann")
+        # 20:00 UTC on 31 January is 1 February in Shanghai.
+        move_to(clock, datetime(2027, 1, 31, 20, 0, tzinfo=UTC))
+        for placed in (
+            await store.orders.place(order_request("ann", ("ROSE-MASK", 2), ("SILK-MASK", 1))),
+            await store.orders.place(order_request("ann", ("ROSE-MASK", 1))),
+            await store.orders.place(order_request("bo", ("SILK-MASK", 3))),
+        ):
+            assert not isinstance(placed, list)
+        move_to(clock, datetime(2027, 3, 3, 2, 0, tzinfo=UTC))
+        placed = await store.orders.place(order_request("bo", ("ROSE-MASK", 1)))
+        assert not isinstance(placed, list)
+        summary = await store.records.sales("Asia/Shanghai", "2027-01", "2027-03")
+        assert summary.months == (
+            MonthSales("2027-02", 3, 7000, 2, 1, 1000),
+            MonthSales("2027-03", 1, 1000, 1, 1, 1000),
+        )
+        assert summary.products == (
+            ProductSales("ROSE-MASK", 4, 4000),
+            ProductSales("SILK-MASK", 4, 4000),
+        )
+        in_utc = await store.records.sales("UTC", "2027-01", "2027-01")
+        assert in_utc.months == (MonthSales("2027-01", 3, 7000, 2, 1, 1000),)
+
+    async def test_records_order_times_of_the_customers_asked(
+        self, store: StoreApi, clock: FakeClock
+    ) -> None:
+        start = clock.now()
+        first = await store.orders.place(order_request("ann", ("ROSE-MASK", 1)))
+        clock.advance(60)
+        second = await store.orders.place(order_request("ann", ("ROSE-MASK", 1)))
+        cancelled = await store.orders.place(order_request("ann", ("SILK-MASK", 1)))
+        other = await store.orders.place(order_request("bo", ("ROSE-MASK", 1)))
+        for placed in (first, second, cancelled, other):
+            assert not isinstance(placed, list)
+        assert not isinstance(cancelled, list)
+        await store.orders.change_status(cancelled.number, OrderStatus.CANCELLED, "test:ann")
+        times = await store.records.order_times(["test:ann", "test:cy"], start)
+        assert times == {"test:ann": [start, start + timedelta(seconds=60)]}
+        later = await store.records.order_times(["test:ann"], start + timedelta(seconds=1))
+        assert later == {"test:ann": [start + timedelta(seconds=60)]}
+        assert await store.records.order_times([], start) == {}
 
     async def test_records_one_digest_a_day(self, store: StoreApi) -> None:
         assert await store.records.claim_digest("2026-11-23")

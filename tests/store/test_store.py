@@ -270,3 +270,54 @@ async def test_orders_and_carts_of_every_earlier_version_read_without_shipping(
         assert (line.qty, line.seen_price_minor) == (2, None)
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize("start", range(1, SCHEMA_VERSION))
+async def test_orders_of_every_earlier_version_feed_the_due_list_and_stats(
+    tmp_path: Path, start: int
+) -> None:
+    """Version 15 indexes each customer's kept orders: orders stored before it are found
+    through the index, the cancelled ones left out."""
+    old = tmp_path / "old.db"
+    with sqlite3.connect(old) as db:
+        for script in MIGRATIONS[:start]:
+            db.executescript(script)
+        db.execute(f"PRAGMA user_version={start}")
+        for number, status, at in [
+            ("OLD234", "cancelled", "2026-01-05T02:00:00+00:00"),
+            ("OLD567", "shipped", "2026-02-05T02:00:00+00:00"),
+            ("OLD789", "paid", "2026-03-05T02:00:00+00:00"),
+        ]:
+            db.execute(
+                "INSERT INTO orders (number, customer_key, channel, chat_id, status,"
+                " total_minor, currency, contact_name, phone, address, language, created_at,"
+                " updated_at) VALUES (?, 'test:ann', 'test', 'ann', ?, 6400, 'CNY', 'Ann',"
+                " '13800138000', '1 Road', 'en', ?, ?)",
+                (number, status, at, at),
+            )
+            db.execute(
+                "INSERT INTO order_items (order_id, line, sku, name_en, name_zh,"
+                " unit_price_minor, qty) SELECT id, 1, 'ROSE-MASK', 'Rose', '玫瑰', 3200, 2"
+                " FROM orders WHERE number = ?",
+                (number,),
+            )
+    store = await Store.open(old, FakeClock())
+    try:
+        [ann] = await store.records.purchase_histories(
+            "Asia/Shanghai", datetime(2026, 4, 1).date(), ["ROSE-MASK"], key="test:ann"
+        )
+        assert ann.days == (datetime(2026, 2, 5).date(), datetime(2026, 3, 5).date())
+        sales = await store.records.sales("Asia/Shanghai", "2026-01", "2026-03")
+        # February's is ann's first order kept; March's a repeat.
+        assert [(m.month, m.repeat_buyers) for m in sales.months] == [
+            ("2026-02", 0),
+            ("2026-03", 1),
+        ]
+    finally:
+        await store.close()
+    with sqlite3.connect(old) as db:
+        plan = db.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM orders WHERE customer_key = 'test:ann'"
+            " AND status != 'cancelled' ORDER BY created_at, id LIMIT 1"
+        ).fetchall()
+    assert "orders_kept_by_customer" in str(plan)

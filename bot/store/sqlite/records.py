@@ -4,8 +4,8 @@ purchase history (read from orders) and the one-digest-a-day record."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Collection, Sequence
+from datetime import date, datetime
 
 from bot.store.models import (
     IMPORT_CHANNEL,
@@ -17,7 +17,10 @@ from bot.store.models import (
     ImportedOrder,
     OrderStatus,
     Purchase,
+    PurchaseHistory,
+    SalesSummary,
 )
+from bot.store.sqlite import history
 from bot.store.sqlite.customers import _customer_from
 from bot.store.sqlite.db import Database, Row, dt
 
@@ -126,13 +129,16 @@ class SqliteRecords:
     async def purchases(
         self, since: datetime | None = None, key: str | None = None
     ) -> list[Purchase]:
+        # One customer's lines come through their index; "? IS NULL OR customer_key = ?"
+        # would scan every order (1.8 s for a customer card at a million orders).
+        customer = "" if key is None else " AND o.customer_key = ?"
         rows = await self._db.all(
             "SELECT o.number, o.customer_key, i.sku, o.created_at, i.qty,"
             " i.qty * i.unit_price_minor AS amount FROM orders o"
             " JOIN order_items i ON i.order_id = o.id"
-            " WHERE o.status != ? AND o.created_at >= ? AND (? IS NULL OR o.customer_key = ?)"
+            f" WHERE o.status != ? AND o.created_at >= ?{customer}"
             " ORDER BY o.created_at, o.id, i.line",
-            (OrderStatus.CANCELLED.value, _iso(since) or "", key, key),
+            (OrderStatus.CANCELLED.value, _iso(since) or "", *([] if key is None else [key])),
         )
         return [
             Purchase(
@@ -222,6 +228,19 @@ class SqliteRecords:
             (day, self._db.now()),
         )
         return changed > 0
+
+    async def purchase_histories(
+        self, timezone: str, until: date, skus: Collection[str], key: str | None = None
+    ) -> list[PurchaseHistory]:
+        return await history.purchase_histories(self._db, timezone, until, skus, key)
+
+    async def sales(self, timezone: str, first_month: str, last_month: str) -> SalesSummary:
+        return await history.sales(self._db, timezone, first_month, last_month)
+
+    async def order_times(
+        self, keys: Collection[str], since: datetime
+    ) -> dict[str, list[datetime]]:
+        return await history.order_times(self._db, keys, since)
 
 
 def _import_number(import_key: str) -> str:
