@@ -137,7 +137,8 @@ def read(text: str, catalog: Catalog, context: ReadingContext | None = None) -> 
 def _bare_quantity_item(text: str, catalog: Catalog, context: ReadingContext) -> Reading | None:
     """Only a quantity ("5 jin please", "两盒吧", "2"): of the product last shown (its
     sibling sold in the unit said: "5 jin" after the orange box is the oranges by the jin),
-    or, after a list, of the one listed product the unit said fits."""
+    or, after a list, of the listed products the unit said fits (one: that one; several:
+    the customer is asked which)."""
     quantity = bare_quantity(text)
     if quantity is None or quantity.value is None:
         return None
@@ -148,12 +149,14 @@ def _bare_quantity_item(text: str, catalog: Catalog, context: ReadingContext) ->
         candidates = [s for s in context.listed if unit_fits(s, quantity.unit, index)]
     else:
         return None
-    if len(candidates) != 1:
+    if not candidates:
         return None
+    # Several listed products fit ("2 boxes" after the masks): the customer is asked
+    # which, as for any name that fits several.
     item = ParsedItem(
         text.strip(),
         quantity.value,
-        (candidates[0],),
+        tuple(candidates[:5]),
         (),
         quantity.unit,
         unit_fits_one(candidates, quantity.unit, index),

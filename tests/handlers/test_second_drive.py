@@ -202,11 +202,18 @@ async def test_a_bare_quantity_after_a_product_is_that_product(harness: ChatHarn
     assert [(line.sku, line.qty) for line in lines] == [("WALNUTS", 3)]
 
 
-async def test_a_unit_no_listed_product_fits_is_not_guessed(harness: ChatHarness) -> None:
+async def test_a_unit_several_listed_products_fit_asks_which(harness: ChatHarness) -> None:
     harness.languages["sam"] = "en"
     await harness.say("sam", "any snacks?")  # walnuts, jerky: bags; rice cakes: box
-    await harness.say("sam", "2 bags")  # two of the list are sold by the bag
+    replies = await harness.say("sam", "2 bags")  # two of the list are sold by the bag
     assert await harness.shop.store.carts.lines("test:sam") == []
+    labels = [b.label for m in replies for row in m.buttons for b in row]
+    assert any("walnuts" in label for label in labels)
+    assert any("jerky" in label for label in labels)
+    assert not any("rice cakes" in label for label in labels)
+    await harness.press("sam", "jerky")
+    lines = await harness.shop.store.carts.lines("test:sam")
+    assert [(line.sku, line.qty) for line in lines] == [("BEEF-JERKY", 2)]
 
 
 async def test_the_list_shown_survives_a_restart(tmp_path: Path) -> None:
