@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.catalog import Catalog, load_catalog
+from bot.nlu import text as nlu_text
 from bot.nlu.intents import Intent
 from bot.nlu.language import written_language
 from bot.nlu.reading import ReadingContext, explain, read
@@ -70,3 +71,16 @@ def test_explain_shows_the_parts_and_items(catalog: Catalog) -> None:
 def test_never_raises_and_always_has_an_intent(text: str) -> None:
     reading = read(text, CATALOG, ReadingContext(last_sku="ROSE-MASK", cart=("ROSE-MASK",)))
     assert reading.intents
+
+
+def test_a_message_is_normalised_once_however_often_the_reader_looks(catalog: Catalog) -> None:
+    # The reader normalises a message, its parts and their folded forms several times; each
+    # distinct text is normalised once, so reading it again costs no normalising at all.
+    message = "2 rose masks and 1 hand cream, 送到建国路88号 please"
+    first = read(message, catalog)
+    normalised = nlu_text._normalize.cache_info().misses
+
+    again = read(message, catalog)
+
+    assert again == first
+    assert nlu_text._normalize.cache_info().misses == normalised
