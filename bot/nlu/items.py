@@ -118,6 +118,8 @@ def fuzzy_scores(query: str, index: Index) -> dict[str, float]:
         squeezed, index.fuzzy_squeezed, scorer=fuzz.ratio, limit=None
     ):
         best[i] = score
+    texts: list[str]
+    where: Sequence[int]
     if " " in query:
         texts, where = [t.text for t in terms], range(len(terms))
     else:
