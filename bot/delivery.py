@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -50,54 +51,62 @@ class SlidingWindow:
     let through, as long as it is in flight, and for ``period`` after its answer: any
     window the platform could measure then holds at most ``limit`` of ours, however the
     network or a busy event loop bunches requests together.
+
+    Messages in flight are a count; answered ones are their answer times in the order the
+    answers came (a monotonic clock, so oldest on the left), trimmed from the left as they
+    leave the window: each check costs the answers that just left it, not the whole window
+    (with the limits lifted that is hundreds of entries copied on every send).
     """
 
     def __init__(self, limit: int, period: float) -> None:
         self.limit = limit
         self.period = period
-        self._entries: list[_Entry] = []
+        self._in_flight = 0
+        self._answered: deque[float] = deque()
 
     def wait(self, now: float) -> float:
         """Seconds until one more message is allowed (0 when it is allowed now)."""
-        self._entries = [e for e in self._entries if e.until > now - self.period]
-        if len(self._entries) < self.limit:
+        answered, oldest_kept = self._answered, now - self.period
+        while answered and answered[0] <= oldest_kept:
+            answered.popleft()
+        if self._in_flight + len(answered) < self.limit:
             return 0.0
-        finished = [e.until for e in self._entries if e.until != IN_FLIGHT]
-        if not finished:
+        if not answered:
             return IN_FLIGHT_POLL  # every place is taken by a message still in flight
-        return min(finished) + self.period - now
+        return answered[0] + self.period - now
 
-    def record(self) -> _Entry:
-        entry = _Entry()
-        self._entries.append(entry)
-        return entry
+    def record(self) -> None:
+        """Count one more message, in flight until ``answer``."""
+        self._in_flight += 1
+
+    def answer(self, now: float) -> None:
+        """A message counted here was answered at ``now``: it leaves ``period`` later."""
+        self._in_flight -= 1
+        # Never before the last answer, so the deque stays in order (the clock is
+        # monotonic; this only guards a test clock set back by hand).
+        self._answered.append(max(now, self._answered[-1]) if self._answered else now)
 
     @property
     def idle(self) -> bool:
-        return not self._entries
+        return not self._in_flight and not self._answered
 
 
-IN_FLIGHT = float("inf")
 # How soon to look again when every place in a window is held by a message in flight.
 IN_FLIGHT_POLL = 0.05
-
-
-@dataclass(slots=True)
-class _Entry:
-    until: float = IN_FLIGHT
 
 
 class Permit:
     """A message's places in its windows; ``done`` when its answer came back."""
 
-    def __init__(self, entries: list[_Entry], clock: Clock) -> None:
-        self._entries = entries
+    def __init__(self, windows: list[SlidingWindow], clock: Clock) -> None:
+        self._windows = windows
         self._clock = clock
 
     def done(self) -> None:
         now = self._clock.monotonic()
-        for entry in self._entries:
-            entry.until = now
+        windows, self._windows = self._windows, []  # twice would free a place not held
+        for window in windows:
+            window.answer(now)
 
 
 class RateLimiter:
@@ -119,7 +128,9 @@ class RateLimiter:
             now = self._clock.monotonic()
             delay = max(window.wait(now) for window in windows)
             if delay <= 0:
-                return Permit([window.record() for window in windows], self._clock)
+                for window in windows:
+                    window.record()
+                return Permit(windows, self._clock)
             await self._clock.sleep(delay)
 
     def _chat_window(self, key: str) -> SlidingWindow:

@@ -260,9 +260,12 @@ class FloodGuard:
             await call_next()
             return
         key, now = ctx.customer.key, self.clock.now()
-        self._forget_quiet(now)
-        seen = self._seen.setdefault(key, deque())
+        # Moved to the end on every message: the dict is then in order of each person's
+        # last message, and the quiet ones are forgotten from its front.
+        seen = self._seen.pop(key, None) or deque()
+        self._seen[key] = seen
         seen.append(now)
+        self._forget_quiet(now)
         while seen and seen[0] <= now - FLOOD_WINDOW:
             seen.popleft()
         paused = self._paused_until.get(key)
@@ -279,7 +282,12 @@ class FloodGuard:
         await call_next()
 
     def _forget_quiet(self, now: datetime) -> None:
-        for key in [k for k, times in self._seen.items() if times[-1] <= now - FLOOD_WINDOW]:
+        # Looks only at the people quiet longest, not at everyone on every message.
+        quiet_since = now - FLOOD_WINDOW
+        while self._seen:
+            key, times = next(iter(self._seen.items()))
+            if times[-1] > quiet_since:
+                break
             del self._seen[key]
             self._paused_until.pop(key, None)
         for key in [k for k, at in self._warned_at.items() if now - at >= FLOOD_WARN_AGAIN]:

@@ -20,6 +20,7 @@ import asyncio
 import dataclasses
 import html
 import logging
+import math
 import os
 import re
 import secrets
@@ -99,6 +100,24 @@ _CALLBACK_DATA_LIMIT = 64  # bytes
 
 # Group commands only a group's admins may use; the channel asks Telegram who is one.
 ADMIN_COMMANDS = frozenset({"/nopromo"})
+
+# The send pool's size follows the overall limit: sends in flight are about the rate times
+# Telegram's answer time (well under SEND_ANSWER_TIME), plus room for what delivery does
+# not pace (answers to button presses, admin checks). Not more: httpcore looks at every
+# pooled connection on each request (and each idle one against all the others), which at
+# 64 connections was a quarter of the bot's CPU under load. A send that finds the pool full
+# waits for a connection (pool timeout), then delivery retries it: nothing was sent.
+SEND_ANSWER_TIME = 0.25  # seconds
+SEND_POOL_UNPACED = 4
+SEND_POOL_FEWEST = 8
+SEND_POOL_MOST = 64
+
+
+def send_pool_size(overall_per_second: int) -> int:
+    """Connections for sends at ``overall_per_second`` (30 by default: 12)."""
+    wanted = math.ceil(overall_per_second * SEND_ANSWER_TIME) + SEND_POOL_UNPACED
+    return max(SEND_POOL_FEWEST, min(SEND_POOL_MOST, wanted))
+
 
 # Waits between attempts to reach Telegram at start: doubling, up to a minute.
 START_RETRY_FIRST = 1.0
@@ -322,8 +341,7 @@ class TelegramChannel:
                 pool_timeout=self._connect_timeout,
             )
 
-        # Sends are capped at 30 a second by delivery; this pool is never the limit.
-        sending = request(self._read_timeout, 64)
+        sending = request(self._read_timeout, send_pool_size(self.rate_limits.overall_per_second))
         # getUpdates adds the long-poll timeout to this read timeout itself.
         polling = request(self._connect_timeout, 1)
         app = (

@@ -64,6 +64,11 @@ class Index:
     starts: frozenset[str]  # first keys of all phrases, to skip hopeless positions fast
     max_len: int
     fuzzy_terms: tuple[FuzzyTerm, ...]
+    # The same terms laid out for rapidfuzz's batch scoring (one call per message instead
+    # of two per term): their squeezed forms, and which have several words with their texts.
+    fuzzy_squeezed: tuple[str, ...]
+    fuzzy_spaced: tuple[int, ...]
+    fuzzy_spaced_texts: tuple[str, ...]
     unit_kinds: Mapping[str, frozenset[str]]
     siblings: Mapping[str, tuple[str, ...]]
     order: Mapping[str, int]
@@ -212,6 +217,9 @@ def build_index(catalog: Catalog) -> Index:
         starts=frozenset(k[0] for k in phrases),
         max_len=max((len(k) for k in phrases), default=1),
         fuzzy_terms=tuple(fuzzy_terms),
+        fuzzy_squeezed=tuple(term.squeezed for term in fuzzy_terms),
+        fuzzy_spaced=tuple(i for i, term in enumerate(fuzzy_terms) if " " in term.text),
+        fuzzy_spaced_texts=tuple(term.text for term in fuzzy_terms if " " in term.text),
         unit_kinds=unit_kinds,
         siblings=siblings,
         order={p.sku: i for i, p in enumerate(catalog.products)},

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.nlu.analysis import Analysis, Span
 from bot.nlu.catalog_index import EXACT, Index
@@ -110,12 +110,25 @@ def fuzzy_scores(query: str, index: Index) -> dict[str, float]:
     squeezed = query.replace(" ", "")
     if len(squeezed) < (3 if squeezed.isascii() else 2):
         return {}
-    spaced = " " in query
+    terms = index.fuzzy_terms
+    # Each term scores its best of the squeezed ratio and, when the query or the term has
+    # several words, the word-order-free ratio; scored in batches by rapidfuzz.
+    best = [0.0] * len(terms)
+    for _, score, i in process.extract(
+        squeezed, index.fuzzy_squeezed, scorer=fuzz.ratio, limit=None
+    ):
+        best[i] = score
+    texts: list[str]
+    where: Sequence[int]
+    if " " in query:
+        texts, where = [t.text for t in terms], range(len(terms))
+    else:
+        texts, where = list(index.fuzzy_spaced_texts), index.fuzzy_spaced
+    for _, score, j in process.extract(query, texts, scorer=fuzz.token_sort_ratio, limit=None):
+        i = where[j]
+        best[i] = max(best[i], score)
     scores: dict[str, float] = {}
-    for term in index.fuzzy_terms:
-        score = fuzz.ratio(squeezed, term.squeezed)
-        if spaced or " " in term.text:
-            score = max(score, fuzz.token_sort_ratio(query, term.text))
+    for term, score in zip(terms, best, strict=True):
         if score > scores.get(term.sku, 0.0):
             scores[term.sku] = score
     return scores

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from bot.catalog import Catalog
 from bot.nlu.catalog_index import index_for
@@ -114,7 +115,12 @@ class Reading:
 
 def fold(text: str) -> str:
     """The text cues are matched against: normalised, apostrophes dropped, spaces single."""
-    norm, _ = normalize(text[:MAX_CHARS])
+    return _fold(text[:MAX_CHARS])
+
+
+@lru_cache(maxsize=2048)  # a message is folded whole, then part by part, several times
+def _fold(text: str) -> str:
+    norm, _ = normalize(text)
     return re.sub(r"\s+", " ", norm.replace("'", "")).strip()
 
 

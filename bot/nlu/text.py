@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.nlu.characters import EMOJI, TRADITIONAL
 
@@ -88,6 +89,10 @@ class Text:
         return quoted.strip()
 
 
+# A message's characters repeat (and so do whole texts: the reader normalises a message,
+# then its parts, then folds it again), so both are remembered; pure functions of the
+# text, bounded so memory stays flat however many people write.
+@lru_cache(maxsize=8192)
 def normalize_char(char: str) -> str:
     mapped = CHAR_MAP.get(char) or EMOJI.get(char) or TRADITIONAL.get(char)
     if mapped is not None:
@@ -102,9 +107,15 @@ def normalize_char(char: str) -> str:
 
 
 def normalize(text: str) -> tuple[str, tuple[int, ...]]:
+    """The text normalised, and for each of its characters the index it came from."""
+    return _normalize(text[:MAX_CHARS])
+
+
+@lru_cache(maxsize=2048)
+def _normalize(text: str) -> tuple[str, tuple[int, ...]]:
     chars: list[str] = []
     origin: list[int] = []
-    for position, char in enumerate(text[:MAX_CHARS]):
+    for position, char in enumerate(text):
         for mapped in normalize_char(char):
             chars.append(mapped)
             origin.append(position)

@@ -173,6 +173,34 @@ async def test_a_message_in_flight_holds_its_place_until_answered() -> None:
     assert clock.monotonic() - started >= 1.0  # a full period after the answer
 
 
+async def test_answers_out_of_order_free_places_a_period_after_each_answer() -> None:
+    """The limiter keeps answered messages as a queue in answer order: a message answered
+    before an earlier one still in flight leaves the window first, the one in flight keeps
+    its place, and a permit answered twice frees only the place it held."""
+    clock = FakeClock()
+    limiter = RateLimiter(RateLimits(overall_per_second=3, per_chat_burst=100), clock)
+    first, second, third = [await limiter.acquire(ChatRef("test", str(n))) for n in range(3)]
+    clock.advance(0.2)
+    third.done()
+    third.done()
+    clock.advance(0.3)
+    second.done()  # first is still in flight
+    started = clock.monotonic()
+
+    await limiter.acquire(ChatRef("test", "a"))  # third's place, 1 s after its answer
+    assert clock.monotonic() - started == pytest.approx(0.7)
+    await limiter.acquire(ChatRef("test", "b"))  # second's place
+    assert clock.monotonic() - started == pytest.approx(1.0)
+    late = asyncio.create_task(limiter.acquire(ChatRef("test", "c")))
+    for _ in range(50):  # first, in flight all along, still holds its place
+        await asyncio.sleep(0)
+    assert not late.done()
+    first.done()
+    answered = clock.monotonic()
+    await late
+    assert clock.monotonic() - answered >= 1.0
+
+
 async def test_a_message_follows_a_chat_that_moved_once(setup) -> None:
     """A group upgraded to a supergroup (Telegram): the message and every part after it go
     to the new id; a chat that "moves" again at once is not followed round in circles."""

@@ -313,3 +313,22 @@ async def test_the_owner_reads_the_groups_name_not_its_id(harness: ChatHarness) 
     )
     notice = harness.last_text(OWNER)
     assert "Baby mums" in notice and "-100999111" not in notice
+
+
+async def test_people_quiet_for_a_minute_are_forgotten_while_others_write_on(
+    harness: ChatHarness,
+) -> None:
+    # The guard's counts stay as many as the people who wrote in the last minute, however
+    # many wrote before; one who keeps writing is still counted (and still held).
+    guard = harness.shop.router.flood_guard
+    await harness.say("regular", "hi")
+    harness.clock.advance(1)
+    for n in range(30):
+        await harness.say(f"passer{n}", "hi")
+    harness.clock.advance(50)
+    await harness.say("regular", "hi")
+    harness.clock.advance(20)
+
+    await harness.say("late", "hi")
+
+    assert sorted(guard._seen) == ["test:late", "test:regular"]

@@ -209,6 +209,8 @@ class FakeBotApi:
         # Group id -> user ids who administer it (getChatMember answers from this).
         self.admins: dict[int, set[int]] = {}
         self._faults: list[Fault] = []
+        # The bot's client connections (address, port) each method arrived on.
+        self.connections: dict[str, set[tuple[str, int]]] = {}
         # Telegram unreachable until this virtual time (down_for): every call gets a 502.
         self._down_until: float | None = None
         # Set and replaced on every change: waiters wake, re-check, wait on the new one.
@@ -547,6 +549,9 @@ class FakeBotApi:
         if request.match_info["token"] != self.token:
             return self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
         method = request.match_info["method"]
+        if request.transport is not None:
+            peer = request.transport.get_extra_info("peername")
+            self.connections.setdefault(method, set()).add((peer[0], peer[1]))
         params = await _params(request)
         call = Call(method, params, self._virtual(), time.monotonic())
         if self.down:

@@ -18,7 +18,7 @@ from conftest import FRIENDS, SAMPLE_CATALOG, TelegramShop
 from fake_bot_api import FakeBotApi
 
 from bot.app import Shop
-from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram import TelegramChannel, send_pool_size
 from bot.clock import FakeClock
 from bot.messages import ChatKind, ChatRef, Outgoing
 from bot.settings import Settings, SettingsError
@@ -62,6 +62,28 @@ async def test_a_burst_to_40_private_chats_keeps_30_a_second(telegram_shop: Tele
     times = [call.at for call in sent]
     assert most_in_any_window(times, 1.0) == 30
     assert times[30] - times[0] >= 1.0  # the 31st waited for the first second to pass
+
+
+async def test_a_burst_wider_than_the_send_pool_arrives_whole_over_few_connections(
+    telegram_shop: TelegramShop,
+) -> None:
+    # 30 messages may be in flight at once (30 a second overall); they share the send
+    # pool's 12 connections instead of opening 30, and every one of them still arrives once.
+    fake, delivery = telegram_shop.fake, telegram_shop.shop.delivery
+    chats = [ChatRef("telegram", str(7000 + n)) for n in range(40)]
+
+    results = await delivery.send_all(Outgoing(chat, "Back in stock") for chat in chats)
+
+    assert all(result.ok for result in results)
+    assert sorted(call.chat_id or 0 for call in fake.sent()) == [7000 + n for n in range(40)]
+    assert send_pool_size(30) == 12
+    assert len(fake.connections["sendMessage"]) <= 12
+
+
+async def test_the_send_pool_follows_the_overall_limit() -> None:
+    # A paid-broadcast bot (1,000 a second) gets the most connections; a slow limit still
+    # leaves room for answers to button presses beside its sends.
+    assert [send_pool_size(n) for n in (1, 10, 30, 100, 1000)] == [8, 8, 12, 29, 64]
 
 
 async def test_the_limits_are_settings_with_telegrams_published_defaults(

@@ -7,9 +7,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from rapidfuzz import fuzz
 
 from bot.catalog import Catalog, load_catalog
+from bot.nlu import text as nlu_text
+from bot.nlu.catalog_index import build_index
 from bot.nlu.intents import Intent
+from bot.nlu.items import fuzzy_scores
 from bot.nlu.language import written_language
 from bot.nlu.reading import ReadingContext, explain, read
 
@@ -70,3 +74,33 @@ def test_explain_shows_the_parts_and_items(catalog: Catalog) -> None:
 def test_never_raises_and_always_has_an_intent(text: str) -> None:
     reading = read(text, CATALOG, ReadingContext(last_sku="ROSE-MASK", cart=("ROSE-MASK",)))
     assert reading.intents
+
+
+def test_a_message_is_normalised_once_however_often_the_reader_looks(catalog: Catalog) -> None:
+    # The reader normalises a message, its parts and their folded forms several times; each
+    # distinct text is normalised once, so reading it again costs no normalising at all.
+    message = "2 rose masks and 1 hand cream, 送到建国路88号 please"
+    first = read(message, catalog)
+    normalised = nlu_text._normalize.cache_info().misses
+
+    again = read(message, catalog)
+
+    assert again == first
+    assert nlu_text._normalize.cache_info().misses == normalised
+
+
+@given(st.text(alphabet="abcdehiklmnorstw 玫瑰面膜护手霜", max_size=30))
+def test_batch_fuzzy_scores_are_each_terms_best_ratio(query: str) -> None:
+    # The batch scoring must give what scoring term by term gives: the squeezed ratio, or
+    # the word-order-free ratio when the query or the term has several words.
+    index = build_index(CATALOG)
+    squeezed = query.strip().replace(" ", "")
+    expected: dict[str, float] = {}
+    if len(squeezed) >= (3 if squeezed.isascii() else 2):
+        for term in index.fuzzy_terms:
+            score = fuzz.ratio(squeezed, term.squeezed)
+            if " " in query.strip() or " " in term.text:
+                score = max(score, fuzz.token_sort_ratio(query.strip(), term.text))
+            if score > expected.get(term.sku, 0.0):
+                expected[term.sku] = score
+    assert fuzzy_scores(query, index) == expected
