@@ -10,26 +10,34 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-
-from matplotlib import font_manager
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from bot.catalog import Catalog
 from bot.i18n import t
 from bot.money import CURRENCY_EXPONENTS
 from followups.stats import Stats
 
+if TYPE_CHECKING:
+    from matplotlib.font_manager import FontProperties
+
 CJK_FONT = "NotoSansCJKsc-Regular.otf"
 
+# matplotlib is imported where a chart is drawn, not with the shop: it costs about 40 MB
+# and a fifth of a second at start-up, for a chart an owner asks for now and then.
 
-def cjk_font() -> font_manager.FontProperties:
+
+def cjk_font() -> FontProperties:
     """Noto Sans CJK SC, registered with matplotlib."""
+    from matplotlib import font_manager
+
     path = str(resources.files("mplfonts") / "fonts" / CJK_FONT)
     font_manager.fontManager.addfont(path)
     return font_manager.FontProperties(fname=path)
 
 
 def render_chart(stats: Stats, catalog: Catalog, language: str, path: Path) -> Path:
+    from matplotlib.figure import Figure
+
     font = cjk_font()
     months = [m.month for m in stats.months]
     positions = range(len(months))
