@@ -1261,7 +1261,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "• {name} —— {price}/{unit}，{stock}",
     },
     "words.stock_left": {"en": "{count} {unit} left", "zh": "还有{count}{unit}"},
-    "words.tap_for_details": {
+    "words.choose_to_add": {
         "en": 'Choose one to add it, or write how many you\'d like ("2 walnuts").',
         "zh": "选一个加入购物车，或者直接说要几件（比如“两袋核桃”）。",
     },

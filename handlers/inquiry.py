@@ -201,7 +201,7 @@ async def _list_products(ctx: Context, skus: tuple[str, ...]) -> None:
         )
         if stock > 0:  # one tap buys, as on a single product's answer
             rows.append([ctx.button("btn.add_named", CartAdd(sku, 1), name=product.name.get(lang))])
-    lines.append(ctx.t("words.tap_for_details"))
+    lines.append(ctx.t("words.choose_to_add"))
     # No product is "this one" yet ("来一饼" after a list must not mean its first line),
     # but "5 jin please" means the one of them sold by the jin.
     ctx.conversation.last_sku = None

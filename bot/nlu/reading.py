@@ -135,9 +135,23 @@ def read(text: str, catalog: Catalog, context: ReadingContext | None = None) -> 
     bare = _bare_quantity_item(text, catalog, context)
     if bare is not None:
         return bare
+    number = _ORDER_NUMBER.fullmatch(text.strip().lstrip("#＃").strip())
+    if number is not None and any(c.isalpha() for c in number.group(1)):
+        # An order number alone ("#KSN393", pasted from the receipt): that order.
+        return Reading(
+            text,
+            (Intent.MY_ORDERS,),
+            0.9,
+            order_number=number.group(1).upper(),
+            language=written_language(text),
+        )
     raw_parts = [p for p in _PART_BREAK.split(text) if p and p.strip()] or [text]
     parts = [_read_part(raw, catalog, context) for raw in raw_parts]
     return _combine(text, parts, catalog, context)
+
+
+# Bare numbers this big are something else (a phone number, a code), not how many.
+_MOST_A_BARE_QUANTITY = 10_000
 
 
 def _bare_quantity_item(text: str, catalog: Catalog, context: ReadingContext) -> Reading | None:
@@ -146,8 +160,8 @@ def _bare_quantity_item(text: str, catalog: Catalog, context: ReadingContext) ->
     or, after a list, of the listed products the unit said fits (one: that one; several:
     the customer is asked which)."""
     quantity = bare_quantity(text)
-    if quantity is None or quantity.value is None:
-        return None
+    if quantity is None or quantity.value is None or quantity.value >= _MOST_A_BARE_QUANTITY:
+        return None  # a phone number or an order's digits pasted alone is no quantity
     index = index_for(catalog)
     if context.last_sku is not None:
         candidates = apply_unit([context.last_sku], quantity.unit, index)

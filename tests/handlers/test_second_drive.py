@@ -237,3 +237,24 @@ async def test_make_the_walnuts_two_sets_the_line(harness: ChatHarness) -> None:
     await harness.say("sam", "actually make the walnuts 2")
     lines = await harness.shop.store.carts.lines("test:sam")
     assert [(line.sku, line.qty) for line in lines] == [("WALNUTS", 2)]
+
+
+async def test_a_phone_number_pasted_alone_is_no_quantity(harness: ChatHarness) -> None:
+    harness.languages["sam"] = "en"
+    await harness.say("sam", "how much are walnuts")
+    replies = texts(await harness.say("sam", "13812345678"))
+    assert "At most" not in replies
+    assert await harness.shop.store.carts.lines("test:sam") == []
+
+
+async def test_an_order_number_alone_shows_the_orders(harness: ChatHarness) -> None:
+    harness.languages["sam"] = "en"
+    await harness.say("sam", "1 walnuts")
+    await harness.press("sam", "check out")
+    for answer in ("Sam Wong", "13912345678", "88 Huaihai Road, Shanghai"):
+        await harness.say("sam", answer)
+    await harness.press("sam", "no note")
+    await harness.press("sam", "confirm order")
+    [order] = await harness.shop.store.orders.of_customer("test:sam")
+    replies = texts(await harness.say("sam", f"#{order.number}"))
+    assert order.number in replies and "awaiting payment" in replies
