@@ -382,9 +382,10 @@ async def confirm(ctx: Context, _: CheckoutConfirm) -> None:
         await show_summary(ctx)
         return
     owed: list[NewNotice] = []
+    owners = await owner.owner_chats(ctx)  # read before: the order's transaction is one call
 
     def notices_for(order: Order) -> list[NewNotice]:
-        owed[:] = _owed_for(ctx, order)
+        owed[:] = _owed_for(ctx, order, owners)
         return owed
 
     result = await ctx.store.orders.place(
@@ -412,14 +413,14 @@ async def confirm(ctx: Context, _: CheckoutConfirm) -> None:
         ctx.customer.key, draft.name, draft.phone, draft.address
     )
     if not owed:  # placed already (Confirm tapped twice): its notices were recorded then
-        owed = _owed_for(ctx, result)
+        owed = _owed_for(ctx, result, owners)
     # The receipt goes first as this turn's answer (shown with the choice it answers) and
     # its outbox row is then marked sent; only if that answer fails, or the process stops
     # first, does the outbox send it later.
     ctx.send(owed[0].message)
 
 
-def _owed_for(ctx: Context, order: Order) -> list[NewNotice]:
+def _owed_for(ctx: Context, order: Order, owners: owner.OwnerChats) -> list[NewNotice]:
     """What a placed order owes whatever happens next (a failed send, a crash): the
     customer's receipt and the owners' notices, recorded with the order itself."""
     event = f"order:{order.number}:placed"
@@ -433,7 +434,7 @@ def _owed_for(ctx: Context, order: Order) -> list[NewNotice]:
         notice_key=f"{event}|receipt|{ctx.chat.key}",
     )
     fallback = ctx.clock.now() + RECEIPT_FALLBACK
-    notices = owner.owed_notices(event, owner.order_notices(ctx, order, "owner.new_order"))
+    notices = owner.owed_notices(event, owner.order_notices(order, "owner.new_order", owners))
     return [NewNotice(receipt.notice_key or "", receipt, fallback), *notices]
 
 

@@ -90,7 +90,7 @@ async def cancel_order(ctx: Context, action: OrderCancel) -> None:
     await owner.record_notices(
         ctx,
         f"order:{number}:cancelled",
-        owner.order_notices(ctx, cancelled, "owner.customer_cancelled"),
+        owner.order_notices(cancelled, "owner.customer_cancelled", await owner.owner_chats(ctx)),
     )
 
 
@@ -154,7 +154,7 @@ async def _paid(ctx: Context, order: Order | None) -> None:
     await owner.record_notices(
         ctx,
         f"order:{order.number}:customer_paid:{_said_when(ctx)}",
-        owner.order_notices(ctx, order, "owner.customer_paid"),
+        owner.order_notices(order, "owner.customer_paid", await owner.owner_chats(ctx)),
     )
 
 

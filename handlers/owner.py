@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from bot.actions import action_button
 from bot.catalog import CatalogError, load_catalog
 from bot.context import Context
-from bot.i18n import t
+from bot.i18n import pick_language, t
 from bot.messages import Button, ChatKind, ChatRef, Outgoing, buttons
 from bot.money import format_money
 from bot.owners import owner_private_chats  # also imported from here by other handlers
@@ -82,13 +82,35 @@ def order_money_lines(order: Order, language: str) -> list[str]:
     ]
 
 
-def order_notices(ctx: Context, order: Order, headline: str) -> list[Outgoing]:
-    """A message to every owner about an order, with the status buttons still allowed."""
-    language = ctx.catalog.shop.default_language
-    text = t(headline, language, number=order.number) + "\n" + order_card(order, language)
+OwnerChats = list[tuple[ChatRef, str]]
+
+
+async def owner_chats(ctx: Context) -> OwnerChats:
+    """Every owner's private chat and the language they read there: the one they chose
+    with /lang, else their app's, else the shop's (an owner is a customer of the shop
+    too, so the same rule as for anyone)."""
+    default = ctx.catalog.shop.default_language
+    found: OwnerChats = []
+    for chat in owner_private_chats(ctx.owners):
+        known = await ctx.store.customers.get(chat.key)
+        language = (
+            pick_language(known.language, known.platform_language, default) if known else default
+        )
+        found.append((chat, language))
+    return found
+
+
+def order_notices(order: Order, headline: str, owners: OwnerChats) -> list[Outgoing]:
+    """A message to every owner about an order, in their language, with the status
+    buttons still allowed."""
     return [
-        Outgoing(chat=chat, text=text, buttons=status_buttons(order, language))
-        for chat in owner_private_chats(ctx.owners)
+        Outgoing(
+            chat=chat,
+            text=t(headline, language, number=order.number) + "\n" + order_card(order, language),
+            buttons=status_buttons(order, language),
+            language=language,
+        )
+        for chat, language in owners
     ]
 
 

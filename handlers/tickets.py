@@ -34,7 +34,7 @@ from bot.routing import Routes, TextStage
 from bot.scheduler import Scheduler
 from bot.store import NewTicket, Store, Ticket, TicketReason
 from handlers.handoff import handoff_reason, is_open, next_opening, open_time_between
-from handlers.owner import record_notices
+from handlers.owner import owner_chats, record_notices
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +131,9 @@ async def open_ticket(ctx: Context, text: str, reason: TicketReason) -> Ticket:
     """Hand ``text`` to the owner (a new ticket or the customer's open one) and tell the
     customer plainly that the owner answers, and roughly when."""
     sender = ctx.incoming.sender
-    owner_language = ctx.catalog.shop.default_language
+    owners = await owner_chats(ctx)
+    # The ticket keeps one context text, in the (first) owner's language.
+    owner_language = owners[0][1] if owners else ctx.catalog.shop.default_language
     new = NewTicket(
         customer_key=ctx.customer.key,
         chat=ctx.chat,
@@ -148,19 +150,19 @@ async def open_ticket(ctx: Context, text: str, reason: TicketReason) -> Ticket:
     notices = [
         Outgoing(
             chat=chat,
-            text=ticket_notice(ticket, owner_language)
+            text=ticket_notice(ticket, language)
             if opened
             else t(
                 "owner.ticket_follow_up",
-                owner_language,
+                language,
                 number=ticket.number,
                 name=one_line(ticket.customer_name),
                 text=new.text,
             ),
-            buttons=ticket_buttons(ticket, owner_language),
-            language=owner_language,
+            buttons=ticket_buttons(ticket, language),
+            language=language,
         )
-        for chat in owner_private_chats(ctx.owners)
+        for chat, language in owners
     ]
     # Through the notices outbox: the customer is told the owner has it, so a platform
     # failure is retried until it arrives; each message of the ticket is told once.

@@ -258,3 +258,26 @@ async def test_an_order_number_alone_shows_the_orders(harness: ChatHarness) -> N
     [order] = await harness.shop.store.orders.of_customer("test:sam")
     replies = texts(await harness.say("sam", f"#{order.number}"))
     assert order.number in replies and "awaiting payment" in replies
+
+
+async def test_owner_notices_are_in_the_language_the_owner_chose(harness: ChatHarness) -> None:
+    """The shop speaks Chinese by default; an owner who chose English reads English."""
+    await harness.say(OWNER, "/lang en")
+    harness.languages["mei"] = "zh"
+    await harness.say("mei", "宝宝湿疹能用婴儿霜吗")  # a ticket for the owner
+    assert "Ticket #1" in harness.last_text(OWNER)
+    assert "工单" not in harness.last_text(OWNER)
+    await harness.say("mei", "一袋核桃")
+    await harness.press("mei", "去结算")
+    for answer in ("王美丽", "13812345678", "上海市浦东新区张江路88号"):
+        await harness.say("mei", answer)
+    await harness.press("mei", "不用备注")
+    await harness.press("mei", "确认下单")
+    notice = harness.last_text(OWNER)
+    assert "New order" in notice and "新订单" not in notice
+
+
+async def test_an_owner_who_chose_nothing_reads_the_shops_language(harness: ChatHarness) -> None:
+    harness.languages["tom"] = "en"
+    await harness.say("tom", "is the baby cream ok for eczema?")
+    assert "工单" in harness.last_text(OWNER)
