@@ -11,6 +11,21 @@ from bot.store import TicketReason
 from support import OWNER, ChatHarness, texts
 
 
+# What a customer answers at each checkout step, up to the order's summary.
+CHECKOUT = {
+    "zh": ("去结算", ("王美丽", "13812345678", "上海市浦东新区张江路88号"), "不用备注"),
+    "en": ("check out", ("Sam Wong", "13912345678", "88 Huaihai Road, Shanghai"), "no note"),
+}
+
+
+async def fill_in_checkout(harness: ChatHarness, user: str) -> None:
+    start, answers, no_note = CHECKOUT[harness.languages[user]]
+    await harness.press(user, start)
+    for answer in answers:
+        await harness.say(user, answer)
+    await harness.press(user, no_note)
+
+
 async def test_asking_what_snacks_there_are_is_one_list_not_a_ticket(
     harness: ChatHarness,
 ) -> None:
@@ -69,10 +84,7 @@ async def test_i_paid_before_confirming_says_the_order_is_not_placed(
 ) -> None:
     harness.languages["mei"] = "zh"
     await harness.say("mei", "两袋核桃")
-    await harness.press("mei", "去结算")
-    for answer in ("王美丽", "13812345678", "上海市浦东新区张江路88号"):
-        await harness.say("mei", answer)
-    await harness.press("mei", "不用备注")
+    await fill_in_checkout(harness, "mei")
     replies = texts(await harness.say("mei", "我已经付款了"))
     assert t("orders.not_confirmed_yet", "zh") in replies
     assert t("orders.none", "zh") not in replies
@@ -250,10 +262,7 @@ async def test_a_phone_number_pasted_alone_is_no_quantity(harness: ChatHarness) 
 async def test_an_order_number_alone_shows_the_orders(harness: ChatHarness) -> None:
     harness.languages["sam"] = "en"
     await harness.say("sam", "1 walnuts")
-    await harness.press("sam", "check out")
-    for answer in ("Sam Wong", "13912345678", "88 Huaihai Road, Shanghai"):
-        await harness.say("sam", answer)
-    await harness.press("sam", "no note")
+    await fill_in_checkout(harness, "sam")
     await harness.press("sam", "confirm order")
     [order] = await harness.shop.store.orders.of_customer("test:sam")
     replies = texts(await harness.say("sam", f"#{order.number}"))
@@ -268,10 +277,7 @@ async def test_owner_notices_are_in_the_language_the_owner_chose(harness: ChatHa
     assert "Ticket #1" in harness.last_text(OWNER)
     assert "工单" not in harness.last_text(OWNER)
     await harness.say("mei", "一袋核桃")
-    await harness.press("mei", "去结算")
-    for answer in ("王美丽", "13812345678", "上海市浦东新区张江路88号"):
-        await harness.say("mei", answer)
-    await harness.press("mei", "不用备注")
+    await fill_in_checkout(harness, "mei")
     await harness.press("mei", "确认下单")
     notice = harness.last_text(OWNER)
     assert "New order" in notice and "新订单" not in notice
