@@ -10,7 +10,6 @@ from bot.store import TicketReason
 
 from support import OWNER, ChatHarness, texts
 
-
 # What a customer answers at each checkout step, up to the order's summary.
 CHECKOUT = {
     "zh": ("去结算", ("王美丽", "13812345678", "上海市浦东新区张江路88号"), "不用备注"),
