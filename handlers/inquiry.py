@@ -144,7 +144,7 @@ async def answer_about_products(ctx: Context, reading: Reading) -> None:
     about several ("any snacks?", "有什么茶叶") is one list with a button each, not a
     message per product."""
     if len(reading.products) > 1:
-        await _list_products(ctx, reading.products)
+        await _list_products(ctx, reading.products, details=reading.main is Intent.PRODUCT_INFO)
         return
     for sku in reading.products[:MAX_ANSWERED]:
         product = ctx.catalog.product(sku)
@@ -173,7 +173,9 @@ async def answer_about_products(ctx: Context, reading: Reading) -> None:
     ctx.conversation.last_sku = reading.products[0]
 
 
-async def _list_products(ctx: Context, skus: tuple[str, ...]) -> None:
+async def _list_products(ctx: Context, skus: tuple[str, ...], details: bool) -> None:
+    """One message for several products; with ``details`` (a question about them, "哪个好")
+    each line is followed by its description, to compare them side by side."""
     lang = ctx.language
     stocks = await ctx.store.stock.levels()
     lines = [ctx.t("words.products_list")]
@@ -199,6 +201,8 @@ async def _list_products(ctx: Context, skus: tuple[str, ...]) -> None:
                 stock=left,
             )
         )
+        if details:
+            lines.append("  " + product.description.get(lang))
         if stock > 0:  # one tap buys, as on a single product's answer
             rows.append([ctx.button("btn.add_named", CartAdd(sku, 1), name=product.name.get(lang))])
     lines.append(ctx.t("words.choose_to_add"))

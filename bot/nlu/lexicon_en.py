@@ -214,6 +214,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "product_info": (
         r"\btell me (?:more )?about\b", r"\bwhat(?: is|s| s| are)\b", r"\bingredient",
         r"\bwhere (?:is|are|do|does)\b.*\bfrom\b", r"\borigin\b", r"\bshelf life\b",
+        r"\bwhich (?:one )?(?:is )?(?:better|best)\b", r"\bdifference between\b", r"\bcompare\b",
         r"\bexpir", r"\btaste", r"\bspicy\b", r"\bsweet\b", r"\bgenuine\b", r"\bauthentic\b",
         r"\bfake\b", r"\breal\b", r"\binfo\b", r"\bdetails?\b", r"\bdescription\b", r"\bsize\b",
         r"\bweigh", r"\bhow big\b", r"\bgood for\b", r"\bsuitable\b", r"\bfresh\b",

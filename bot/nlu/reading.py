@@ -40,6 +40,18 @@ _PART_BREAK = re.compile(r"[,;!?\n。！？；，~～]+|\.(?=\s|$)|\s+(?:and the
 _ORDER_NUMBER = re.compile(
     r"(?<![0-9A-Za-z])(?=[0-9A-Za-z]*\d)([2-9A-HJKMNP-Za-hjkmnp-z]{6})(?![0-9A-Za-z])"
 )
+# A message that is only an order number, as copied from the receipt ("#EZBDKK", "K7M2QP").
+_ORDER_NUMBER_ALONE = re.compile(r"[#＃]?\s*([2-9A-HJKMNP-Za-hjkmnp-z]{6})")
+
+
+def _looks_like_an_order_number(said: str, number: str) -> bool:
+    """Marked with "#", or mixing letters and digits, or in capitals as the receipt
+    writes it: not a six-letter word ("thanks", "walnut")."""
+    has_digit = any(c.isdigit() for c in number)
+    has_letter = any(c.isalpha() for c in number)
+    return said.lstrip().startswith(("#", "＃")) or (has_digit and has_letter) or number.isupper()
+
+
 _PHONE = re.compile(r"(?:\+?86[\s-]?)?1\d{2}[\s-]?\d{4}[\s-]?\d{4}|\d{3,4}-\d{7,8}")
 _QUANTITY_ONLY = re.compile(
     r"^\s*(?:[xX×*]?\s*\d+|[零〇一二两俩三四五六七八九十百半]+)\s*\S{0,2}\s*$"
@@ -135,8 +147,8 @@ def read(text: str, catalog: Catalog, context: ReadingContext | None = None) -> 
     bare = _bare_quantity_item(text, catalog, context)
     if bare is not None:
         return bare
-    number = _ORDER_NUMBER.fullmatch(text.strip().lstrip("#＃").strip())
-    if number is not None and any(c.isalpha() for c in number.group(1)):
+    number = _ORDER_NUMBER_ALONE.fullmatch(text.strip())
+    if number is not None and _looks_like_an_order_number(number.group(0), number.group(1)):
         # An order number alone ("#KSN393", pasted from the receipt): that order.
         return Reading(
             text,
@@ -392,6 +404,21 @@ def _social_then_question(parts: list[_PartReading]) -> bool:
     )
 
 
+def _remove_then_swap(parts: list[_PartReading]) -> bool:
+    """A part that removes only what another part swaps for something else."""
+    swap = next((p.replace for p in parts if p.replace), None)
+    if swap is None:
+        return False
+    removed = {
+        i.candidates[0]
+        for p in parts
+        if p.part.intent is Intent.REMOVE
+        for i in p.items
+        if len(i.candidates) == 1
+    }
+    return bool(removed) and removed <= {swap[0]}
+
+
 def _combine(
     text: str, parts: list[_PartReading], catalog: Catalog, context: ReadingContext
 ) -> Reading:
@@ -406,6 +433,10 @@ def _combine(
         intents.remove(Intent.UNKNOWN)  # "hi, 在吗": a greeting, not a puzzle
     # Firm intents first (the order of the message among them), social last.
     intents.sort(key=lambda i: i in SOCIAL)
+    if _remove_then_swap(parts):
+        # "不要了，换成蚕丝的": taking it out to put the other in is one swap.
+        intents.remove(Intent.REPLACE)
+        intents.insert(0, Intent.REPLACE)
     main = intents[0]
     chosen = [p for p in main_parts if p.part.intent is main] or parts
     items: tuple[ParsedItem, ...] = tuple(i for p in chosen for i in p.items)
@@ -413,6 +444,12 @@ def _combine(
         items = _add_items(text, parts, catalog) or items
     confidence = min((p.confidence for p in chosen), default=0.3)
     products = tuple(dict.fromkeys(s for p in chosen for s in p.products))
+    if not products and main in (Intent.PRICE, Intent.STOCK, Intent.PRODUCT_INFO):
+        # "which is better, rose mask or silk mask?": the question in one part, the
+        # products it is about in the next.
+        products = tuple(
+            dict.fromkeys(i.candidates[0] for p in parts for i in p.items if len(i.candidates) == 1)
+        )
     swap = next((p.replace for p in chosen if p.replace), None)
     unknown = next((p.unknown for p in chosen if p.unknown), None)
     number = _ORDER_NUMBER.search(text)

@@ -286,3 +286,36 @@ async def test_an_owner_who_chose_nothing_reads_the_shops_language(harness: Chat
     harness.languages["tom"] = "en"
     await harness.say("tom", "is the baby cream ok for eczema?")
     assert "工单" in harness.last_text(OWNER)
+
+
+async def test_which_is_better_compares_the_two_side_by_side(harness: ChatHarness) -> None:
+    harness.languages["hua"] = "zh"
+    replies = await harness.say("hua", "老板，蚕丝面膜和玫瑰面膜哪个好")
+    assert len(replies) == 1
+    text = texts(replies)
+    for description in ("蚕丝蛋白贴片面膜", "玫瑰水加玻尿酸"):
+        assert description in text
+    assert "欢迎" not in text  # the question, not the greeting, is answered
+
+
+async def test_take_it_out_and_switch_to_silk_is_one_swap(harness: ChatHarness) -> None:
+    harness.languages["hua"] = "zh"
+    await harness.say("hua", "玫瑰面膜来3盒")
+    await harness.say("hua", "不要了，换成蚕丝的")
+    lines = await harness.shop.store.carts.lines("test:hua")
+    assert [(line.sku, line.qty) for line in lines] == [("SILK-MASK", 3)]
+
+
+def test_order_numbers_alone_are_read_as_the_receipt_writes_them() -> None:
+    from bot.catalog import load_catalog
+    from bot.nlu.intents import Intent
+    from bot.nlu.reading import read
+
+    from support import SAMPLE_CATALOG
+
+    catalog = load_catalog(SAMPLE_CATALOG)
+    for said, number in (("#EZBDKK", "EZBDKK"), ("EZBDKK", "EZBDKK"), ("k7m2qp", "K7M2QP")):
+        reading = read(said, catalog)
+        assert (reading.main, reading.order_number) == (Intent.MY_ORDERS, number), said
+    for word in ("walnut", "thanks", "masks!"):
+        assert read(word, catalog).main is not Intent.MY_ORDERS, word
