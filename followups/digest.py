@@ -25,7 +25,7 @@ from bot.delivery import Delivery
 from bot.i18n import t
 from bot.messages import Button, Outgoing, buttons
 from bot.money import format_money
-from bot.owners import owner_private_chats
+from bot.owners import owner_chats_with_languages
 from bot.scheduler import Scheduler
 from bot.store import Customer, Store
 from followups.actions import DigestPage, FollowUpDone, SendFollowUp, SnoozeFollowUp
@@ -115,10 +115,8 @@ def _entry_text(
 
 
 class FollowUpDigest:
-    # Each owner reads the digest in the language they chose (or their app's), else the
-    # shop's.
-
-    """The digest's job on the shop's scheduler."""
+    """The digest's job on the shop's scheduler. Each owner reads it in the language they
+    chose (or their app's), else the shop's."""
 
     def __init__(
         self,
@@ -155,11 +153,12 @@ class FollowUpDigest:
         True when it was sent."""
         catalog = self.catalog_holder.catalog
         now = self.clock.now()
-        chats = owner_private_chats(self.owners())
-        languages = {chat.key: await self._language_of(chat.key, catalog) for chat in chats}
+        owners = await owner_chats_with_languages(
+            self.store, self.owners(), catalog.shop.default_language
+        )
         pages = {
             language: await digest_page(self.store, catalog, now, language)
-            for language in set(languages.values())
+            for language in {language for _, language in owners}
         }
         if not pages or None in pages.values():
             return False
@@ -167,23 +166,12 @@ class FollowUpDigest:
         if not await self.store.records.claim_digest(day):
             return False
         messages = []
-        for chat in chats:
-            page = pages[languages[chat.key]]
+        for chat, language in owners:
+            page = pages[language]
             assert page is not None
             messages.append(
-                Outgoing(
-                    chat=chat,
-                    text=page.text,
-                    buttons=buttons(*page.rows),
-                    language=languages[chat.key],
-                )
+                Outgoing(chat=chat, text=page.text, buttons=buttons(*page.rows), language=language)
             )
         await self.delivery.send_all(messages)
         log.info("follow-up digest sent to %d owner(s)", len(messages))
         return True
-
-    async def _language_of(self, key: str, catalog: Catalog) -> str:
-        owner = await self.store.customers.get(key)
-        if owner is None:
-            return catalog.shop.default_language
-        return customer_language(owner, catalog)

@@ -6,8 +6,8 @@ from bot.catalog import Catalog
 from bot.channels.base import MembershipChange
 from bot.i18n import t
 from bot.messages import Outgoing
+from bot.owners import owner_private_chats
 from bot.store import Store
-from handlers.owner import owner_private_chats
 
 
 async def membership_changed(

@@ -10,11 +10,11 @@ from bot.money import format_money
 from bot.nlu import match_faq
 from bot.nlu.intents import Intent
 from bot.nlu.reading import Reading
+from bot.owners import owner_private_chats
 from bot.routing import Routes, TextStage
 from bot.store import TicketReason
 from handlers.actions import AskCancel, AskStart, Browse, CartAdd
 from handlers.categories import category_rows
-from handlers.owner import owner_private_chats
 from handlers.tickets import open_ticket
 
 # A question for the owner is personal: it is asked in private.

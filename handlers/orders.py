@@ -11,6 +11,7 @@ from bot.messages import Button, Outgoing
 from bot.money import format_money
 from bot.nlu.intents import Intent
 from bot.nlu.reading import Reading
+from bot.owners import owner_private_chats
 from bot.routing import Routes, TextStage
 from bot.store import Order, OrderStatus
 from handlers import owner
@@ -196,7 +197,7 @@ def _complaint(ctx: Context, order: Order | None, text: str) -> None:
     language = ctx.catalog.shop.default_language
     sender = ctx.incoming.sender
     header = t("owner.complaint", language, name=sender.name or sender.user_id, text=text[:500])
-    for chat in owner.owner_private_chats(ctx.owners):
+    for chat in owner_private_chats(ctx.owners):
         card = "\n" + owner.order_card(order, language) if order else ""
         ctx.send(Outgoing(chat=chat, text=header + card))
 

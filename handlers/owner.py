@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from bot.actions import action_button
 from bot.catalog import CatalogError, load_catalog
 from bot.context import Context
-from bot.i18n import pick_language, t
+from bot.i18n import t
 from bot.messages import Button, ChatKind, ChatRef, Outgoing, buttons
 from bot.money import format_money
-from bot.owners import owner_private_chats  # also imported from here by other handlers
+from bot.owners import owner_chats_with_languages
 from bot.plain_text import one_line
 from bot.routing import Routes
 from bot.store import ORDER_TRANSITIONS, NewNotice, Order, OrderStatus
@@ -86,18 +86,10 @@ OwnerChats = list[tuple[ChatRef, str]]
 
 
 async def owner_chats(ctx: Context) -> OwnerChats:
-    """Every owner's private chat and the language they read there: the one they chose
-    with /lang, else their app's, else the shop's (an owner is a customer of the shop
-    too, so the same rule as for anyone)."""
-    default = ctx.catalog.shop.default_language
-    found: OwnerChats = []
-    for chat in owner_private_chats(ctx.owners):
-        known = await ctx.store.customers.get(chat.key)
-        language = (
-            pick_language(known.language, known.platform_language, default) if known else default
-        )
-        found.append((chat, language))
-    return found
+    """Every owner's private chat and the language they read there."""
+    return await owner_chats_with_languages(
+        ctx.store, ctx.owners, ctx.catalog.shop.default_language
+    )
 
 
 def order_notices(order: Order, headline: str, owners: OwnerChats) -> list[Outgoing]:

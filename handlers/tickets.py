@@ -28,7 +28,7 @@ from bot.delivery import Delivery
 from bot.i18n import t
 from bot.messages import Button, Outgoing, buttons
 from bot.money import format_money
-from bot.owners import owner_private_chats
+from bot.owners import owner_chats_with_languages
 from bot.plain_text import one_line
 from bot.routing import Routes, TextStage
 from bot.scheduler import Scheduler
@@ -439,24 +439,32 @@ class TicketReminders:
         """Remind the owners of every ticket due; how many tickets reminded."""
         catalog = self.catalog_holder.catalog
         due = reminders_due(await self.store.tickets.open_tickets(), catalog, self.clock.now())
-        language = catalog.shop.default_language
+        if not due:
+            return 0
+        owners = await owner_chats_with_languages(
+            self.store, self.owners(), catalog.shop.default_language
+        )
         reminded = 0
         for ticket in due:
             if not await self.store.tickets.mark_reminded(ticket.number):
                 continue  # another worker did
             reminded += 1
-            text = t(
-                "owner.ticket_reminder",
-                language,
-                number=ticket.number,
-                name=one_line(ticket.customer_name),
-                hours=int(REMIND_AFTER.total_seconds() // 3600),
-                text=" / ".join(one_line(m.text) for m in ticket.messages)[:300],
-            )
             await self.delivery.send_all(
                 [
-                    Outgoing(chat, text, ticket_buttons(ticket, language), language=language)
-                    for chat in owner_private_chats(self.owners())
+                    Outgoing(
+                        chat,
+                        t(
+                            "owner.ticket_reminder",
+                            language,
+                            number=ticket.number,
+                            name=one_line(ticket.customer_name),
+                            hours=int(REMIND_AFTER.total_seconds() // 3600),
+                            text=" / ".join(one_line(m.text) for m in ticket.messages)[:300],
+                        ),
+                        ticket_buttons(ticket, language),
+                        language=language,
+                    )
+                    for chat, language in owners
                 ]
             )
         return reminded

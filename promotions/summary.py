@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import t
 from bot.messages import Outgoing
-from bot.owners import owner_private_chats
+from bot.owners import owner_chats_with_languages
 from bot.store import OptOut, OutboxRow, PostState
 from promotions.engine import Promotions
 from promotions.texts import reason_text
@@ -31,16 +31,35 @@ async def send_summary(promotions: Promotions, now: datetime | None = None) -> b
     """Send the day's summary to every owner; False when there was nothing to tell."""
     now = now or promotions.clock.now()
     catalog = promotions.catalog_holder.catalog
-    language = catalog.shop.default_language
     opt_outs = await promotions.store.chats.unreported_opt_outs()
     silent = await silent_broadcasts(promotions, now - SUMMARY_SPAN, now)
     if not opt_outs and not silent:
         return False
+    owners = await owner_chats_with_languages(
+        promotions.store, promotions.owners, catalog.shop.default_language
+    )
+    texts = {
+        language: await _summary_text(promotions, opt_outs, silent, language)
+        for language in {language for _, language in owners}
+    }
+    for chat, language in owners:
+        await promotions.delivery.send(Outgoing(chat=chat, text=texts[language], language=language))
+    await promotions.store.chats.mark_opt_outs_reported([o.id for o in opt_outs])
+    return True
+
+
+async def _summary_text(
+    promotions: Promotions,
+    opt_outs: list[OptOut],
+    silent: dict[tuple[str, datetime], Counter[str]],
+    language: str,
+) -> str:
+    """The day's summary in one owner's language."""
     lines = [t("promo.summary_title", language)]
     if opt_outs:
         lines.append(await _opt_out_line(promotions, opt_outs, language))
     if silent:
-        zone = ZoneInfo(catalog.shop.timezone)
+        zone = ZoneInfo(promotions.catalog_holder.catalog.shop.timezone)
         slots = "; ".join(
             t(
                 "promo.summary_silent_slot",
@@ -54,11 +73,7 @@ async def send_summary(promotions: Promotions, now: datetime | None = None) -> b
             for (campaign_id, slot), reasons in silent.items()
         )
         lines.append(t("promo.summary_silent", language, slots=slots))
-    text = "\n".join(lines)
-    for chat in owner_private_chats(promotions.owners):
-        await promotions.delivery.send(Outgoing(chat=chat, text=text, language=language))
-    await promotions.store.chats.mark_opt_outs_reported([o.id for o in opt_outs])
-    return True
+    return "\n".join(lines)
 
 
 async def silent_broadcasts(

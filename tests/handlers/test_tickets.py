@@ -332,3 +332,13 @@ async def test_people_quiet_for_a_minute_are_forgotten_while_others_write_on(
     await harness.say("late", "hi")
 
     assert sorted(guard._seen) == ["test:late", "test:regular"]
+
+
+async def test_the_reminder_is_in_the_language_the_owner_chose(harness: ChatHarness) -> None:
+    await harness.say(OWNER, "/lang en")
+    job = reminders(harness)
+    await harness.say("bo", "孩子吃了会过敏吗")
+    harness.clock.advance(2 * 3600 + 60)
+    assert await job.run() == 1
+    reminder = harness.last_text(OWNER)
+    assert "#1" in reminder and "工单" not in reminder

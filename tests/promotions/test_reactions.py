@@ -312,3 +312,15 @@ def test_a_groups_time_zone_is_checked_when_the_catalog_loads(tmp_path: Path) ->
     catalog = catalog_with_groups(tmp_path, '      Vancouver: {timezone: "Canada/Vancuver"}\n')
     with pytest.raises(CatalogError, match="Canada/Vancuver"):
         load_catalog(catalog)
+
+
+async def test_the_daily_summary_is_in_the_language_the_owner_chose(
+    harness: ChatHarness,
+) -> None:
+    await harness.say(OWNER, "/lang en")
+    harness.languages["cy"] = "en"
+    await harness.say("cy", "unsubscribe")
+    assert await send_summary(harness.shop.promotions)
+    summary = harness.last_text(OWNER)
+    assert t("promo.summary_title", "en") in summary
+    assert t("promo.summary_title", "zh") not in summary
