@@ -36,38 +36,15 @@ from promotions.texts import buy_payload, post_of, reason_text
 routes = Routes("promotions")
 
 
-# Said to the bot anywhere (a private chat, or a reply to a promotion in a group), these
-# put the person on the suppression list that every private promotion checks.
-OPT_OUT_WORDS = frozenset({"stop", "unsubscribe", "退订", "别发了", "不要再发", "不要再发了"})
-
-
-# Phrases that ask for no more promotions wherever they appear in a message ("please stop
-# posting ads here", "别再发广告了"); none of them occurs in an order or a question.
-OPT_OUT_PHRASES = (
-    "别发了",
-    "别再发",
-    "不要再发",
-    "退订",
-    "stop posting",
-    "stop sending",
-    "stop spamming",
-    "no more ads",
-    "no more promotions",
-)
-
-
-def is_opt_out(text: str) -> bool:
-    cleaned = text.strip().strip("!！。.~～ ").lower()
-    return cleaned in OPT_OUT_WORDS or any(w in cleaned for w in OPT_OUT_PHRASES)
-
-
 # --- customers ---------------------------------------------------------------------------
 
 
 def read_opt_out(ctx: Context, text: str) -> str | None:
-    """The fixed phrases, or what the reader understood as asking for no more promotions
-    ("别再给我发广告了", "广告太多了")."""
-    return text if is_opt_out(text) or ctx.reading_of(Intent.OPT_OUT) else None
+    """Said to the bot anywhere (a private chat, or a reply to a promotion in a group):
+    what the reader understood as asking for no more promotions ("stop", "退订",
+    "别再给我发广告了", "please stop posting ads here") puts the person on the suppression
+    list every private promotion checks."""
+    return text if ctx.reading_of(Intent.OPT_OUT) else None
 
 
 @routes.text(TextStage.OPT_OUT, read=read_opt_out)

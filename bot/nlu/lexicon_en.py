@@ -111,7 +111,10 @@ AVAILABILITY = (
 # case, full-width folded, apostrophes kept). The reader tries the intents in the order
 # of bot/nlu/intents.py's CUE_ORDER; a part takes the first intent whose cue it holds.
 CUES: dict[str, tuple[str, ...]] = {
-    "opt_out": (r"^(?:stop|unsubscribe)(?: (?:pls|please|thx|thanks|now))?[!.~ ]*$", r"\bunsubscribe\b", r"\bstop (?:sending|messaging)"),
+    "opt_out": (
+        r"^(?:stop|unsubscribe)(?: (?:pls|please|thx|thanks|now))?[!.~ ]*$", r"\bunsubscribe\b",
+        r"\bstop (?:sending|messaging|posting|spamming)", r"\bno more (?:ads|adverts|promotions|promos|spam)\b",
+    ),
     "human": (
         r"\b(?:human|real person|live person|someone real|customer service|agent)\b",
         r"\b(?:talk|speak|chat) (?:to|with) (?:someone|somebody|a person|the owner|lily|the boss|you directly)",
