@@ -171,6 +171,8 @@ def _bare_quantity_item(text: str, catalog: Catalog, context: ReadingContext) ->
     sibling sold in the unit said: "5 jin" after the orange box is the oranges by the jin),
     or, after a list, of the listed products the unit said fits (one: that one; several:
     the customer is asked which)."""
+    if context.last_sku is None and not context.listed:
+        return None  # nothing it could be a quantity of: no second parse of every message
     quantity = bare_quantity(text)
     if quantity is None or quantity.value is None or quantity.value >= _MOST_A_BARE_QUANTITY:
         return None  # a phone number or an order's digits pasted alone is no quantity
